@@ -1,0 +1,197 @@
+// Command ecsdeck sets up a complete AWS ECS platform and runs it day to day:
+// a setup wizard, an embedded Pulumi program, a day-2 console, and a headless
+// mode for CI.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"ecsdeck/profiles"
+
+	"github.com/spf13/cobra"
+)
+
+// version is stamped by the Makefile (-ldflags "-X main.version=...").
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitInterrupted = 130
+)
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns its exit code. Everything a
+// person reads goes to stderr; results (JSON, YAML, URLs) go to stdout.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// NOTE: a bug must not show a person a Go stack trace; say what to do.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "ecsdeck: internal error: %v\nThis is a bug in ecsdeck; please report it with the command you ran.\n", r)
+			code = exitFailed
+		}
+	}()
+	app := newApp(stdin, stdout, stderr)
+	root := app.rootCommand()
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	return app.report(err)
+}
+
+// app carries what every command needs; tests build one with their own
+// streams and directories.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	store          func() (*profiles.Store, error)
+	isTTY          func() bool
+	signals        func() (<-chan os.Signal, func())
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
+	return &app{
+		stdin:  stdin,
+		stdout: stdout,
+		stderr: stderr,
+		store:  profiles.DefaultStore,
+		isTTY:  func() bool { return isTerminal(stdin) && isTerminal(stderr) },
+		signals: func() (<-chan os.Signal, func()) {
+			ch := make(chan os.Signal, 2)
+			signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+			return ch, func() { signal.Stop(ch) }
+		},
+	}
+}
+
+// exitError carries an exit code with the error a person reads.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageError is bad input or usage: exit code 2.
+func usageError(format string, args ...any) error {
+	return &exitError{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+// errInterrupted ends a command that a person interrupted: exit code 130.
+var errInterrupted = &exitError{code: exitInterrupted, err: errors.New("interrupted")}
+
+// errSilent ends a command whose output already said what went wrong.
+type silentError struct{ code int }
+
+func (e silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+func (a *app) report(err error) int {
+	var se silentError
+	if errors.As(err, &se) {
+		return se.code
+	}
+	var probs profiles.Problems
+	if errors.As(err, &probs) {
+		for _, p := range probs {
+			fmt.Fprintln(a.stderr, p.String())
+		}
+		n := len(probs.Errors())
+		fmt.Fprintf(a.stderr, "%d %s; nothing was changed.\n", n, plural(n, "problem", "problems"))
+		return exitUsage
+	}
+	code := exitFailed
+	var ee *exitError
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if errors.Is(err, profiles.ErrNoProfile) {
+		code = exitUsage
+	}
+	if code == exitInterrupted {
+		fmt.Fprintln(a.stderr, "ecsdeck: interrupted")
+		return code
+	}
+	fmt.Fprintf(a.stderr, "ecsdeck: %v\n", err)
+	return code
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (a *app) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "ecsdeck",
+		Short: "Set up an AWS ECS platform and run it day to day",
+		Long: `ecsdeck sets up a complete AWS ECS platform (VPC, cluster, load balancer,
+services, pipelines, database) from a few answers, and then runs it:
+services, deployments, pipelines and logs, with release, rollback and scale.
+
+Run it with no command in a terminal to start the setup wizard, or give it an
+answers file for a headless run:  ecsdeck up --answers prod.yaml --yes`,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if a.isTTY() {
+				return a.runHome(cmd.Context())
+			}
+			return cmd.Help()
+		},
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("ecsdeck {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
+	root.AddGroup(
+		&cobra.Group{ID: "setup", Title: "Set up:"},
+		&cobra.Group{ID: "run", Title: "Run:"},
+		&cobra.Group{ID: "answers", Title: "Answers and profiles:"},
+	)
+	for _, c := range a.commands() {
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// commands lists every subcommand; each file of this package adds its own.
+func (a *app) commands() []*cobra.Command {
+	return []*cobra.Command{
+		a.validateCommand(),
+		a.schemaCommand(),
+		a.profilesCommand(),
+		a.initCommand(),
+		a.planCommand(),
+		a.upCommand(),
+		a.refreshCommand(),
+		a.destroyCommand(),
+		a.outputsCommand(),
+		a.costCommand(),
+		a.consoleCommand(),
+		a.statusCommand(),
+		a.logsCommand(),
+		a.releaseCommand(),
+		a.rollbackCommand(),
+		a.scaleCommand(),
+		a.redeployCommand(),
+	}
+}

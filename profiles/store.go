@@ -1,0 +1,188 @@
+package profiles
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ErrNoProfile is returned for a profile name that is not in the store.
+var ErrNoProfile = errors.New("no such profile")
+
+var reProfile = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+
+// ConfigDir is ecsdeck's directory under the user's config directory
+// ($XDG_CONFIG_HOME/ecsdeck on Linux); ECSDECK_CONFIG_DIR overrides it.
+func ConfigDir() (string, error) {
+	if d := os.Getenv("ECSDECK_CONFIG_DIR"); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the config directory: %w", err)
+	}
+	return filepath.Join(d, "ecsdeck"), nil
+}
+
+// StateDir is where ecsdeck keeps local state ($XDG_STATE_HOME/ecsdeck, or
+// ~/.local/state/ecsdeck); ECSDECK_STATE_DIR overrides it.
+func StateDir() (string, error) {
+	if d := os.Getenv("ECSDECK_STATE_DIR"); d != "" {
+		return d, nil
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "ecsdeck"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("find the state directory: %w", err)
+	}
+	return filepath.Join(home, ".local", "state", "ecsdeck"), nil
+}
+
+// Store keeps named profiles: one answers file per platform, each mapped to
+// one Pulumi stack.
+type Store struct {
+	Dir string
+}
+
+// DefaultStore is the store under the user's config directory.
+func DefaultStore() (*Store, error) {
+	d, err := ConfigDir()
+	if err != nil {
+		return nil, err
+	}
+	return &Store{Dir: filepath.Join(d, "profiles")}, nil
+}
+
+// Entry is one stored profile.
+type Entry struct {
+	Name     string
+	Path     string
+	Spec     *Spec // nil when the file no longer loads
+	Problem  error // why it does not load
+	Modified time.Time
+	Last     *Result // the last action run on it, if any
+}
+
+// Result is the outcome of the last action ecsdeck ran on a profile.
+type Result struct {
+	Action string    `json:"action"`
+	OK     bool      `json:"ok"`
+	At     time.Time `json:"at"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// CheckName says whether name can name a profile.
+func CheckName(name string) error {
+	if !reProfile.MatchString(name) {
+		return fmt.Errorf("%q is not a profile name (lowercase letters, digits and dashes, starting with a letter)", name)
+	}
+	return nil
+}
+
+// Path is the file of the named profile.
+func (s *Store) Path(name string) string { return filepath.Join(s.Dir, name+".yaml") }
+
+func (s *Store) resultPath(name string) string { return filepath.Join(s.Dir, name+".last.json") }
+
+// List returns every stored profile, sorted by name.
+func (s *Store) List() ([]Entry, error) {
+	des, err := os.ReadDir(s.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list profiles in %s: %w", s.Dir, err)
+	}
+	var out []Entry
+	for _, de := range des {
+		name, ok := strings.CutSuffix(de.Name(), ".yaml")
+		if !ok || de.IsDir() || CheckName(name) != nil {
+			continue
+		}
+		e := Entry{Name: name, Path: s.Path(name)}
+		if fi, err := de.Info(); err == nil {
+			e.Modified = fi.ModTime()
+		}
+		if a, err := Load(e.Path); err != nil {
+			e.Problem = err
+		} else {
+			e.Spec = a.Spec
+		}
+		e.Last, _ = s.LastResult(name)
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b Entry) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// Load loads the named profile.
+func (s *Store) Load(name string) (*Answers, error) {
+	if err := CheckName(name); err != nil {
+		return nil, err
+	}
+	p := s.Path(name)
+	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("profile %s: %w (ecsdeck profiles list shows the saved ones)", name, ErrNoProfile)
+	}
+	return Load(p)
+}
+
+// Save writes the named profile atomically (mode 0600).
+func (s *Store) Save(name string, spec *Spec) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	return Save(s.Path(name), spec)
+}
+
+// Remove deletes the named profile and its last result.
+func (s *Store) Remove(name string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if err := os.Remove(s.Path(name)); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("profile %s: %w", name, ErrNoProfile)
+		}
+		return fmt.Errorf("remove profile %s: %w", name, err)
+	}
+	os.Remove(s.resultPath(name))
+	return nil
+}
+
+// RecordResult keeps the outcome of the last action on the named profile.
+func (s *Store) RecordResult(name string, r Result) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(s.resultPath(name), b, 0o600)
+}
+
+// LastResult returns the last recorded result, or nil.
+func (s *Store) LastResult(name string) (*Result, error) {
+	b, err := os.ReadFile(s.resultPath(name))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var r Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("read last result of %s: %w", name, err)
+	}
+	return &r, nil
+}

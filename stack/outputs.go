@@ -1,0 +1,96 @@
+package stack
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Stack output keys: the contract between the program (which exports them),
+// the engine (which reads them back) and the console (which runs on them).
+const (
+	OutRegion             = "region"
+	OutClusterName        = "clusterName"
+	OutClusterARN         = "clusterArn"
+	OutServices           = "services"
+	OutPipelines          = "pipelines"
+	OutEndpoints          = "endpoints"
+	OutLoadBalancerDNS    = "loadBalancerDns"
+	OutDistributionID     = "distributionId"
+	OutDistributionDomain = "distributionDomain"
+	OutFrontendBucket     = "frontendBucket"
+	OutArtifactsBucket    = "artifactsBucket"
+	OutRepositories       = "repositories"
+	OutLogGroups          = "logGroups"
+	OutDatabaseEndpoint   = "databaseEndpoint"
+	OutDatabaseSecretARN  = "databaseSecretArn"
+	OutConnectionARN      = "connectionArn"
+	OutConnectionPending  = "connectionPending"
+)
+
+// Outputs is what a provisioned platform tells the user and the console.
+type Outputs struct {
+	Region             string            `json:"region"`
+	ClusterName        string            `json:"clusterName"`
+	ClusterARN         string            `json:"clusterArn,omitempty"`
+	Services           []ServiceOutput   `json:"services"`
+	Pipelines          []PipelineOutput  `json:"pipelines"`
+	Endpoints          map[string]string `json:"endpoints"` // role -> URL
+	LoadBalancerDNS    string            `json:"loadBalancerDns,omitempty"`
+	DistributionID     string            `json:"distributionId,omitempty"`
+	DistributionDomain string            `json:"distributionDomain,omitempty"`
+	FrontendBucket     string            `json:"frontendBucket,omitempty"`
+	ArtifactsBucket    string            `json:"artifactsBucket,omitempty"`
+	Repositories       []string          `json:"repositories"` // ECR repository names
+	LogGroups          []string          `json:"logGroups"`
+	DatabaseEndpoint   string            `json:"databaseEndpoint,omitempty"`
+	DatabaseSecretARN  string            `json:"databaseSecretArn,omitempty"`
+	ConnectionARN      string            `json:"connectionArn,omitempty"`
+	ConnectionPending  bool              `json:"connectionPending,omitempty"` // the source connection still needs activating
+}
+
+// ServiceOutput describes one ECS service of the platform.
+type ServiceOutput struct {
+	Role             string   `json:"role"` // backend or frontend
+	Name             string   `json:"name"`
+	TaskFamily       string   `json:"taskFamily"`
+	Container        string   `json:"container"` // the application container
+	LogGroup         string   `json:"logGroup"`
+	LogStreamPrefix  string   `json:"logStreamPrefix"`
+	DeployController string   `json:"deployController"` // ECS or CODE_DEPLOY
+	CodeDeployApp    string   `json:"codeDeployApp,omitempty"`
+	CodeDeployGroup  string   `json:"codeDeployGroup,omitempty"`
+	TargetGroups     []string `json:"targetGroups,omitempty"` // [blue, green] ARNs
+	URL              string   `json:"url,omitempty"`
+}
+
+// PipelineOutput describes one tier's pipeline.
+type PipelineOutput struct {
+	Role          string `json:"role"`
+	Name          string `json:"name"`
+	BuildProject  string `json:"buildProject"`
+	BuildLogGroup string `json:"buildLogGroup"`
+}
+
+// ParseOutputs reads stack outputs (as the engine returns them: plain Go
+// values from JSON) into Outputs, checking every type.
+func ParseOutputs(raw map[string]any) (*Outputs, error) {
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return nil, fmt.Errorf("read stack outputs: %w", err)
+	}
+	var o Outputs
+	if err := json.Unmarshal(b, &o); err != nil {
+		return nil, fmt.Errorf("read stack outputs: %w", err)
+	}
+	return &o, nil
+}
+
+// Service returns the service of a role, or nil.
+func (o *Outputs) Service(role string) *ServiceOutput {
+	for i := range o.Services {
+		if o.Services[i].Role == role || o.Services[i].Name == role {
+			return &o.Services[i]
+		}
+	}
+	return nil
+}
