@@ -1,6 +1,11 @@
 package main
 
 import (
+	"context"
+
+	"ecsdeck/profiles"
+	"ecsdeck/stack"
+
 	"github.com/spf13/cobra"
 )
 
@@ -18,4 +23,9 @@ func (a *app) destroyCommand() *cobra.Command {
 
 func (a *app) outputsCommand() *cobra.Command {
 	return pending("outputs", "setup", "Print the platform's outputs (URLs, names)", "")
+}
+
+// stackOutputs reads the outputs of the answers' stack.
+func (a *app) stackOutputs(_ context.Context, ans *profiles.Answers) (*stack.Outputs, error) {
+	return nil, usageError("reading the stack outputs of %s is not available in this version of ecsdeck yet (use --cluster NAME)", ans.Spec.StackName())
 }

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"ecsdeck/profiles"
+	"ecsdeck/stack"
 
 	"github.com/spf13/cobra"
 )
@@ -60,10 +61,12 @@ type app struct {
 	store          func() (*profiles.Store, error)
 	isTTY          func() bool
 	signals        func() (<-chan os.Signal, func())
+	// outputs reads the stack outputs of a platform (the console's targets).
+	outputs func(ctx context.Context, ans *profiles.Answers) (*stack.Outputs, error)
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
-	return &app{
+	a := &app{
 		stdin:  stdin,
 		stdout: stdout,
 		stderr: stderr,
@@ -75,6 +78,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 			return ch, func() { signal.Stop(ch) }
 		},
 	}
+	a.outputs = a.stackOutputs
+	return a
 }
 
 // exitError carries an exit code with the error a person reads.
