@@ -86,21 +86,28 @@ func Parse(name string, data []byte) (*Answers, error) {
 	if strings.TrimSpace(string(data)) == "" {
 		return fail(Position{}, "is empty (an answers file starts with version: 1; ecsdeck init writes one)")
 	}
-	file, err := parser.ParseBytes(data, 0)
+	file, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
 		return fail(syntaxPos(err), "not valid YAML: "+syntaxMessage(err))
 	}
 	var docs []ast.Node
+	var second Position
 	for _, d := range file.Docs {
 		if d != nil && d.Body != nil {
 			docs = append(docs, d.Body)
+			if len(docs) == 2 {
+				second = nodePos(d.Body)
+				if d.Start != nil {
+					second = Position{Line: d.Start.Position.Line, Column: d.Start.Position.Column}
+				}
+			}
 		}
 	}
 	switch {
 	case len(docs) == 0:
 		return fail(Position{}, "is empty (an answers file starts with version: 1; ecsdeck init writes one)")
 	case len(docs) > 1:
-		return fail(nodePos(docs[1]), fmt.Sprintf("holds %d YAML documents (an answers file is one document)", len(docs)))
+		return fail(second, fmt.Sprintf("holds %d YAML documents (an answers file is one document)", len(docs)))
 	}
 
 	d := &decoder{file: name, set: map[string]Position{}, anchors: map[string]ast.Node{}}
@@ -331,6 +338,9 @@ func (d *decoder) decode(n ast.Node, path string, v reflect.Value) {
 	}
 	t := v.Type()
 	if isNull(n) {
+		if p, ok := d.set[path]; ok {
+			pos = p // an empty value: point at its key
+		}
 		switch t.Kind() {
 		case reflect.Pointer, reflect.Slice, reflect.Map, reflect.String:
 			v.SetZero()

@@ -8,7 +8,7 @@ import (
 )
 
 // SchemaID is the $id of the answers-file JSON Schema.
-const SchemaID = "https://ecsdeck.dev/schema/answers-v1.json"
+const SchemaID = "urn:ecsdeck:schema:answers:1"
 
 // Schema returns the JSON Schema (draft 2020-12) of the answers file, built
 // from the Spec's own fields, docs, bounds and defaults, so it cannot drift

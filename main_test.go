@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ecsdeck/profiles"
+)
+
+// cli runs one command line in-process with a private config directory.
+type cli struct {
+	t      *testing.T
+	config string
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("ECSDECK_CONFIG_DIR", filepath.Join(dir, "config"))
+	t.Setenv("ECSDECK_STATE_DIR", filepath.Join(dir, "state"))
+	return &cli{t: t, config: filepath.Join(dir, "config")}
+}
+
+func (c *cli) run(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := newCLI(t).run("--version")
+	if code != 0 || out != "ecsdeck dev\n" {
+		t.Fatalf("code %d out %q", code, out)
+	}
+}
+
+func TestValidateGoodFile(t *testing.T) {
+	// GIVEN an example WHEN validated THEN exit 0 and it says valid
+	code, out, errs := newCLI(t).run("validate", "--answers", "examples/single-fargate.yaml")
+	if code != 0 || out != "" || errs != "examples/single-fargate.yaml: valid (0 warnings)\n" {
+		t.Fatalf("code %d out %q err %q", code, out, errs)
+	}
+}
+
+func TestValidateBadFileListsEveryProblem(t *testing.T) {
+	// GIVEN a file with three problems
+	p := writeFile(t, "bad.yaml", "version: 1\nname: Shop\nregion: us-east-1\nbackend: {image: nginx, prot: 80, cpu: 300}\n")
+	// WHEN validated
+	code, out, errs := newCLI(t).run("validate", p)
+	// THEN exit 2, every problem with file:line:col, and nothing on stdout
+	want := p + `:2:1: name: "Shop" is not allowed (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)
+` + p + `:4:25: backend.prot: unknown key (did you mean port?)
+` + p + `:4:35: backend.cpu: 300 is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192 or 16384)
+3 problems; nothing was changed.
+`
+	if code != 2 || out != "" || errs != want {
+		t.Fatalf("code %d\nout %q\nerr:\n%s\nwant:\n%s", code, out, errs, want)
+	}
+}
+
+func TestValidateJSON(t *testing.T) {
+	p := writeFile(t, "bad.yaml", "version: 1\nname: shop\nregion: us-east-1\nbackend: {image: nginx, port: 0}\n")
+	code, out, _ := newCLI(t).run("validate", "--json", p)
+	var got struct {
+		Valid    bool
+		Problems []jsonProblem
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v: %q", err, out)
+	}
+	if code != 2 || got.Valid || len(got.Problems) != 1 || got.Problems[0].Path != "backend.port" || got.Problems[0].Line != 4 {
+		t.Fatalf("code %d got %+v", code, got)
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	c := newCLI(t)
+	for _, args := range [][]string{
+		{"bogus"},
+		{"validate"},
+		{"validate", "--nope"},
+		{"validate", "a.yaml", "b.yaml"},
+		{"profiles", "show"},
+		{"profiles", "show", "missing"},
+		{"validate", "--answers", "/nonexistent/x.yaml"},
+	} {
+		code, out, errs := c.run(args...)
+		if code != 2 || out != "" || errs == "" || strings.Contains(errs, "goroutine") {
+			t.Errorf("%v: code %d out %q err %q", args, code, out, errs)
+		}
+	}
+}
+
+func TestSchemaIsJSON(t *testing.T) {
+	code, out, _ := newCLI(t).run("schema")
+	var v map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &v) != nil || v["title"] != "ecsdeck answers file" {
+		t.Fatalf("code %d out %.200q", code, out)
+	}
+}
+
+func TestProfilesLifecycle(t *testing.T) {
+	c := newCLI(t)
+	// GIVEN no profiles
+	code, out, errs := c.run("profiles", "list")
+	if code != 0 || out != "" || !strings.Contains(errs, "no profiles in ") {
+		t.Fatalf("empty list: %d %q %q", code, out, errs)
+	}
+	// WHEN an answers file is saved as a profile
+	code, _, errs = c.run("profiles", "save", "--answers", "examples/two-tier-s3-bluegreen.yaml")
+	if code != 0 || !strings.Contains(errs, "saved profile shop-prod") {
+		t.Fatalf("save: %d %q", code, errs)
+	}
+	// THEN it is listed, shown with its defaults written out, and exported
+	_, out, _ = c.run("profiles", "list")
+	if !strings.Contains(out, "shop-prod  us-east-1  two-tier  fargate  -") {
+		t.Fatalf("list:\n%s", out)
+	}
+	_, out, _ = c.run("profiles", "show", "shop-prod")
+	if !strings.Contains(out, "deploy: blue-green") || !strings.Contains(out, "healthCheckGracePeriod: 60") {
+		t.Fatalf("show:\n%s", out)
+	}
+	exported := filepath.Join(t.TempDir(), "out.yaml")
+	if code, _, errs := c.run("profiles", "export", "shop-prod", "-o", exported); code != 0 {
+		t.Fatalf("export: %q", errs)
+	}
+	a, err := profiles.Load(exported)
+	if err != nil || a.Spec.Name != "shop" {
+		t.Fatalf("exported file: %v", err)
+	}
+	// WHEN it is removed THEN showing it is a usage error
+	if code, _, _ := c.run("profiles", "rm", "shop-prod"); code != 0 {
+		t.Fatal("rm failed")
+	}
+	if code, _, errs := c.run("profiles", "show", "shop-prod"); code != 2 || !strings.Contains(errs, "no such profile") {
+		t.Fatalf("show after rm: %d %q", code, errs)
+	}
+}
