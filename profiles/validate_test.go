@@ -152,7 +152,10 @@ func TestValidationRules(t *testing.T) {
 		{"host outside zone", func(s *Spec) {
 			s.Domain.Name, s.Domain.HostedZoneID, s.Domain.BackendHost = "example.com", "Z123", "api.other.com"
 		}, `domain.backendHost: "api.other.com" is not in example.com (its record goes into the hosted zone of domain.name)`},
-		{"hosts equal", func(s *Spec) { twoTier(HostingECS)(s); s.Domain.BackendHost, s.Domain.FrontendHost = "app.example.com", "app.example.com" },
+		{"hosts equal", func(s *Spec) {
+			twoTier(HostingECS)(s)
+			s.Domain.BackendHost, s.Domain.FrontendHost = "app.example.com", "app.example.com"
+		},
 			`domain.frontendHost: "app.example.com" is also domain.backendHost (two tiers are routed by host name: give each its own)`},
 
 		// load balancer
@@ -221,7 +224,9 @@ func TestValidationRules(t *testing.T) {
 			s.Backend.Nginx = Nginx{Enabled: true, Config: NginxRepository}
 			s.Backend.Repository.Name = "acme/api"
 		}, "backend.nginx.configPath: missing: nginx.config is repository (the path of default.conf in the repository)"},
-		{"nginx repo config needs repo", func(s *Spec) { s.Backend.Nginx = Nginx{Enabled: true, Config: NginxRepository, ConfigPath: "nginx/default.conf"} },
+		{"nginx repo config needs repo", func(s *Spec) {
+			s.Backend.Nginx = Nginx{Enabled: true, Config: NginxRepository, ConfigPath: "nginx/default.conf"}
+		},
 			"backend.nginx.config: repository, but backend.repository.name is empty (the pipeline builds nginx with the file from the repository)"},
 		{"nginx repo config with image", func(s *Spec) {
 			s.Backend.Nginx = Nginx{Enabled: true, Config: NginxRepository, ConfigPath: "nginx/default.conf", Image: "nginx:1"}
@@ -253,7 +258,10 @@ func TestValidationRules(t *testing.T) {
 			`backend.volume.efsId: "fs-1" is not an EFS id (fs- and 8 or 17 hex digits)`},
 		{"ebs needs ec2", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeEBS, SizeGiB: 30, ContainerPath: "/data"} },
 			"backend.volume.kind: ebs needs launchType: ec2 (ecsdeck attaches EBS volumes to EC2 tasks; launchType is fargate)"},
-		{"ebs size", func(s *Spec) { s.LaunchType = LaunchEC2; s.Backend.Volume = Volume{Kind: VolumeEBS, ContainerPath: "/data"} },
+		{"ebs size", func(s *Spec) {
+			s.LaunchType = LaunchEC2
+			s.Backend.Volume = Volume{Kind: VolumeEBS, ContainerPath: "/data"}
+		},
 			"backend.volume.sizeGiB: 0 is out of range (1 to 16384 GiB)"},
 		{"ebs with blue-green", func(s *Spec) {
 			s.LaunchType = LaunchEC2
@@ -262,7 +270,10 @@ func TestValidationRules(t *testing.T) {
 		}, "backend.volume.kind: ebs cannot be used with pipeline.deploy: blue-green (ECS does not attach EBS volumes to CodeDeploy services)"},
 		{"bind needs ec2", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeBind, HostPath: "/srv", ContainerPath: "/data"} },
 			"backend.volume.kind: bind needs launchType: ec2 (a bind volume is a directory of the instance; launchType is fargate)"},
-		{"bind host path", func(s *Spec) { s.LaunchType = LaunchEC2; s.Backend.Volume = Volume{Kind: VolumeBind, ContainerPath: "/data"} },
+		{"bind host path", func(s *Spec) {
+			s.LaunchType = LaunchEC2
+			s.Backend.Volume = Volume{Kind: VolumeBind, ContainerPath: "/data"}
+		},
 			"backend.volume.hostPath: missing: a bind volume needs the host directory (such as /srv/data)"},
 		{"ephemeral fargate size", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeEphemeral, SizeGiB: 20, ContainerPath: "/tmp/x"} },
 			"backend.volume.sizeGiB: 20 is out of range (21 to 200 GiB: Fargate task storage)"},
@@ -277,7 +288,9 @@ func TestValidationRules(t *testing.T) {
 		{"repo name", func(s *Spec) { s.Backend.Repository.Name = "shop-api" }, `backend.repository.name: "shop-api" is not owner/repository (such as acme/shop-api)`},
 		{"repo provider", func(s *Spec) { s.Backend.Repository = Repository{Provider: "svn", Name: "a/b", Branch: "main"} },
 			`backend.repository.provider: "svn" is not allowed (github, github-enterprise, bitbucket or gitlab)`},
-		{"repo branch", func(s *Spec) { s.Backend.Repository = Repository{Provider: ProviderGitHub, Name: "a/b", Branch: "a..b"} },
+		{"repo branch", func(s *Spec) {
+			s.Backend.Repository = Repository{Provider: ProviderGitHub, Name: "a/b", Branch: "a..b"}
+		},
 			`backend.repository.branch: "a..b" is not a branch name (such as main)`},
 
 		// frontend
