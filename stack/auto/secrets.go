@@ -1,0 +1,83 @@
+package auto
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// PassphraseEnv is the variable that, when set, holds the state passphrase.
+const PassphraseEnv = "PULUMI_CONFIG_PASSPHRASE"
+
+// Passphrase returns the passphrase that encrypts the stack's secrets: from
+// PULUMI_CONFIG_PASSPHRASE when set, else from the 0600 file at path,
+// generated on first use. The passphrase never appears in an error.
+func Passphrase(path string) (string, error) {
+	if p, ok := os.LookupEnv(PassphraseEnv); ok && p != "" {
+		return p, nil
+	}
+	b, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		if st, serr := os.Stat(path); serr == nil && st.Mode().Perm()&0o077 != 0 {
+			return "", fmt.Errorf("the passphrase file %s can be read by others (mode %v): run chmod 600 %s", path, st.Mode().Perm(), path)
+		}
+		p := strings.TrimSpace(string(b))
+		if p == "" {
+			return "", fmt.Errorf("the passphrase file %s is empty: restore it from your backup, or set %s", path, PassphraseEnv)
+		}
+		return p, nil
+	case !errors.Is(err, fs.ErrNotExist):
+		return "", fmt.Errorf("read the passphrase file %s: %w", path, unwrapPath(err))
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", fmt.Errorf("generate a passphrase: %w", err)
+	}
+	p := base64.RawURLEncoding.EncodeToString(raw)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", filepath.Dir(path), unwrapPath(err))
+	}
+	// O_EXCL: two first runs at once must not each write their own.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return Passphrase(path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("write the passphrase file %s: %w", path, unwrapPath(err))
+	}
+	if _, err := f.WriteString(p + "\n"); err != nil {
+		f.Close()
+		os.Remove(path)
+		return "", fmt.Errorf("write the passphrase file %s: %w", path, unwrapPath(err))
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("write the passphrase file %s: %w", path, unwrapPath(err))
+	}
+	return p, nil
+}
+
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// redactor replaces every secret it knows with [secret].
+type redactor []string
+
+func (r redactor) redact(s string) string {
+	for _, secret := range r {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, "[secret]")
+		}
+	}
+	return s
+}
