@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -73,7 +74,7 @@ func Start(opts Options) (*Server, error) {
 	}
 	s.accounts.Store(100000000000)
 	cmd := exec.Command(path, "-H", "127.0.0.1", "-p", strconv.Itoa(port))
-	cmd.Env = append(os.Environ(),
+	cmd.Env = append(serverEnv(),
 		"MOTO_IAM_LOAD_MANAGED_POLICIES=true",
 		"MOTO_ACM_VALIDATION_WAIT=0",
 	)
@@ -185,6 +186,18 @@ func RunTests(m *testing.M, opts Options, dst **Server) int {
 	*dst = srv
 	defer srv.Stop()
 	return m.Run()
+}
+
+// serverEnv is this process's environment without its AWS_ settings: the
+// client's profile, endpoint or region must not change how moto answers.
+func serverEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AWS_") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 func freePort() (int, error) {

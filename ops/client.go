@@ -1,0 +1,43 @@
+package ops
+
+import (
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/codebuild"
+	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+)
+
+// Client is the set of readers and actions for one Target, each holding
+// only the interface it calls. New wires them to the SDK; tests may build
+// any of them alone.
+type Client struct {
+	Target     *Target
+	Services   *Services
+	Tasks      *Tasks
+	Health     *Health
+	BlueGreens *BlueGreens
+	Pipelines  *Pipelines
+	Logs       *Logs
+	Actions    *Actions
+}
+
+// New returns a Client for the target with SDK clients built from cfg.
+func New(cfg aws.Config, t *Target) *Client {
+	ec := ecs.NewFromConfig(cfg)
+	lc := cloudwatchlogs.NewFromConfig(cfg)
+	bgs := &BlueGreens{API: codedeploy.NewFromConfig(cfg), Cluster: t.Cluster}
+	pipes := &Pipelines{API: codepipeline.NewFromConfig(cfg), Builds: codebuild.NewFromConfig(cfg), Logs: lc}
+	return &Client{
+		Target:     t,
+		Services:   NewServices(ec, t),
+		Tasks:      &Tasks{API: ec, Cluster: t.Cluster},
+		Health:     &Health{API: elbv2.NewFromConfig(cfg)},
+		BlueGreens: bgs,
+		Pipelines:  pipes,
+		Logs:       &Logs{API: lc, TaskDefs: ec},
+		Actions:    &Actions{ECS: ec, BlueGreens: bgs, Pipelines: pipes, Target: t},
+	}
+}

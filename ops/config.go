@@ -1,0 +1,92 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/middleware"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+)
+
+// ConfigOptions selects the AWS configuration. Everything left empty comes
+// from the SDK's default chain: environment (AWS_REGION, AWS_PROFILE,
+// AWS_ENDPOINT_URL, ...), shared config and SSO, instance roles.
+type ConfigOptions struct {
+	Region string
+	// Profile is an AWS shared-config profile (not an ecsdeck profile).
+	Profile string
+	// Endpoint overrides every service's endpoint (as AWS_ENDPOINT_URL does).
+	Endpoint string
+	// Credentials replaces the default credential chain.
+	Credentials aws.CredentialsProvider
+	// MaxAttempts per call (default 3); MaxBackoff between attempts (default 20s).
+	MaxAttempts int
+	MaxBackoff  time.Duration
+}
+
+// ErrNoRegion means no region was given and the default chain has none.
+var ErrNoRegion = errors.New("no AWS region: give --region, or set AWS_REGION or a region in your AWS profile")
+
+// LoadConfig loads the AWS configuration with adaptive retries: a throttled
+// call is retried and the client slows its own request rate, so throttling
+// makes a refresh slower rather than failed.
+func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
+	maxAttempts, maxBackoff := o.MaxAttempts, o.MaxBackoff
+	if maxAttempts <= 0 {
+		maxAttempts = retry.DefaultMaxAttempts
+	}
+	if maxBackoff <= 0 {
+		maxBackoff = retry.DefaultMaxBackoff
+	}
+	opts := []func(*config.LoadOptions) error{
+		config.WithRetryMode(aws.RetryModeAdaptive),
+		config.WithRetryer(func() aws.Retryer {
+			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
+				a.StandardOptions = append(a.StandardOptions, func(s *retry.StandardOptions) {
+					s.MaxAttempts = maxAttempts
+					s.MaxBackoff = maxBackoff
+					s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
+				})
+			})
+		}),
+	}
+	if o.Region != "" {
+		opts = append(opts, config.WithRegion(o.Region))
+	}
+	if o.Profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(o.Profile))
+	}
+	if o.Endpoint != "" {
+		opts = append(opts, config.WithBaseEndpoint(o.Endpoint))
+	}
+	if o.Credentials != nil {
+		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
+	}
+	if cfg.Region == "" {
+		return aws.Config{}, ErrNoRegion
+	}
+	// NOTE: an emulator or proxy endpoint (AWS_ENDPOINT_URL) is one host;
+	// operations with a host prefix (logs StartLiveTail: "stream-") would
+	// otherwise call a host that does not exist.
+	if cfg.BaseEndpoint != nil || os.Getenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS") != "" {
+		cfg.APIOptions = append(cfg.APIOptions, disableHostPrefix)
+	}
+	return cfg, nil
+}
+
+func disableHostPrefix(stack *middleware.Stack) error {
+	return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("ecsdeckDisableHostPrefix",
+		func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
+			return next.HandleInitialize(smithyhttp.DisableEndpointHostPrefix(ctx, true), in)
+		}), middleware.Before)
+}

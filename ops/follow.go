@@ -1,0 +1,369 @@
+package ops
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+)
+
+// FollowMode is how a follow receives new lines.
+type FollowMode string
+
+// Follow modes.
+const (
+	// FollowLive streams lines with CloudWatch Logs live tail.
+	FollowLive FollowMode = "live"
+	// FollowPolling asks FilterLogEvents every Interval.
+	FollowPolling FollowMode = "polling"
+)
+
+// FollowOptions says what to follow.
+type FollowOptions struct {
+	// Since is where the first lines start (zero: now).
+	Since time.Time
+	// Filter is a CloudWatch Logs filter pattern.
+	Filter string
+	// Polling never tries live tail.
+	Polling bool
+}
+
+// LogBatch is what a follow sends: new lines in time order, or a notice
+// (mode changes, reconnects), or a failed poll.
+type LogBatch struct {
+	Lines  []LogLine
+	Mode   FollowMode
+	Notice string
+	// Err is a failure; the follow goes on unless the channel closes after it.
+	Err error
+}
+
+// Follow sends the source's lines from opts.Since on, then every new line
+// as it arrives, until ctx ends or a failure ends the follow (the last
+// batch then carries Err). It uses live tail when the endpoint offers it
+// and falls back to polling FilterLogEvents; across pages, reconnects and
+// the switch between them no line is lost or repeated.
+func (l *Logs) Follow(ctx context.Context, src LogSource, opts FollowOptions) <-chan LogBatch {
+	ch := make(chan LogBatch, 1)
+	f := &follower{
+		l: l, src: src, opts: opts, ch: ch, clock: clockOr(l.Clock),
+		seen: newSeen(l.MaxSeen),
+	}
+	go func() {
+		defer close(ch)
+		f.run(ctx)
+	}()
+	return ch
+}
+
+type follower struct {
+	l      *Logs
+	src    LogSource
+	opts   FollowOptions
+	ch     chan<- LogBatch
+	clock  Clock
+	seen   *seen
+	cursor time.Time // newest event time seen
+	mode   FollowMode
+}
+
+func (f *follower) send(ctx context.Context, b LogBatch) bool {
+	b.Mode = f.mode
+	select {
+	case f.ch <- b:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (f *follower) run(ctx context.Context) {
+	f.cursor = f.opts.Since
+	if f.cursor.IsZero() {
+		f.cursor = f.clock.Now()
+	}
+	f.mode = FollowPolling
+	if err := f.catchUp(ctx, f.cursor); err != nil {
+		if !canceled(ctx, err) {
+			f.send(ctx, LogBatch{Err: err})
+		}
+		return
+	}
+	if !f.opts.Polling && f.src.GroupARN != "" {
+		if !f.followLive(ctx) {
+			return
+		}
+	}
+	f.mode = FollowPolling
+	f.poll(ctx)
+}
+
+// followLive runs live tail sessions until ctx ends (false) or live tail
+// turns out not to be available (true: poll instead).
+func (f *follower) followLive(ctx context.Context) bool {
+	backoff := f.l.interval()
+	for {
+		started, err := f.liveSession(ctx)
+		if ctx.Err() != nil {
+			return false
+		}
+		if !started {
+			f.mode = FollowPolling
+			f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail is not available (%s); polling every %s", shortErr(err), f.l.interval())})
+			return true
+		}
+		notice := "live tail ended; reconnecting"
+		if err != nil {
+			notice = fmt.Sprintf("live tail dropped (%s); reconnecting", shortErr(err))
+		}
+		if !f.send(ctx, LogBatch{Notice: notice}) {
+			return false
+		}
+		// Lines that arrived while disconnected.
+		if err := f.catchUp(ctx, f.cursor.Add(-f.l.overlap())); err != nil && !canceled(ctx, err) {
+			f.send(ctx, LogBatch{Err: err})
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-f.clock.After(backoff):
+		}
+		backoff = min(backoff*2, 30*time.Second)
+	}
+}
+
+// liveSession runs one live tail session. started says whether the
+// session opened (so live tail is available).
+func (f *follower) liveSession(ctx context.Context) (started bool, err error) {
+	in := &cloudwatchlogs.StartLiveTailInput{LogGroupIdentifiers: []string{f.src.GroupARN}}
+	if f.src.StreamPrefix != "" {
+		in.LogStreamNamePrefixes = []string{f.src.StreamPrefix}
+	}
+	if f.opts.Filter != "" {
+		in.LogEventFilterPattern = aws.String(f.opts.Filter)
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out, err := f.l.API.StartLiveTail(sctx, in)
+	if err != nil {
+		return false, err
+	}
+	stream := out.GetStream()
+	defer stream.Close()
+	for ev := range stream.Events() {
+		switch v := ev.(type) {
+		case *logtypes.StartLiveTailResponseStreamMemberSessionStart:
+			started = true
+			f.mode = FollowLive
+			if !f.send(ctx, LogBatch{Notice: "following with live tail"}) {
+				return started, ctx.Err()
+			}
+			// NOTE: live tail shows only what is ingested after the session
+			// starts; look back once for what came in before it opened.
+			if err := f.catchUp(ctx, f.cursor.Add(-f.l.overlap())); err != nil {
+				return started, err
+			}
+		case *logtypes.StartLiveTailResponseStreamMemberSessionUpdate:
+			started = true
+			var lines []LogLine
+			for _, r := range v.Value.SessionResults {
+				line := LogLine{
+					Time:     time.UnixMilli(aws.ToInt64(r.Timestamp)),
+					Stream:   aws.ToString(r.LogStreamName),
+					Message:  strings.TrimRight(aws.ToString(r.Message), "\n"),
+					Ingested: time.UnixMilli(aws.ToInt64(r.IngestionTime)),
+				}
+				if !f.src.matches(line.Stream) || !f.seen.once(line) {
+					continue
+				}
+				lines = append(lines, line)
+			}
+			if len(lines) > 0 {
+				sortLines(lines)
+				f.advance(lines)
+				if !f.send(ctx, LogBatch{Lines: lines}) {
+					return started, ctx.Err()
+				}
+			}
+			if v.Value.SessionMetadata != nil && v.Value.SessionMetadata.Sampled {
+				if !f.send(ctx, LogBatch{Notice: "live tail is sampling: too many lines per second to show them all"}) {
+					return started, ctx.Err()
+				}
+			}
+		}
+	}
+	return started, stream.Err()
+}
+
+// poll asks FilterLogEvents every Interval, looking back Overlap each
+// time; throttling and passing failures slow it down, other errors end it.
+func (f *follower) poll(ctx context.Context) {
+	interval := f.l.interval()
+	wait := interval
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-f.clock.After(wait):
+		}
+		err := f.catchUp(ctx, f.cursor.Add(-f.l.overlap()))
+		switch {
+		case err == nil:
+			wait = interval
+		case canceled(ctx, err):
+			return
+		case IsThrottle(err) || IsTransient(err):
+			wait = min(wait*2, 30*time.Second)
+			if !f.send(ctx, LogBatch{Err: err, Notice: fmt.Sprintf("slowing down: next poll in %s", wait)}) {
+				return
+			}
+		default:
+			f.send(ctx, LogBatch{Err: err})
+			return
+		}
+	}
+}
+
+// catchUp searches from since to now and sends the lines not sent before.
+func (f *follower) catchUp(ctx context.Context, since time.Time) error {
+	f.seen.forget(since)
+	counts := map[uint64]int{}
+	var fresh []LogLine
+	err := f.l.search(ctx, f.src, since, time.Time{}, f.opts.Filter, func(lines []LogLine) {
+		for _, line := range lines {
+			k := f.seen.key(line)
+			counts[k]++
+			if f.seen.count(k, line.Time, counts[k]) {
+				fresh = append(fresh, line)
+			}
+		}
+	})
+	// NOTE: lines from the pages read before a failure are sent too; the
+	// counts make the next search skip them.
+	if len(fresh) > 0 {
+		sortLines(fresh)
+		f.advance(fresh)
+		if !f.send(ctx, LogBatch{Lines: fresh}) {
+			return ctx.Err()
+		}
+	}
+	return err
+}
+
+func (f *follower) advance(lines []LogLine) {
+	for _, l := range lines {
+		if l.Time.After(f.cursor) {
+			f.cursor = l.Time
+		}
+	}
+}
+
+// seen remembers which events were sent, to drop repeats: a search that
+// looks back again, or live tail and a search overlapping.
+//
+// NOTE: events have no common id across live tail and FilterLogEvents, so
+// the key is stream, time and message. A search counts each key's
+// occurrences, so identical lines in one stream and millisecond are all
+// kept; live tail sends a key once.
+type seen struct {
+	seed  maphash.Seed
+	sent  map[uint64]int
+	order []seenEntry
+	max   int
+}
+
+type seenEntry struct {
+	key uint64
+	at  time.Time
+}
+
+func newSeen(limit int) *seen {
+	if limit <= 0 {
+		limit = 200000
+	}
+	return &seen{seed: maphash.MakeSeed(), sent: map[uint64]int{}, max: limit}
+}
+
+func (s *seen) key(l LogLine) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	h.WriteString(l.Stream)
+	h.WriteByte(0)
+	var b [8]byte
+	ms := l.Time.UnixMilli()
+	for i := range b {
+		b[i] = byte(ms >> (8 * i))
+	}
+	h.Write(b[:])
+	h.WriteString(l.Message)
+	return h.Sum64()
+}
+
+// count records that a search saw the n-th occurrence of key; it says
+// whether that occurrence is new.
+func (s *seen) count(key uint64, at time.Time, n int) bool {
+	had, ok := s.sent[key]
+	if n <= had {
+		return false
+	}
+	s.sent[key] = n
+	if !ok {
+		s.order = append(s.order, seenEntry{key, at})
+		s.trim()
+	}
+	return true
+}
+
+// once records a live event; it says whether its key is new.
+func (s *seen) once(l LogLine) bool {
+	return s.count(s.key(l), l.Time, 1)
+}
+
+// forget drops keys older than before (no later search reaches them).
+func (s *seen) forget(before time.Time) {
+	i := 0
+	for i < len(s.order) && s.order[i].at.Before(before) {
+		delete(s.sent, s.order[i].key)
+		i++
+	}
+	s.drop(i)
+}
+
+func (s *seen) trim() {
+	if over := len(s.order) - s.max; over > 0 {
+		for _, e := range s.order[:over] {
+			delete(s.sent, e.key)
+		}
+		s.drop(over)
+	}
+}
+
+func (s *seen) drop(n int) {
+	if n == 0 {
+		return
+	}
+	s.order = s.order[n:]
+	// NOTE: copy down now and then so the backing array does not grow forever.
+	if cap(s.order) > 4*len(s.order)+1024 {
+		s.order = append([]seenEntry(nil), s.order...)
+	}
+}
+
+// Len is how many events are remembered.
+func (s *seen) Len() int { return len(s.sent) }
+
+func shortErr(err error) string {
+	if err == nil {
+		return "session closed"
+	}
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i < 120 {
+		msg = msg[i+2:]
+	}
+	return msg
+}

@@ -1,0 +1,137 @@
+package ops
+
+import (
+	"context"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"ecsdeck/internal/motoserver"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+)
+
+var moto *motoserver.Server
+
+func TestMain(m *testing.M) {
+	// Hermetic: no shared AWS config or credentials of the machine.
+	for k, v := range map[string]string{
+		"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_EC2_METADATA_DISABLED": "true",
+	} {
+		os.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+		os.Unsetenv(k)
+	}
+	os.Exit(motoserver.RunTests(m, motoserver.Options{}, &moto))
+}
+
+// world is one test's AWS: a Front (its own moto account) and what was
+// seeded in it.
+type world struct {
+	t      testing.TB
+	ctx    context.Context
+	front  *motoserver.Front
+	cfg    aws.Config
+	seeded *motoserver.Seeded
+	target *Target
+	client *Client
+}
+
+// newWorld seeds the cluster (when given) and returns a Client on the
+// stack outputs naming it.
+func newWorld(t testing.TB, seed *motoserver.ClusterSeed) *world {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	f := motoserver.NewFront(t, moto)
+	cfg, err := LoadConfig(ctx, ConfigOptions{
+		Region:      f.Region,
+		Endpoint:    f.URL,
+		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		MaxAttempts: 1,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &world{t: t, ctx: ctx, front: f, cfg: cfg}
+	if seed != nil {
+		w.seeded, err = motoserver.Seed(ctx, cfg, *seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.target, err = FromOutputs(w.seeded.Outputs())
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.client = New(cfg, w.target)
+	}
+	f.ResetCalls()
+	return w
+}
+
+// clusterClient returns a Client that discovers the seeded cluster's
+// services, as --cluster does.
+func (w *world) clusterClient() *Client {
+	w.t.Helper()
+	tg, err := ForCluster(w.seeded.Cluster, w.cfg.Region)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return New(w.cfg, tg)
+}
+
+// manualClock is a Clock whose waits end when the test says so.
+type manualClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waits   []time.Duration
+	pending []chan time.Time
+	asked   chan time.Duration
+}
+
+func newManualClock(now time.Time) *manualClock {
+	return &manualClock{now: now, asked: make(chan time.Duration, 100)}
+}
+
+func (c *manualClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *manualClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	c.waits = append(c.waits, d)
+	c.pending = append(c.pending, ch)
+	c.asked <- d
+	return ch
+}
+
+// fire ends every pending wait, moving the clock by the longest.
+func (c *manualClock) fire() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ch := range c.pending {
+		ch <- c.now
+	}
+	c.pending = nil
+}
+
+// fastClock is the real clock with every wait shortened to d.
+type fastClock struct{ d time.Duration }
+
+func (c fastClock) Now() time.Time                       { return time.Now() }
+func (c fastClock) After(time.Duration) <-chan time.Time { return time.After(c.d) }
+
+func seedOf(name string, services ...motoserver.ServiceSeed) *motoserver.ClusterSeed {
+	return &motoserver.ClusterSeed{Name: name, Services: services}
+}
+
+func svc(name string, desired int32) motoserver.ServiceSeed {
+	return motoserver.ServiceSeed{Name: name, Desired: desired}
+}
