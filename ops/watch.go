@@ -11,7 +11,7 @@ type Snapshot struct {
 	// the previous ones (Err says why they are not newer).
 	Services []Service
 	// At is when Services were read.
-	At time.Time
+	At  time.Time
 	Err error
 	// Throttled: AWS asked to slow down, so the next refresh comes later.
 	Throttled bool
