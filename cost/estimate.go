@@ -53,8 +53,9 @@ type Line struct {
 	// PriceKey is the price table entry the unit price comes from; empty
 	// for a line that is free by its nature.
 	PriceKey string `json:"priceKey,omitempty"`
-	// PriceFactor is what the table price is multiplied by to get UnitPrice
-	// (1 − the Spot discount on a Spot line, else 1).
+	// PriceFactor is what the table price is multiplied by to get UnitPrice:
+	// 1 − the Spot discount on a Spot line, 1/10,000 where the table prices
+	// 10,000 requests, else 1.
 	PriceFactor float64 `json:"priceFactor,omitempty"`
 	// NoPrice says why the line has no price ("no price for <region>"); the
 	// line's amounts are then 0 and the totals leave it out.
@@ -126,7 +127,6 @@ func Estimate(spec *profiles.Spec, prices *PriceTable, a Assumptions) (*Breakdow
 		Lines:       b.lines,
 		Assumptions: a,
 		Notes: []string{
-			"On-demand list prices before tax, free tiers, credits, Savings Plans and Reserved Instances.",
 			"Not counted: data transfer out to the internet, requests to S3 and Secrets Manager, and the second set of tasks while a deploy runs.",
 		},
 	}
@@ -371,7 +371,7 @@ func (b *builder) frontend() {
 	a := b.a
 	b.add(CompFrontend, "CloudFront data transfer out", "cloudfront.us.out.gb", 1, "GB", same(a.CDNGB),
 		fmt.Sprintf("%s GB a month to viewers, priced for North America and Europe; the always-free 1 TB a month is not subtracted", num(a.CDNGB)))
-	b.add(CompFrontend, "CloudFront HTTPS requests", "cloudfront.us.https.10k", 1, "10k requests", same(a.CDNRequests/10000),
+	b.add(CompFrontend, "CloudFront HTTPS requests", "cloudfront.us.https.10k", 1.0/10000, "request", same(a.CDNRequests),
 		fmt.Sprintf("%s requests a month; the always-free 10 million a month are not subtracted", num(a.CDNRequests)))
 	b.add(CompFrontend, "S3 site bucket", "s3.storage.gb-month", 1, "GB-month", same(a.SiteGB),
 		fmt.Sprintf("%s GB of site in S3 Standard; requests from CloudFront on a cache miss are not counted", num(a.SiteGB)))
@@ -428,11 +428,11 @@ func (b *builder) pipelines() {
 				}
 			}
 		}
-		b.add(CompPipelines, p.role+": CodeBuild ("+s.Pipeline.BuildComputeType+", "+arch+")", "codebuild."+arch+"."+s.Pipeline.BuildComputeType+".minute", 1, "build minute",
+		b.add(CompPipelines, p.role+": CodeBuild ("+s.Pipeline.BuildComputeType+", "+arch+")", "codebuild."+arch+"."+s.Pipeline.BuildComputeType+".minute", 1, "build-minute",
 			same(a.Releases*a.BuildMinutes),
 			fmt.Sprintf("%s releases a month × %s build minutes; the free 100 minutes a month are not subtracted", num(a.Releases), num(a.BuildMinutes)))
 		perRelease := 1 + a.BuildMinutes + deploy
-		b.add(CompPipelines, p.role+": CodePipeline V2 action minutes", "codepipeline.v2.action-minute", 1, "action minute",
+		b.add(CompPipelines, p.role+": CodePipeline V2 action minutes", "codepipeline.v2.action-minute", 1, "action-minute",
 			same(a.Releases*perRelease),
 			fmt.Sprintf("%s releases a month × %s min (1 min source, %s min build, %s); the free 100 minutes a month are not subtracted",
 				num(a.Releases), num(perRelease), num(a.BuildMinutes), how))
