@@ -35,7 +35,13 @@ func main() {
 
 // run executes one command line and returns its exit code. Everything a
 // person reads goes to stderr; results (JSON, YAML, URLs) go to stdout.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return newApp(stdin, stdout, stderr).main(ctx, args)
+}
+
+// main runs one command line on a and returns its exit code.
+func (a *app) main(ctx context.Context, args []string) (code int) {
+	stderr := a.stderr
 	defer func() {
 		// NOTE: a bug must not show a person a Go stack trace; say what to do.
 		if r := recover(); r != nil {
@@ -43,14 +49,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			code = exitFailed
 		}
 	}()
-	app := newApp(stdin, stdout, stderr)
-	root := app.rootCommand()
+	root := a.rootCommand()
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
 	if err == nil {
 		return exitOK
 	}
-	return app.report(err)
+	return a.report(err)
 }
 
 // app carries what every command needs; tests build one with their own
@@ -63,6 +68,9 @@ type app struct {
 	signals        func() (<-chan os.Signal, func())
 	// outputs reads the stack outputs of a platform (the console's targets).
 	outputs func(ctx context.Context, ans *profiles.Answers) (*stack.Outputs, error)
+	// engineFor builds the provisioning engine of a platform; log receives
+	// the Pulumi CLI's own output.
+	engineFor func(ans *profiles.Answers, log io.Writer) (stack.Engine, error)
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
@@ -79,6 +87,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 		},
 	}
 	a.outputs = a.stackOutputs
+	a.engineFor = a.pulumiEngine
 	return a
 }
 
@@ -190,6 +199,7 @@ func (a *app) commands() []*cobra.Command {
 		a.refreshCommand(),
 		a.destroyCommand(),
 		a.outputsCommand(),
+		a.cancelCommand(),
 		a.costCommand(),
 		a.consoleCommand(),
 		a.statusCommand(),

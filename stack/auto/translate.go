@@ -138,7 +138,7 @@ func (t *translator) step(kind stack.EventKind, m apitype.StepEventMetadata, op 
 		typ = m.Type
 	}
 	ev := stack.Event{Kind: kind, Time: now, URN: m.URN, Type: typ, Name: name, Component: comp, Op: op}
-	if len(m.Diffs) > 0 && (op == stack.OpUpdate || op == stack.OpReplace) {
+	if len(m.Diffs) > 0 && (op == stack.OpUpdate || op == stack.OpReplace || op == stack.OpRefresh) {
 		ev.Diffs = append([]string(nil), m.Diffs...)
 	}
 	if len(m.Keys) > 0 && op == stack.OpReplace {

@@ -1,0 +1,319 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ecsdeck/profiles"
+	"ecsdeck/stack"
+	"ecsdeck/stack/auto"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// These tests run the engine commands in-process against the real Pulumi CLI
+// (bin/pulumi) and a local file backend, with an inline program that needs
+// no cloud provider in place of the AWS program.
+
+type fakePlatform struct {
+	things  int
+	fail    string        // when set, the program fails with this message
+	gate    chan struct{} // when set, the program waits on it half way
+	halfway chan struct{}
+	once    sync.Once
+}
+
+func (p *fakePlatform) run(ctx *pulumi.Context) error {
+	for i := 0; i < p.things; i++ {
+		if p.gate != nil && i == p.things/2 {
+			p.once.Do(func() { close(p.halfway) })
+			select {
+			case <-p.gate:
+			case <-ctx.Context().Done():
+				return ctx.Context().Err()
+			}
+		}
+		var c struct{ pulumi.ResourceState }
+		if err := ctx.RegisterComponentResource("ecsdeck:aws:Network", fmt.Sprintf("part-%d", i), &c); err != nil {
+			return err
+		}
+		if err := ctx.RegisterResourceOutputs(&c, pulumi.Map{}); err != nil {
+			return err
+		}
+	}
+	if p.fail != "" {
+		return fmt.Errorf("%s", p.fail)
+	}
+	ctx.Export(stack.OutClusterName, pulumi.String("hello-dev"))
+	ctx.Export(stack.OutRegion, pulumi.String("us-east-1"))
+	ctx.Export(stack.OutEndpoints, pulumi.StringMap{"backend": pulumi.String("http://hello-dev-alb.example")})
+	ctx.Export(stack.OutArtifactsBucket, pulumi.String("hello-dev-artifacts"))
+	ctx.Export(stack.OutRepositories, pulumi.StringArray{pulumi.String("hello-dev/backend")})
+	return nil
+}
+
+type engineCLI struct {
+	*cli
+	stateDir string
+	platform *fakePlatform
+	sigs     chan os.Signal
+	tty      bool
+	stdin    string
+}
+
+func newEngineCLI(t *testing.T, p *fakePlatform) *engineCLI {
+	c := newCLI(t)
+	t.Setenv("ECSDECK_CACHE_DIR", filepath.Join(c.config, "..", "cache"))
+	t.Setenv(auto.PassphraseEnv, "")
+	os.Unsetenv(auto.PassphraseEnv)
+	cliPath, _ := filepath.Abs("bin/pulumi")
+	if _, err := os.Stat(cliPath); err != nil {
+		t.Fatalf("the Pulumi CLI is not at %s: run make tools first", cliPath)
+	}
+	t.Setenv("ECSDECK_PULUMI", cliPath)
+	return &engineCLI{cli: c, stateDir: filepath.Join(c.config, "..", "state"), platform: p, sigs: make(chan os.Signal, 2)}
+}
+
+func (c *engineCLI) app(stdout, stderr io.Writer) *app {
+	a := newApp(strings.NewReader(c.stdin), stdout, stderr)
+	a.isTTY = func() bool { return c.tty }
+	a.signals = func() (<-chan os.Signal, func()) { return c.sigs, func() {} }
+	a.engineFor = func(ans *profiles.Answers, log io.Writer) (stack.Engine, error) {
+		return auto.New(auto.Options{
+			Stack:          ans.Spec.StackName(),
+			Program:        c.platform.run,
+			StateDir:       c.stateDir,
+			PassphraseFile: filepath.Join(c.config, "passphrase"),
+			Config:         map[string]string{"aws:region": ans.Spec.Region},
+			Env:            map[string]string{"PULUMI_HOME": filepath.Join(c.stateDir, "home")},
+			Log:            log,
+		})
+	}
+	return a
+}
+
+func (c *engineCLI) run(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := c.app(&out, &errb).main(context.Background(), args)
+	return code, out.String(), errb.String()
+}
+
+const hello = "examples/single-fargate.yaml"
+
+func TestUpJSONThenOutputsThenDestroy(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{things: 3})
+	// WHEN up runs headless with --json
+	code, out, errs := c.run("up", "--answers", hello, "--yes", "--json")
+	if code != 0 {
+		t.Fatalf("up: %d\n%s", code, errs)
+	}
+	// THEN stdout is one JSON event per line: steps, a summary, the outputs
+	kinds := map[string]int{}
+	var summary jsonEvent
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev jsonEvent
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		kinds[ev.Kind]++
+		if ev.Kind == "summary" {
+			summary = ev
+		}
+	}
+	if kinds["step-started"] != 3 || kinds["step-finished"] != 3 || kinds["summary"] != 1 || kinds["outputs"] != 1 {
+		t.Fatalf("kinds: %v\n%s", kinds, out)
+	}
+	if summary.Result.Status != "succeeded" || summary.Result.Changes["create"] != 3 {
+		t.Fatalf("summary: %+v", summary.Result)
+	}
+
+	// WHEN up runs again for people THEN it says nothing changed and shows the endpoint
+	code, out, errs = c.run("up", "--answers", hello, "--yes")
+	if code != 0 || !strings.Contains(out, "up succeeded in ") || !strings.Contains(out, "3 unchanged") || !strings.Contains(out, "backend: http://hello-dev-alb.example") {
+		t.Fatalf("second up: %d\nout:\n%s\nerr:\n%s", code, out, errs)
+	}
+
+	// WHEN outputs are asked for THEN they come on stdout
+	code, out, _ = c.run("outputs", "--answers", hello)
+	if code != 0 || !strings.Contains(out, "cluster              hello-dev") {
+		t.Fatalf("outputs: %d\n%s", code, out)
+	}
+	code, out, _ = c.run("outputs", "--answers", hello, "--json")
+	var raw map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &raw) != nil || raw["clusterName"] != "hello-dev" {
+		t.Fatalf("outputs --json: %d\n%s", code, out)
+	}
+
+	// WHEN destroy runs without --yes and without a terminal THEN it refuses (exit 2)
+	if code, _, errs := c.run("destroy", "--answers", hello); code != 2 || !strings.Contains(errs, "pass --yes") {
+		t.Fatalf("destroy without --yes: %d %s", code, errs)
+	}
+	// WHEN in a terminal the wrong name is typed THEN nothing is deleted
+	c.tty, c.stdin = true, "hello\n"
+	code, _, errs = c.run("destroy", "--answers", hello)
+	if code != 1 || !strings.Contains(errs, "S3 bucket hello-dev-artifacts (emptied, then deleted)") ||
+		!strings.Contains(errs, "ECR repository hello-dev/backend") || !strings.Contains(errs, "nothing was deleted") {
+		t.Fatalf("destroy with the wrong name: %d\n%s", code, errs)
+	}
+	// WHEN the stack name is typed THEN everything is deleted
+	c.stdin = "hello-dev\n"
+	code, out, errs = c.run("destroy", "--answers", hello)
+	if code != 0 || !strings.Contains(out, "destroy succeeded") || !strings.Contains(out, "3 deleted") {
+		t.Fatalf("destroy: %d\nout:\n%s\nerr:\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "-  deleted  network") {
+		t.Fatalf("destroy step lines:\n%s", errs)
+	}
+}
+
+func TestUpNeedsYesWithoutTerminal(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{things: 1})
+	code, out, errs := c.run("up", "--answers", hello)
+	if code != 2 || out != "" || errs != "ecsdeck: up changes your AWS account: pass --yes to go ahead (there is no terminal to ask in)\n" {
+		t.Fatalf("%d %q %q", code, out, errs)
+	}
+}
+
+func TestUpInTerminalAsksAfterThePlan(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{things: 2})
+	c.tty, c.stdin = true, "n\n"
+	// WHEN the person declines THEN nothing is created
+	code, out, errs := c.run("up", "--answers", hello)
+	if code != 1 || !strings.Contains(out, "plan: 2 to create") || !strings.Contains(errs, "Apply these changes to hello-dev? [y/N]") || !strings.Contains(errs, "nothing was changed") {
+		t.Fatalf("declined: %d\nout:\n%s\nerr:\n%s", code, out, errs)
+	}
+	if code, out, _ := c.run("outputs", "--answers", hello); out != "" {
+		t.Fatalf("resources exist after declining: %d %q", code, out)
+	}
+	// WHEN the person accepts THEN it is created
+	c.stdin = "y\n"
+	if code, out, errs := c.run("up", "--answers", hello); code != 0 || !strings.Contains(out, "up succeeded") {
+		t.Fatalf("accepted: %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestUpFailureSaysWhatAndHidesSecrets(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{things: 1})
+	// GIVEN a passphrase in the environment and a program failing with it in the message
+	pass := "ci-passphrase-0123456789"
+	t.Setenv(auto.PassphraseEnv, pass)
+	c.platform.fail = "cannot reach the database with " + pass
+	// WHEN up runs
+	code, out, errs := c.run("up", "--answers", hello, "--yes")
+	// THEN exit 1, the failure is said, the log is named, and the passphrase is nowhere
+	if code != 1 || !strings.Contains(errs, "cannot reach the database with [secret]") || !strings.Contains(errs, "the full log is ") {
+		t.Fatalf("%d\nout:\n%s\nerr:\n%s", code, out, errs)
+	}
+	logs, _ := filepath.Glob(filepath.Join(c.config, "..", "cache", "logs", "*.log"))
+	all := out + errs
+	for _, l := range logs {
+		b, _ := os.ReadFile(l)
+		all += string(b)
+	}
+	if len(logs) == 0 || strings.Contains(all, pass) {
+		t.Fatalf("passphrase leaked or no log (%d logs)", len(logs))
+	}
+}
+
+func TestInterruptCancelsGracefullyThenStack(t *testing.T) {
+	p := &fakePlatform{things: 4, gate: make(chan struct{}), halfway: make(chan struct{})}
+	c := newEngineCLI(t, p)
+	type ran struct {
+		code      int
+		out, errs string
+	}
+	done := make(chan ran, 1)
+	go func() {
+		code, out, errs := c.run("up", "--answers", hello, "--yes")
+		done <- ran{code, out, errs}
+	}()
+	select {
+	case <-p.halfway:
+	case <-time.After(60 * time.Second):
+		t.Fatal("up did not start")
+	}
+	// WHEN one interrupt arrives THEN the update is cancelled gracefully: exit 130
+	c.sigs <- os.Interrupt
+	var r ran
+	select {
+	case r = <-done:
+	case <-time.After(60 * time.Second):
+		t.Fatal("the interrupt did not stop up")
+	}
+	if r.code != 130 || !strings.Contains(r.errs, "cancelling up of hello-dev") || !strings.Contains(r.out, "up cancelled") {
+		t.Fatalf("%d\nout:\n%s\nerr:\n%s", r.code, r.out, r.errs)
+	}
+	// AND the stack is usable afterwards
+	c.platform = &fakePlatform{things: 4}
+	if code, out, errs := c.run("up", "--answers", hello, "--yes"); code != 0 {
+		t.Fatalf("up after cancel: %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestSecondInterruptStopsAtOnce(t *testing.T) {
+	p := &fakePlatform{things: 4, gate: make(chan struct{}), halfway: make(chan struct{})}
+	c := newEngineCLI(t, p)
+	done := make(chan [2]string, 1)
+	codes := make(chan int, 1)
+	go func() {
+		code, out, errs := c.run("up", "--answers", hello, "--yes")
+		codes <- code
+		done <- [2]string{out, errs}
+	}()
+	<-p.halfway
+	// WHEN two interrupts arrive THEN ecsdeck returns at once with 130 and the way to recover
+	c.sigs <- os.Interrupt
+	c.sigs <- os.Interrupt
+	var code int
+	select {
+	case code = <-codes:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the second interrupt did not stop ecsdeck at once")
+	}
+	r := <-done
+	if code != 130 || !strings.Contains(r[1], "stopped at once") || !strings.Contains(r[1], "ecsdeck cancel --answers "+hello) ||
+		!strings.Contains(r[1], "ecsdeck refresh --answers "+hello) {
+		t.Fatalf("%d\n%s", code, r[1])
+	}
+	// (let the update left behind finish before the test's directory goes)
+	close(p.gate)
+	waitUnlocked(t, c.stateDir)
+}
+
+// waitUnlocked waits until no run holds a lock on any stack in stateDir.
+func waitUnlocked(t *testing.T, stateDir string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		var locks []string
+		filepath.Walk(filepath.Join(stateDir, "state", ".pulumi", "locks"), func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				locks = append(locks, p)
+			}
+			return nil
+		})
+		if len(locks) == 0 {
+			time.Sleep(500 * time.Millisecond) // the CLI writes its last state after unlocking
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatal("the stack stayed locked")
+}
+
+func TestOutputsOfMissingStack(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{})
+	code, _, errs := c.run("outputs", "--answers", hello)
+	if code != 1 || !strings.Contains(errs, "hello-dev has not been created yet (ecsdeck up creates it)") {
+		t.Fatalf("%d %s", code, errs)
+	}
+}

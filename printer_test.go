@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+
+	"ecsdeck/stack"
+)
+
+// scripted is a realistic stream: a network created, a service failing,
+// a drift, a warning and the summary.
+func scripted(t0 time.Time) []stack.Event {
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	vpc := "urn:pulumi:shop-prod::ecsdeck::ecsdeck:aws:Network$aws:ec2/vpc:Vpc::shop-prod-vpc"
+	svc := "urn:pulumi:shop-prod::ecsdeck::ecsdeck:aws:Service$aws:ecs/service:Service::shop-prod-backend"
+	return []stack.Event{
+		{Kind: stack.StepStarted, Time: at(1), URN: vpc, Type: "aws:ec2/vpc:Vpc", Name: "shop-prod-vpc", Component: "network", Op: stack.OpCreate},
+		{Kind: stack.StepFinished, Time: at(3), URN: vpc, Type: "aws:ec2/vpc:Vpc", Name: "shop-prod-vpc", Component: "network", Op: stack.OpCreate, Duration: 2300 * time.Millisecond},
+		{Kind: stack.StepStarted, Time: at(4), URN: svc, Type: "aws:ecs/service:Service", Name: "shop-prod-backend", Component: "service", Op: stack.OpUpdate, Diffs: []string{"desiredCount"}},
+		{Kind: stack.Diagnostic, Time: at(70), Severity: "warning", Message: "the source connection is PENDING"},
+		{Kind: stack.Diagnostic, Time: at(75), URN: svc, Severity: "error", Message: "updating ECS Service: InvalidParameterException: no container instances"},
+		{Kind: stack.StepFailed, Time: at(75), URN: svc, Type: "aws:ecs/service:Service", Name: "shop-prod-backend", Component: "service", Op: stack.OpUpdate,
+			Duration: 71 * time.Second, Diffs: []string{"desiredCount"}, Message: "updating ECS Service: InvalidParameterException: no container instances"},
+		{Kind: stack.Summary, Time: at(76), Result: &stack.Result{Operation: "up", Status: "failed",
+			Changes: map[stack.Op]int{stack.OpCreate: 1, stack.OpSame: 40}, Duration: 76 * time.Second}},
+	}
+}
+
+func TestPrinterHumanGolden(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	var w, out bytes.Buffer
+	p := &printer{w: &w, out: &out, op: "up", start: t0}
+	evs := scripted(t0)
+	for _, ev := range evs {
+		p.event(ev)
+	}
+	p.finish(evs[len(evs)-1].Result, nil, errors.New("up failed"))
+	golden(t, "printer-human.golden", w.String()+"--- stdout\n"+out.String())
+}
+
+func TestPrinterJSONGolden(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	var w bytes.Buffer
+	p := &printer{w: &w, json: true, op: "up", start: t0}
+	for _, ev := range scripted(t0) {
+		p.event(ev)
+	}
+	p.event(stack.Event{Kind: stack.OutputsReady, Time: t0.Add(77 * time.Second), Outputs: &stack.Outputs{ClusterName: "shop-prod",
+		Endpoints: map[string]string{"backend": "https://api.shop.example.com"}}})
+	golden(t, "printer-json.golden", w.String())
+}
+
+func TestPrinterPreviewAndRefresh(t *testing.T) {
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	var w bytes.Buffer
+	p := &printer{w: &w, op: "preview", start: t0}
+	p.event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:ecs/cluster:Cluster", Name: "c", Component: "cluster", Op: stack.OpCreate, Duration: time.Second})
+	p.op = "refresh"
+	// an unchanged resource on refresh is not drift and prints nothing
+	p.event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:s3/bucket:Bucket", Name: "b", Op: stack.OpRefresh})
+	p.event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:s3/bucket:Bucket", Name: "b", Op: stack.OpRefresh, Diffs: []string{"tags"}})
+	want := "[00:00] +  create   cluster       aws:ecs/cluster:Cluster c\n" +
+		"[00:00] ~  drifted  -             aws:s3/bucket:Bucket b [tags]\n"
+	if w.String() != want {
+		t.Fatalf("got:\n%s\nwant:\n%s", w.String(), want)
+	}
+}
+
+func TestSummarySentence(t *testing.T) {
+	tests := []struct {
+		r    *stack.Result
+		want string
+	}{
+		{&stack.Result{Operation: "preview", Changes: map[stack.Op]int{stack.OpCreate: 3, stack.OpDelete: 1}}, "plan: 3 to create, 1 to delete"},
+		{&stack.Result{Operation: "up", Status: "succeeded", Duration: 90 * time.Second, Changes: map[stack.Op]int{stack.OpSame: 2}}, "up succeeded in 1m30s: 2 unchanged"},
+		{&stack.Result{Operation: "destroy", Status: "cancelled", Duration: 1500 * time.Millisecond}, "destroy cancelled in 1.5s: no changes"},
+	}
+	for _, tt := range tests {
+		if got := summary(tt.r); got != tt.want {
+			t.Errorf("got %q want %q", got, tt.want)
+		}
+	}
+}
