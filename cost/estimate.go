@@ -139,6 +139,9 @@ func Estimate(spec *profiles.Spec, prices *PriceTable, a Assumptions) (*Breakdow
 		e.Min += l.MinMonthly
 		e.Max += l.MaxMonthly
 	}
+	if note := extendedSupport(spec); note != "" {
+		e.Notes = append(e.Notes, note)
+	}
 	if e.Unpriced > 0 {
 		e.Notes = append(e.Notes, fmt.Sprintf("%d %s no price for %s in the table of %s; the totals leave %s out (ecsdeck cost --live-prices looks them up).",
 			e.Unpriced, plural(e.Unpriced, "line has", "lines have"), e.Region, prices.AsOf, plural(e.Unpriced, "it", "them")))
@@ -242,7 +245,7 @@ func (b *builder) fargate(t profiles.TierService) {
 	sw, ow := SpotSplit(want, f.SpotBase, f.SpotWeight, f.OnDemandWeight)
 	sl, ol := SpotSplit(lo, f.SpotBase, f.SpotWeight, f.OnDemandWeight)
 	sh, oh := SpotSplit(hi, f.SpotBase, f.SpotWeight, f.OnDemandWeight)
-	vcpu, gb := float64(svc.CPU)/1024, float64(svc.Memory)/1024
+	vcpu, gb := size(svc.CPU)/1024, size(svc.Memory)/1024
 	h := b.hours()
 	strategy := fmt.Sprintf("Spot base %d, weights Spot %d : on-demand %d", f.SpotBase, f.SpotWeight, f.OnDemandWeight)
 	size := fmt.Sprintf("%s vCPU, %s GB", num(vcpu), num(gb))
@@ -285,7 +288,7 @@ func (b *builder) ec2() {
 		b.add(CompCompute, "EC2 instances "+e.InstanceType, key, 1, "instance-hour", n.times(h),
 			fmt.Sprintf("%s × %s h, Linux on-demand", asg, num(h)))
 	}
-	b.add(CompCompute, "EC2 root volumes (gp3)", "ebs.gp3.gb-month", 1, "GB-month", n.times(float64(e.RootVolumeGiB)),
+	b.add(CompCompute, "EC2 root volumes (gp3)", "ebs.gp3.gb-month", 1, "GB-month", n.times(size(e.RootVolumeGiB)),
 		fmt.Sprintf("%d GiB per instance, as many volumes as instances", e.RootVolumeGiB))
 	b.publicIPs = b.publicIPs.plus(n)
 	b.ipItem = "Public IPv4: instances"
@@ -299,7 +302,7 @@ func (b *builder) taskVolume(t profiles.TierService) {
 	role := string(t.Role)
 	switch {
 	case v.Kind == profiles.VolumeEBS && b.spec.LaunchType == profiles.LaunchEC2:
-		b.add(CompStorage, role+": EBS task volumes (gp3)", "ebs.gp3.gb-month", 1, "GB-month", n.times(float64(v.SizeGiB)),
+		b.add(CompStorage, role+": EBS task volumes (gp3)", "ebs.gp3.gb-month", 1, "GB-month", n.times(size(v.SizeGiB)),
 			fmt.Sprintf("%d GiB per task, one volume per running task", v.SizeGiB))
 	case v.Kind == profiles.VolumeEphemeral && b.spec.LaunchType != profiles.LaunchEC2 && v.SizeGiB > freeECSBaseGiB:
 		extra := float64(v.SizeGiB - freeECSBaseGiB)
@@ -357,7 +360,7 @@ func (b *builder) database() {
 	if d.MultiAZ {
 		each = " on each of the two instances"
 	}
-	b.add(CompDatabase, "RDS storage (General Purpose SSD)", "rds.storage.gb-month", 1, "GB-month", same(copies*float64(d.StorageGiB)),
+	b.add(CompDatabase, "RDS storage (General Purpose SSD)", "rds.storage.gb-month", 1, "GB-month", same(copies*size(d.StorageGiB)),
 		fmt.Sprintf("%d GiB allocated%s; automated backups up to that size are free", d.StorageGiB, each))
 	b.add(CompDNS, "Secrets Manager secret (database password)", "secretsmanager.secret-month", 1, "secret-month", same(1),
 		"one secret: RDS keeps the generated master password there; API calls from the tasks are not counted")
@@ -375,6 +378,23 @@ func (b *builder) frontend() {
 		fmt.Sprintf("%s requests a month; the always-free 10 million a month are not subtracted", num(a.CDNRequests)))
 	b.add(CompFrontend, "S3 site bucket", "s3.storage.gb-month", 1, "GB-month", same(a.SiteGB),
 		fmt.Sprintf("%s GB of site in S3 Standard; requests from CloudFront on a cache miss are not counted", num(a.SiteGB)))
+}
+
+// extendedSupport warns of RDS Extended Support, which AWS charges per vCPU
+// for major versions past their standard support (MySQL 5.7, PostgreSQL 12
+// and older) and which the estimate does not count.
+func extendedSupport(s *profiles.Spec) string {
+	if !s.HasDatabase() {
+		return ""
+	}
+	v := s.Database.EngineVersion
+	major, _ := strconv.Atoi(strings.SplitN(v, ".", 2)[0])
+	old := (s.Database.Engine == profiles.EngineMySQL && major > 0 && major < 8) ||
+		(s.Database.Engine == profiles.EnginePostgres && major > 0 && major <= 12)
+	if !old {
+		return ""
+	}
+	return fmt.Sprintf("%s %s is past standard support: RDS Extended Support charges per vCPU-hour apply and are not counted (choose a newer version).", s.Database.Engine, v)
 }
 
 // pipelineTier is one pipeline: a tier with a repository.
@@ -472,7 +492,7 @@ func (b *builder) observe() {
 	days := a.HoursPerMonth / 24
 	b.add(CompObserve, "CloudWatch Logs ingestion", "logs.ingest.gb", 1, "GB", same(a.LogGB),
 		fmt.Sprintf("%s GB a month from all services, builds included", num(a.LogGB)))
-	stored := a.LogGB * float64(s.Cluster.LogRetentionDays) / days
+	stored := a.LogGB * size(s.Cluster.LogRetentionDays) / days
 	b.add(CompObserve, "CloudWatch Logs storage", "logs.storage.gb-month", 1, "GB-month", same(stored),
 		fmt.Sprintf("%s GB a month kept %d days: %s GB stored, counted uncompressed (an upper bound; CloudWatch stores it compressed)",
 			num(a.LogGB), s.Cluster.LogRetentionDays, num(stored)))
@@ -509,6 +529,10 @@ func (b *builder) dns() {
 			"standard tier: free to store and to read at standard throughput; encrypted with the AWS managed key aws/ssm, also free")
 	}
 }
+
+// size reads a size or count from the answers; a negative one (a field
+// being typed) counts as 0.
+func size(v int) float64 { return float64(max(v, 0)) }
 
 // num formats a quantity for an assumption: at most 6 decimals, without
 // trailing zeros.

@@ -460,3 +460,45 @@ func TestQuickIsTheEstimateTotal(t *testing.T) {
 		t.Errorf("Quick shows a figure for a region without prices (%v) or no spec (%v)", okUnpriced, okNil)
 	}
 }
+
+func TestHalfAnsweredSpecIsEstimatedWithoutAFigure(t *testing.T) {
+	// GIVEN the answers as the wizard starts: defaults, no name, no region,
+	// and a size being typed that is negative for a moment
+	s := profiles.New()
+	s.Capacity.EC2.RootVolumeGiB = -3
+	// WHEN it is estimated
+	e, err := cost.Estimate(s, cost.Shipped(), cost.DefaultAssumptions())
+	// THEN there is no error, no line is negative, the lines say the
+	// region is missing, and Quick has no figure to show
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range e.Lines {
+		if l.Monthly < 0 || l.Quantity < 0 {
+			t.Errorf("%s: %g × %g", l.Item, l.Quantity, l.Monthly)
+		}
+		if l.PriceKey != "" && l.NoPrice != `no price for region "" (no region answered)` {
+			t.Errorf("%s: %q", l.Item, l.NoPrice)
+		}
+	}
+	if _, ok := cost.Quick(s); ok {
+		t.Error("Quick shows a figure without a region")
+	}
+}
+
+func TestOldDatabaseVersionsWarnOfExtendedSupport(t *testing.T) {
+	// GIVEN a MySQL 5.7 database, and a PostgreSQL 16 one
+	old := small(t, func(s *profiles.Spec) {
+		s.Database.Engine, s.Database.EngineVersion = profiles.EngineMySQL, "5.7"
+	})
+	current := small(t, func(s *profiles.Spec) { s.Database.Engine = profiles.EnginePostgres })
+	// WHEN they are estimated
+	// THEN only the old one says Extended Support is not counted
+	want := "mysql 5.7 is past standard support: RDS Extended Support charges per vCPU-hour apply and are not counted (choose a newer version)."
+	if notes := strings.Join(estimate(t, old).Notes, "\n"); !strings.Contains(notes, want) {
+		t.Errorf("notes %q lack %q", notes, want)
+	}
+	if notes := strings.Join(estimate(t, current).Notes, "\n"); strings.Contains(notes, "Extended Support") {
+		t.Errorf("PostgreSQL 16 warned of Extended Support: %q", notes)
+	}
+}
