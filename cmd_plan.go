@@ -1,9 +1,112 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"ecsdeck/profiles"
+	"ecsdeck/stack/plan"
+
 	"github.com/spf13/cobra"
 )
 
 func (a *app) planCommand() *cobra.Command {
-	return pending("plan", "setup", "Show what would be created or changed", "")
+	var t target
+	var offline, asJSON bool
+	cmd := &cobra.Command{
+		Use:     "plan --offline (--answers FILE | --profile NAME) [--json]",
+		Short:   "Show what would be created or changed",
+		GroupID: "setup",
+		Long: `Show what ecsdeck would create for an answers file or a profile.
+
+With --offline the real program runs in-process against Pulumi's mocks: no
+AWS credentials, no Pulumi CLI, no network. It prints every resource by
+component, with counts, and the outputs the platform would have (ids and
+ARNs are placeholders). --json prints one JSON object on stdout:
+{"stack": ..., "resources": [{"type", "name", "parent", "inputs"}], "outputs": {...}},
+with secrets shown as "[secret]".`,
+		Example: "  ecsdeck plan --offline --answers examples/single-fargate.yaml\n  ecsdeck plan --offline --profile shop-prod --json",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !offline {
+				return usageError("a plan against AWS needs the engine, which this version of ecsdeck does not run yet (use ecsdeck plan --offline to see what would be created, without credentials)")
+			}
+			ans, err := a.load(&t)
+			if err != nil {
+				return err
+			}
+			return a.planOffline(cmd.Context(), ans.Spec, asJSON)
+		},
+	}
+	t.register(cmd)
+	cmd.Flags().BoolVar(&offline, "offline", false, "evaluate the program locally with mocks: no credentials, no network")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as one JSON object on stdout")
+	return cmd
+}
+
+// planOffline prints the offline plan of a Spec: JSON or a resource tree.
+func (a *app) planOffline(ctx context.Context, spec *profiles.Spec, asJSON bool) error {
+	p, err := plan.Offline(ctx, spec, plan.Options{})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(p)
+	}
+	return writePlan(a.stdout, p)
+}
+
+// writePlan renders a plan as a tree of components and resources, then the outputs.
+func writePlan(w io.Writer, p *plan.Plan) error {
+	var b strings.Builder
+	counts := p.Counts()
+	fmt.Fprintf(&b, "Offline plan of stack %s in %s: nothing was created; ids and ARNs are placeholders.\n\n", p.Stack, p.Region)
+	total, components := 0, 0
+	for _, r := range p.Resources {
+		if r.Component {
+			if r.Parent == "" {
+				components++
+				fmt.Fprintf(&b, "%s  %s  (%d %s)\n", r.Name, r.Type, counts[r.Name], plural(counts[r.Name], "resource", "resources"))
+			} else {
+				fmt.Fprintf(&b, "  %s  %s\n", r.Name, r.Type)
+			}
+			continue
+		}
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			fmt.Fprintf(&b, "%s  %s\n", r.Name, r.Type)
+			continue
+		}
+		total++
+		indent := "  + "
+		if r.Parent == "" {
+			indent = "+ "
+		}
+		fmt.Fprintf(&b, "%s%s  %s\n", indent, r.Type, r.Name)
+	}
+	fmt.Fprintf(&b, "\n%d %s to create in %d %s.\n\nOutputs:\n", total, plural(total, "resource", "resources"), components, plural(components, "component", "components"))
+	keys := make([]string, 0, len(p.Outputs))
+	for k := range p.Outputs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := p.Outputs[k]
+		text, ok := v.(string)
+		if !ok {
+			raw, err := json.Marshal(v)
+			if err != nil {
+				return err
+			}
+			text = string(raw)
+		}
+		fmt.Fprintf(&b, "  %s: %s\n", k, text)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }

@@ -24,6 +24,7 @@ const (
 	OutDatabaseEndpoint   = "databaseEndpoint"
 	OutDatabaseSecretARN  = "databaseSecretArn"
 	OutConnectionARN      = "connectionArn"
+	OutConnectionARNs     = "connectionArns"
 	OutConnectionPending  = "connectionPending"
 )
 
@@ -45,6 +46,7 @@ type Outputs struct {
 	DatabaseEndpoint   string            `json:"databaseEndpoint,omitempty"`
 	DatabaseSecretARN  string            `json:"databaseSecretArn,omitempty"`
 	ConnectionARN      string            `json:"connectionArn,omitempty"`
+	ConnectionARNs     []string          `json:"connectionArns,omitempty"`    // every source connection (one per repository provider)
 	ConnectionPending  bool              `json:"connectionPending,omitempty"` // the source connection still needs activating
 }
 

@@ -1,0 +1,200 @@
+package program
+
+import (
+	"fmt"
+	"strings"
+
+	"ecsdeck/profiles"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Environment variables the CodeBuild project of a tier sets; the buildspec
+// refers to them, so it depends on the Spec alone.
+const (
+	EnvAppRepository   = "APP_REPOSITORY_URI"
+	EnvNginxRepository = "NGINX_REPOSITORY_URI"
+	EnvArtifactsBucket = "ARTIFACTS_BUCKET"
+	EnvEnvObjectKey    = "ENV_OBJECT_KEY"
+	EnvSSMPath         = "SSM_PATH"
+	EnvTaskFamily      = "TASK_FAMILY"
+	EnvNginxConf       = "NGINX_CONF"
+	EnvNginxConfigPath = "NGINX_CONFIG_PATH"
+	EnvTaskDefFile     = "TASK_DEFINITION_FILE"
+	EnvFrontendBucket  = "FRONTEND_BUCKET"
+	EnvDistributionID  = "DISTRIBUTION_ID"
+	EnvOutputDir       = "OUTPUT_DIR"
+)
+
+// Artifacts a build hands to the deploy stage.
+const (
+	ImageDefinitionsFile = "imagedefinitions.json"
+	TaskDefFile          = "taskdef.json"
+	AppSpecFile          = "appspec.yaml"
+	ImageDetailFile      = "imageDetail.json"
+	// ImagePlaceholder is where CodeDeployToECS writes the new image.
+	ImagePlaceholder = "<IMAGE1_NAME>"
+)
+
+type buildspecDoc struct {
+	Version   string         `yaml:"version"`
+	Env       buildspecEnv   `yaml:"env"`
+	Phases    buildspecPhase `yaml:"phases"`
+	Artifacts *buildspecArts `yaml:"artifacts,omitempty"`
+}
+
+type buildspecEnv struct {
+	Shell string `yaml:"shell"`
+}
+
+type buildspecPhase struct {
+	PreBuild commandList `yaml:"pre_build"`
+	Build    commandList `yaml:"build"`
+}
+
+type commandList struct {
+	Commands []string `yaml:"commands"`
+}
+
+type buildspecArts struct {
+	Files []string `yaml:"files"`
+}
+
+// Buildspec is the CodeBuild buildspec of a tier's pipeline, generated from
+// the Spec. An ECS tier builds and pushes its image (and its nginx image),
+// writes its environment file from the SSM path into the artifacts bucket,
+// and emits what the deploy needs: imagedefinitions.json for a rolling
+// deploy; taskdef.json, appspec.yaml and imageDetail.json for blue/green.
+// A static site is built, synced to its bucket and invalidated in CloudFront.
+//
+// Every step runs in the build phase: CodeBuild runs post_build even after
+// a failed build, and nothing may be pushed or published then.
+func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
+	doc := buildspecDoc{Version: "0.2", Env: buildspecEnv{Shell: "bash"}}
+	pre := []string{"set -euo pipefail"}
+	var build []string
+	svc := &s.Backend
+	if r == profiles.RoleFrontend {
+		svc = &s.Frontend.Service
+	}
+	if r == profiles.RoleFrontend && s.FrontendOnS3() {
+		if svc.SSMPath != "" {
+			// The site's build reads its settings from a .env in the workspace.
+			pre = append(pre, ssmToEnvFile(".env"))
+		}
+		build = append(build,
+			s.Frontend.Build.Command,
+			fmt.Sprintf(`aws s3 sync "$%s" "s3://$%s" --delete --only-show-errors`, EnvOutputDir, EnvFrontendBucket),
+			fmt.Sprintf(`aws cloudfront create-invalidation --distribution-id "$%s" --paths '/*'`, EnvDistributionID),
+		)
+		doc.Phases = buildspecPhase{PreBuild: commandList{pre}, Build: commandList{build}}
+		return marshalBuildspec(doc)
+	}
+	nginx := svc.Nginx.Enabled && svc.Nginx.Image == ""
+	pre = append(pre,
+		`IMAGE_TAG="$(printf '%s' "${CODEBUILD_RESOLVED_SOURCE_VERSION:-build-$CODEBUILD_BUILD_NUMBER}" | cut -c1-12)"`,
+		fmt.Sprintf(`aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "${%s%%%%/*}"`, EnvAppRepository),
+	)
+	build = append(build,
+		fmt.Sprintf(`docker build --pull -t "$%[1]s:$IMAGE_TAG" -t "$%[1]s:latest" .`, EnvAppRepository),
+	)
+	if nginx {
+		build = append(build, "mkdir -p /tmp/nginx")
+		if svc.Nginx.Config == profiles.NginxRepository {
+			build = append(build, fmt.Sprintf(`cp "$%s" /tmp/nginx/default.conf`, EnvNginxConfigPath))
+		} else {
+			build = append(build, fmt.Sprintf(`printf '%%s\n' "$%s" > /tmp/nginx/default.conf`, EnvNginxConf))
+		}
+		build = append(build,
+			fmt.Sprintf(`printf 'FROM %s\nCOPY default.conf /etc/nginx/conf.d/default.conf\n' > /tmp/nginx/Dockerfile`, PublicNginxImage),
+			fmt.Sprintf(`docker build --pull -t "$%[1]s:$IMAGE_TAG" -t "$%[1]s:latest" /tmp/nginx`, EnvNginxRepository),
+		)
+	}
+	build = append(build, fmt.Sprintf(`docker push --all-tags "$%s"`, EnvAppRepository))
+	if nginx {
+		build = append(build, fmt.Sprintf(`docker push --all-tags "$%s"`, EnvNginxRepository))
+	}
+	if svc.SSMPath != "" {
+		build = append(build,
+			ssmToEnvFile("/tmp/service.env"),
+			fmt.Sprintf(`aws s3 cp /tmp/service.env "s3://$%s/$%s" --sse AES256 --only-show-errors`, EnvArtifactsBucket, EnvEnvObjectKey),
+			"rm -f /tmp/service.env",
+		)
+	}
+	if s.BlueGreen() {
+		build = append(build, blueGreenArtifacts(s, svc, nginx)...)
+		doc.Artifacts = &buildspecArts{Files: []string{TaskDefFile, AppSpecFile, ImageDetailFile}}
+	} else {
+		defs := fmt.Sprintf(`{"name":"%s","imageUri":"%%s"}`, AppContainer)
+		args := fmt.Sprintf(`"$%s:$IMAGE_TAG"`, EnvAppRepository)
+		if nginx {
+			defs += fmt.Sprintf(`,{"name":"%s","imageUri":"%%s"}`, NginxContainer)
+			args += fmt.Sprintf(` "$%s:$IMAGE_TAG"`, EnvNginxRepository)
+		}
+		build = append(build, fmt.Sprintf(`printf '[%s]\n' %s > %s`, defs, args, ImageDefinitionsFile))
+		doc.Artifacts = &buildspecArts{Files: []string{ImageDefinitionsFile}}
+	}
+	doc.Phases = buildspecPhase{PreBuild: commandList{pre}, Build: commandList{build}}
+	return marshalBuildspec(doc)
+}
+
+// ssmToEnvFile writes every parameter under the tier's SSM path as NAME=value
+// lines, decrypted, without echoing a value.
+func ssmToEnvFile(path string) string {
+	return fmt.Sprintf(`aws ssm get-parameters-by-path --path "$%s" --recursive --with-decryption --output json | jq -r '.Parameters[] | "\(.Name | split("/") | last)=\(.Value)"' > %s`, EnvSSMPath, path)
+}
+
+// taskDefFields are the fields of a registered task definition that a new
+// revision takes over; the rest (ARN, revision, status...) is read-only.
+const taskDefFields = "family, taskRoleArn, executionRoleArn, networkMode, containerDefinitions, volumes, placementConstraints, requiresCompatibilities, cpu, memory, runtimePlatform, ephemeralStorage"
+
+// blueGreenArtifacts writes taskdef.json (the application image replaced by
+// the placeholder CodeDeployToECS fills), imageDetail.json and appspec.yaml.
+func blueGreenArtifacts(s *profiles.Spec, svc *profiles.Service, nginx bool) []string {
+	var out []string
+	setImages := fmt.Sprintf(`.containerDefinitions |= map(if .name == "%s" then .image = "%s" else . end)`, AppContainer, ImagePlaceholder)
+	jqArgs := ""
+	if nginx {
+		setImages += fmt.Sprintf(` | .containerDefinitions |= map(if .name == "%s" then .image = $nginx else . end)`, NginxContainer)
+		jqArgs = fmt.Sprintf(` --arg nginx "$%s:$IMAGE_TAG"`, EnvNginxRepository)
+	}
+	if svc.TaskDefinitionFile != "" {
+		out = append(out, fmt.Sprintf(`jq%s '%s' "$%s" > %s`, jqArgs, setImages, EnvTaskDefFile, TaskDefFile))
+	} else {
+		out = append(out, fmt.Sprintf(`aws ecs describe-task-definition --task-definition "$%s" --query taskDefinition --output json | jq%s '{%s} | with_entries(select(.value != null)) | %s' > %s`,
+			EnvTaskFamily, jqArgs, taskDefFields, setImages, TaskDefFile))
+	}
+	out = append(out,
+		fmt.Sprintf(`printf '{"ImageURI":"%%s"}\n' "$%s:$IMAGE_TAG" > %s`, EnvAppRepository, ImageDetailFile),
+		"cat > "+AppSpecFile+" <<'APPSPEC'\n"+AppSpec(s, svc)+"APPSPEC\n",
+	)
+	return out
+}
+
+// AppSpec is the CodeDeploy AppSpec of a blue/green ECS tier: the service's
+// container and port behind the load balancer, and its capacity strategy.
+func AppSpec(s *profiles.Spec, svc *profiles.Service) string {
+	container, port := AppContainer, svc.Port
+	if svc.Nginx.Enabled {
+		container, port = NginxContainer, 80
+	}
+	var b strings.Builder
+	b.WriteString("version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n")
+	b.WriteString("        TaskDefinition: <TASK_DEFINITION>\n")
+	fmt.Fprintf(&b, "        LoadBalancerInfo:\n          ContainerName: %s\n          ContainerPort: %d\n", container, port)
+	n := names{prefix: s.Prefix()}
+	p := &platform{spec: s, n: n}
+	b.WriteString("        CapacityProviderStrategy:\n")
+	for _, it := range p.strategy() {
+		fmt.Fprintf(&b, "          - CapacityProvider: %s\n            Base: %d\n            Weight: %d\n", it.Provider, it.Base, it.Weight)
+	}
+	return b.String()
+}
+
+func marshalBuildspec(doc buildspecDoc) (string, error) {
+	b, err := yaml.Marshal(doc)
+	if err != nil {
+		return "", fmt.Errorf("render buildspec: %w", err)
+	}
+	return string(b), nil
+}

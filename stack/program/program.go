@@ -1,0 +1,190 @@
+// Package program is ecsdeck's Pulumi program: from one profiles.Spec it
+// creates every AWS resource of a platform (network, cluster, load balancer,
+// services, frontend, pipelines, database, configuration), one component
+// resource per concern, and exports the stack outputs of stack.Outputs.
+//
+// It is the only package of ecsdeck that imports pulumi-aws.
+package program
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"ecsdeck/profiles"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Component type tokens.
+const (
+	TypeNetwork      = "ecsdeck:aws:Network"
+	TypeCluster      = "ecsdeck:aws:Cluster"
+	TypeLoadBalancer = "ecsdeck:aws:LoadBalancer"
+	TypeService      = "ecsdeck:aws:Service"
+	TypeFrontend     = "ecsdeck:aws:Frontend"
+	TypePipeline     = "ecsdeck:aws:Pipeline"
+	TypeSource       = "ecsdeck:aws:Source"
+	TypeDatabase     = "ecsdeck:aws:Database"
+	TypeConfig       = "ecsdeck:aws:Config"
+	TypeRegistry     = "ecsdeck:aws:Registry"
+)
+
+// ProviderName is the logical name of the program's AWS provider.
+const ProviderName = "aws"
+
+// New returns the inline program of the platform the Spec describes. The
+// Spec is copied and completed; an invalid Spec fails the program before
+// any resource is registered.
+func New(spec *profiles.Spec) pulumi.RunFunc {
+	s := *spec
+	s.Complete()
+	return func(ctx *pulumi.Context) error {
+		if err := profiles.Validate(&s).Err(); err != nil {
+			return fmt.Errorf("the answers are not valid:\n%w", err)
+		}
+		return run(ctx, &s)
+	}
+}
+
+// platform is what every component builder needs.
+type platform struct {
+	ctx      *pulumi.Context
+	spec     *profiles.Spec
+	n        names
+	provider *aws.Provider
+}
+
+// invoke options: every lookup goes through the platform's provider.
+func (p *platform) invoke() []pulumi.InvokeOption {
+	return []pulumi.InvokeOption{pulumi.Provider(p.provider)}
+}
+
+// component registers a component resource of the platform.
+func (p *platform) component(typ, name string, c pulumi.ComponentResource) error {
+	return p.ctx.RegisterComponentResource(typ, name, c, pulumi.Providers(p.provider))
+}
+
+func run(ctx *pulumi.Context, s *profiles.Spec) error {
+	p := &platform{ctx: ctx, spec: s}
+	// NOTE: an explicit provider pins the region (and shared-config profile)
+	// to the Spec, whatever the stack's configuration says.
+	pargs := &aws.ProviderArgs{Region: pulumi.String(s.Region)}
+	if s.AWSProfile != "" {
+		pargs.Profile = pulumi.String(s.AWSProfile)
+	}
+	prov, err := aws.NewProvider(ctx, ProviderName, pargs)
+	if err != nil {
+		return err
+	}
+	p.provider = prov
+	id, err := aws.GetCallerIdentity(ctx, nil, p.invoke()...)
+	if err != nil {
+		return fmt.Errorf("look up the AWS account: %w", err)
+	}
+	part, err := aws.GetPartition(ctx, nil, p.invoke()...)
+	if err != nil {
+		return fmt.Errorf("look up the AWS partition: %w", err)
+	}
+	p.n = names{prefix: s.Prefix(), region: s.Region, account: id.AccountId, partition: part.Partition, dnsSuffix: part.DnsSuffix}
+
+	cfg, err := p.newConfig()
+	if err != nil {
+		return err
+	}
+	net, err := p.newNetwork()
+	if err != nil {
+		return err
+	}
+	reg, err := p.newRegistry()
+	if err != nil {
+		return err
+	}
+	var db *Database
+	if s.HasDatabase() {
+		if db, err = p.newDatabase(net); err != nil {
+			return err
+		}
+	}
+	cl, err := p.newCluster(net)
+	if err != nil {
+		return err
+	}
+	lb, err := p.newLoadBalancer(net)
+	if err != nil {
+		return err
+	}
+	services := map[profiles.Role]*Service{}
+	for _, t := range s.Tiers() {
+		svc, err := p.newService(t, serviceDeps{net: net, cluster: cl, lb: lb, cfg: cfg, reg: reg, db: db})
+		if err != nil {
+			return err
+		}
+		services[t.Role] = svc
+	}
+	var fe *Frontend
+	if s.FrontendOnS3() {
+		if fe, err = p.newFrontend(); err != nil {
+			return err
+		}
+	}
+	var src *Source
+	var pipelines []*Pipeline
+	if roles := p.pipelineRoles(); len(roles) > 0 {
+		if src, err = p.newSource(roles); err != nil {
+			return err
+		}
+		for _, r := range roles {
+			pl, err := p.newPipeline(r, pipelineDeps{src: src, cfg: cfg, reg: reg, cluster: cl, service: services[r], frontend: fe})
+			if err != nil {
+				return err
+			}
+			pipelines = append(pipelines, pl)
+		}
+	}
+	p.export(exports{cfg: cfg, cluster: cl, lb: lb, services: services, frontend: fe, source: src, pipelines: pipelines, reg: reg, db: db})
+	return nil
+}
+
+// pipelineRoles lists the tiers that get a pipeline: those with a repository
+// (the backend, and the frontend on ECS or S3).
+func (p *platform) pipelineRoles() []profiles.Role {
+	var out []profiles.Role
+	if p.spec.Backend.Repository.Name != "" {
+		out = append(out, profiles.RoleBackend)
+	}
+	if (p.spec.FrontendOnECS() || p.spec.FrontendOnS3()) && p.spec.Frontend.Repository.Name != "" {
+		out = append(out, profiles.RoleFrontend)
+	}
+	return out
+}
+
+// hasPipeline says whether a tier is built and deployed by a pipeline.
+func (p *platform) hasPipeline(r profiles.Role) bool {
+	for _, x := range p.pipelineRoles() {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// service returns the Spec's service of an ECS tier.
+func (p *platform) service(r profiles.Role) *profiles.Service {
+	if r == profiles.RoleFrontend {
+		return &p.spec.Frontend.Service
+	}
+	return &p.spec.Backend
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// absPath resolves a local file named in the answers against the working directory.
+func absPath(path string) (string, error) {
+	if path == "" {
+		return "", errors.New("empty path")
+	}
+	return filepath.Abs(path)
+}
