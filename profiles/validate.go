@@ -719,6 +719,23 @@ func (v *problems) pipeline(s *Spec) {
 			v.add("pipeline.connectionArn", "not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
 		}
 	}
+	if pl.ConnectionARN == "" {
+		repos := []struct {
+			path string
+			repo Repository
+		}{{"backend", s.Backend.Repository}}
+		if s.Tier == TierTwoTier && s.Frontend.Hosting != HostingNone {
+			repos = append(repos, struct {
+				path string
+				repo Repository
+			}{"frontend", s.Frontend.Repository})
+		}
+		for _, r := range repos {
+			if r.repo.Name != "" && r.repo.Provider == ProviderGitHubEnterprise {
+				v.add(r.path+".repository.provider", "github-enterprise needs pipeline.connectionArn (a connection to your GitHub Enterprise Server, created once in the AWS console; ecsdeck creates connections for github, bitbucket and gitlab only)")
+			}
+		}
+	}
 	v.enum("pipeline.buildComputeType", pl.BuildComputeType, buildComputeTypes)
 	v.between("pipeline.buildTimeoutMinutes", pl.BuildTimeoutMinutes, 5, 2160, " minutes")
 }

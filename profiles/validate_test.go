@@ -319,6 +319,9 @@ func TestValidationRules(t *testing.T) {
 			"pipeline.codeDeployConfig: CodeDeployDefault.OneAtATime is not an ECS configuration (CodeDeployDefault.ECSAllAtOnce, CodeDeployDefault.ECSLinear10PercentEvery1Minutes, CodeDeployDefault.ECSLinear10PercentEvery3Minutes, CodeDeployDefault.ECSCanary10Percent5Minutes or CodeDeployDefault.ECSCanary10Percent15Minutes)"},
 		{"connection arn", func(s *Spec) { s.Pipeline.ConnectionARN = "arn:aws:codecommit:x" },
 			"pipeline.connectionArn: not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)"},
+		{"enterprise repository without connection", func(s *Spec) {
+			s.Backend.Repository.Name, s.Backend.Repository.Provider = "acme/api", ProviderGitHubEnterprise
+		}, "backend.repository.provider: github-enterprise needs pipeline.connectionArn (a connection to your GitHub Enterprise Server, created once in the AWS console; ecsdeck creates connections for github, bitbucket and gitlab only)"},
 		{"compute type", func(s *Spec) { s.Pipeline.BuildComputeType = "HUGE" },
 			`pipeline.buildComputeType: "HUGE" is not allowed (BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE, BUILD_GENERAL1_XLARGE or BUILD_GENERAL1_2XLARGE)`},
 		{"build timeout", func(s *Spec) { s.Pipeline.BuildTimeoutMinutes = 1 }, "pipeline.buildTimeoutMinutes: 1 is out of range (5 to 2160 minutes)"},
