@@ -241,19 +241,13 @@ func writeCost(w io.Writer, b *cost.Breakdown, f costFlags, checks []cost.Check)
 		fmt.Sprintf("%s hours a month (--hours); Spot %s %% below on-demand (--spot-discount); %s LCU on average (--lcu)", costQty(a.HoursPerMonth), costQty(f.spotDiscount), costQty(a.LCUs)),
 		fmt.Sprintf("%s GB of logs a month (--log-gb); %s GB of images per ECR repository (--image-gb); %s GB in the artifacts bucket (--artifacts-gb)", costQty(a.LogGB), costQty(a.ImageGB), costQty(a.ArtifactsGB)),
 		fmt.Sprintf("%s releases a month per pipeline (--releases), %s build minutes each (--build-minutes), %s minutes to deploy (--deploy-minutes)", costQty(a.Releases), costQty(a.BuildMinutes), costQty(a.DeployMinutes)),
-		fmt.Sprintf("S3 frontend: %s GB (--cdn-gb) and %s HTTPS requests (--cdn-requests) a month through CloudFront, a %s GB site (--site-gb)", costQty(a.CDNGB), costQty(a.CDNRequests), costQty(a.SiteGB)),
+		fmt.Sprintf("S3 frontend: %s GB (--cdn-gb) and %s HTTPS requests (--cdn-requests) a month through CloudFront, a %s GB site (--site-gb)", costQty(a.CDNGB), costGrouped(a.CDNRequests), costQty(a.SiteGB)),
 	} {
-		fmt.Fprintf(w, "  %s\n", s)
+		costPara(w, "  - ", s)
 	}
-	fmt.Fprintf(w, "Prices: %s; as of %s.\n", b.PriceSource, b.PricesAsOf)
+	costPara(w, "Prices: ", fmt.Sprintf("%s; as of %s.", b.PriceSource, b.PricesAsOf))
 	for _, n := range b.Notes {
-		for j, l := range costWrap(n, 100) {
-			if j == 0 {
-				fmt.Fprintf(w, "Note: %s\n", l)
-			} else {
-				fmt.Fprintf(w, "      %s\n", l)
-			}
-		}
+		costPara(w, "Note: ", n)
 	}
 	if f.live {
 		writeCostChecks(w, checks)
@@ -292,6 +286,27 @@ func costUnitPrice(v float64) string {
 // costQty shows a quantity with up to 2 decimals.
 func costQty(v float64) string {
 	return strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+}
+
+// costPara prints text wrapped at 100 columns after prefix, with the
+// following lines indented as far as the prefix.
+func costPara(w io.Writer, prefix, text string) {
+	for i, l := range costWrap(text, 100-len(prefix)) {
+		if i == 0 {
+			fmt.Fprintf(w, "%s%s\n", prefix, l)
+		} else {
+			fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", len(prefix)), l)
+		}
+	}
+}
+
+// costGrouped shows a whole number with thousands separators.
+func costGrouped(v float64) string {
+	s := strconv.FormatFloat(math.Round(v), 'f', 0, 64)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // costWrap breaks text into lines of at most width runes, at spaces.
