@@ -292,3 +292,20 @@ func TestCostLivePricesFailWithAWayOn(t *testing.T) {
 		t.Errorf("code %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+func TestREADMEShowsTheRealEstimate(t *testing.T) {
+	// GIVEN the estimate of the example the README shows
+	code, out, _ := costRun(t, "cost", "--answers", "examples/single-fargate.yaml")
+	if code != 0 {
+		t.Fatalf("code %d", code)
+	}
+	// WHEN the README is read
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN its Cost before apply section holds that output as it is today
+	if !strings.Contains(string(readme), "```text\n"+out+"```\n") {
+		t.Errorf("README.md's example estimate is not the command's output; paste this in:\n%s", out)
+	}
+}
