@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -16,7 +15,7 @@ import (
 // ErrNoProfile is returned for a profile name that is not in the store.
 var ErrNoProfile = errors.New("no such profile")
 
-var reProfile = regexp.MustCompile(`^[a-z][a-z0-9-]{0,62}$`)
+var reProfile = lazy(`^[a-z][a-z0-9-]{0,62}$`)
 
 // ConfigDir is ecsdeck's directory under the user's config directory
 // ($XDG_CONFIG_HOME/ecsdeck on Linux); ECSDECK_CONFIG_DIR overrides it.
@@ -82,7 +81,7 @@ type Result struct {
 
 // CheckName says whether name can name a profile.
 func CheckName(name string) error {
-	if !reProfile.MatchString(name) {
+	if !reProfile().MatchString(name) {
 		return fmt.Errorf("%q is not a profile name (lowercase letters, digits and dashes, starting with a letter)", name)
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // MaxPrefixLen bounds name-environment so that the longest physical name
@@ -15,33 +16,38 @@ import (
 const MaxPrefixLen = 21
 
 var (
-	reName        = regexp.MustCompile(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
-	reVPC         = regexp.MustCompile(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	reSubnet      = regexp.MustCompile(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	reSG          = regexp.MustCompile(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	reEFS         = regexp.MustCompile(`^fs-([0-9a-f]{8}|[0-9a-f]{17})$`)
-	reZone        = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
+	reName        = lazy(`^[a-z]([a-z0-9-]*[a-z0-9])?$`)
+	reVPC         = lazy(`^vpc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	reSubnet      = lazy(`^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	reSG          = lazy(`^sg-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	reEFS         = lazy(`^fs-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	reZone        = lazy(`^Z[A-Z0-9]{1,31}$`)
 	reAccount     = `[0-9]{12}`
-	reCertARN     = regexp.MustCompile(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):` + reAccount + `:certificate/[0-9a-f-]{36}$`)
-	reALBARN      = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
-	reListenerARN = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}/[0-9a-f]{16}$`)
-	reTGARN       = regexp.MustCompile(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
-	reConnARN     = regexp.MustCompile(`^arn:aws[a-z-]*:(codestar-connections|codeconnections):([a-z0-9-]+):` + reAccount + `:connection/[0-9a-f-]{36}$`)
-	reInstance    = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
-	reGraviton    = regexp.MustCompile(`^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)\.`)
-	reDBClass     = regexp.MustCompile(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
-	reDBIdent     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]*$`)
-	reVersion     = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
-	reSSMPath     = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
-	reSSMName     = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
-	reEnvName     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
-	reRepo        = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+$`)
-	reMatcher     = regexp.MustCompile(`^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$`)
-	reBucket      = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
-	reDeployCfg   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,100}$`)
-	reTagKey      = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$`)
-	reSecretish   = regexp.MustCompile(`(?i)(password|passwd|secret|token|api_?key|private_?key)`)
+	reCertARN     = lazy(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):` + reAccount + `:certificate/[0-9a-f-]{36}$`)
+	reALBARN      = lazy(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
+	reListenerARN = lazy(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}/[0-9a-f]{16}$`)
+	reTGARN       = lazy(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
+	reConnARN     = lazy(`^arn:aws[a-z-]*:(codestar-connections|codeconnections):([a-z0-9-]+):` + reAccount + `:connection/[0-9a-f-]{36}$`)
+	reInstance    = lazy(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	reGraviton    = lazy(`^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)\.`)
+	reDBClass     = lazy(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
+	reDBIdent     = lazy(`^[A-Za-z][A-Za-z0-9_]*$`)
+	reVersion     = lazy(`^[0-9]+(\.[0-9]+)*$`)
+	reSSMPath     = lazy(`^(/[A-Za-z0-9_.-]+)+$`)
+	reSSMName     = lazy(`^[A-Za-z0-9_.-]+$`)
+	reEnvName     = lazy(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	reRepo        = lazy(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_./-]+$`)
+	reMatcher     = lazy(`^[0-9]{3}(-[0-9]{3})?(,[0-9]{3}(-[0-9]{3})?)*$`)
+	reBucket      = lazy(`^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$`)
+	reDeployCfg   = lazy(`^[A-Za-z0-9_.-]{1,100}$`)
+	reTagKey      = lazy(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
+	reSecretish   = lazy(`(?i)(password|passwd|secret|token|api_?key|private_?key)`)
 )
+
+// lazy compiles a pattern on first use, so that start-up pays for none.
+func lazy(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // fargateSizes maps a Fargate CPU size to the memory sizes it allows, MiB.
 var fargateSizes = map[int]struct{ lo, hi, step int }{
@@ -187,7 +193,7 @@ func (v *problems) ident(path, val string) bool {
 	switch {
 	case val == "":
 		v.add(path, "missing (%s)", allowed)
-	case !reName.MatchString(val):
+	case !reName().MatchString(val):
 		v.add(path, "%q is not allowed (%s)", val, allowed)
 	default:
 		return true
@@ -198,7 +204,7 @@ func (v *problems) ident(path, val string) bool {
 func (v *problems) network(s *Spec) {
 	n := &s.Network
 	existing := n.VPCID != ""
-	if existing && !reVPC.MatchString(n.VPCID) {
+	if existing && !reVPC().MatchString(n.VPCID) {
 		v.add("network.vpcId", "%q is not a VPC id (vpc- and 8 or 17 hex digits)", n.VPCID)
 	}
 	if !existing {
@@ -240,7 +246,7 @@ func (v *problems) network(s *Spec) {
 			{"network.securityGroups.tasks", n.SecurityGroups.Tasks},
 			{"network.securityGroups.database", n.SecurityGroups.Database},
 		} {
-			if f.val != "" && !reSG.MatchString(f.val) {
+			if f.val != "" && !reSG().MatchString(f.val) {
 				v.add(f.path, "%q is not a security group id (sg- and 8 or 17 hex digits)", f.val)
 			}
 		}
@@ -266,12 +272,12 @@ func (v *problems) network(s *Spec) {
 	}
 }
 
-func (v *problems) ids(path string, ids []string, re *regexp.Regexp, form string) {
+func (v *problems) ids(path string, ids []string, re func() *regexp.Regexp, form string) {
 	seen := map[string]bool{}
 	for i, id := range ids {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		switch {
-		case !re.MatchString(id):
+		case !re().MatchString(id):
 			v.add(p, "%q is not an id of the right kind (%s)", id, form)
 		case seen[id]:
 			v.add(p, "%q is listed twice", id)
@@ -314,9 +320,9 @@ func (v *problems) capacity(s *Spec) {
 		}
 	case LaunchEC2:
 		e := s.Capacity.EC2
-		if !reInstance.MatchString(e.InstanceType) {
+		if !reInstance().MatchString(e.InstanceType) {
 			v.add("capacity.ec2.instanceType", "%q is not an instance type (such as t3.small or t4g.small)", e.InstanceType)
-		} else if arm := reGraviton.MatchString(e.InstanceType); arm != (s.Architecture == ArchARM) {
+		} else if arm := reGraviton().MatchString(e.InstanceType); arm != (s.Architecture == ArchARM) {
 			if arm {
 				v.add("capacity.ec2.instanceType", "%s is an arm64 (Graviton) type, but architecture is x86_64 (choose an x86_64 type such as t3.small, or architecture arm64)", e.InstanceType)
 			} else {
@@ -394,18 +400,18 @@ func (v *problems) domain(s *Spec) {
 		v.add("domain.name", "%q is not a domain name (lowercase, such as example.com)", d.Name)
 		return
 	}
-	if d.HostedZoneID != "" && !reZone.MatchString(d.HostedZoneID) {
+	if d.HostedZoneID != "" && !reZone().MatchString(d.HostedZoneID) {
 		v.add("domain.hostedZoneId", "%q is not a hosted zone id (Z and up to 31 capitals and digits)", d.HostedZoneID)
 	}
 	if d.CertificateARN != "" {
-		if m := reCertARN.FindStringSubmatch(d.CertificateARN); m == nil {
+		if m := reCertARN().FindStringSubmatch(d.CertificateARN); m == nil {
 			v.add("domain.certificateArn", "not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
 		} else if m[1] != s.Region {
 			v.add("domain.certificateArn", "the certificate is in %s, but region is %s (a load balancer takes certificates from its own region)", m[1], s.Region)
 		}
 	}
 	if s.FrontendOnS3() {
-		switch m := reCertARN.FindStringSubmatch(d.CloudFrontCertificateARN); {
+		switch m := reCertARN().FindStringSubmatch(d.CloudFrontCertificateARN); {
 		case d.CloudFrontCertificateARN == "":
 			v.add("domain.cloudFrontCertificateArn", "missing: the S3 frontend's CloudFront alias %s needs an HTTPS certificate from us-east-1 (CloudFront only takes certificates from there)", orDefault(d.FrontendHost, "www."+d.Name))
 		case m == nil:
@@ -455,7 +461,7 @@ func (v *problems) loadBalancer(s *Spec) {
 		}
 		if e.SecurityGroupID == "" {
 			v.add("loadBalancer.existing.securityGroupId", "missing: the tasks admit traffic only from the load balancer's security group (sg-...)")
-		} else if !reSG.MatchString(e.SecurityGroupID) {
+		} else if !reSG().MatchString(e.SecurityGroupID) {
 			v.add("loadBalancer.existing.securityGroupId", "%q is not a security group id (sg- and 8 or 17 hex digits)", e.SecurityGroupID)
 		}
 		v.targetGroups(s, "loadBalancer.existing.targetGroups.backend", e.TargetGroups.Backend, true)
@@ -465,7 +471,7 @@ func (v *problems) loadBalancer(s *Spec) {
 		}
 	}
 	v.between("loadBalancer.healthCheckInterval", lb.HealthCheckInterval, 5, 300, " seconds")
-	if !reMatcher.MatchString(lb.HealthCheckMatcher) {
+	if !reMatcher().MatchString(lb.HealthCheckMatcher) {
 		v.add("loadBalancer.healthCheckMatcher", "%q is not a list of HTTP codes (such as 200,202,302 or 200-399)", lb.HealthCheckMatcher)
 	}
 	v.between("loadBalancer.stickinessSeconds", lb.StickinessSeconds, 0, 604800, " seconds; 0 turns it off")
@@ -479,8 +485,8 @@ func (v *problems) loadBalancer(s *Spec) {
 	}
 }
 
-func (v *problems) arnIn(path, arn string, re *regexp.Regexp, region, form string) {
-	m := re.FindStringSubmatch(arn)
+func (v *problems) arnIn(path, arn string, re func() *regexp.Regexp, region, form string) {
+	m := re().FindStringSubmatch(arn)
 	switch {
 	case arn == "":
 		v.add(path, "missing (%s)", form)
@@ -551,9 +557,9 @@ func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
 	v.between(p+".healthCheckGracePeriod", svc.HealthCheckGracePeriod, 0, 2147483647, " seconds")
 	for _, k := range sortedKeys(svc.Env) {
 		switch {
-		case !reEnvName.MatchString(k):
+		case !reEnvName().MatchString(k):
 			v.add(p+".env."+k, "%q is not an environment variable name (letters, digits and _, not starting with a digit)", k)
-		case reSecretish.MatchString(k):
+		case reSecretish().MatchString(k):
 			v.warn(p+".env."+k, "looks like a secret, and env values are plain text in the task definition (keep secrets in SSM under %s.ssmPath)", p)
 		}
 	}
@@ -566,7 +572,7 @@ func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
 			v.add(p+".taskDefinitionFile", "needs pipeline.deploy: blue-green (CodeDeploy takes the task definition from the build; a rolling deploy only swaps the image)")
 		}
 	}
-	if svc.SSMPath != "" && !reSSMPath.MatchString(svc.SSMPath) {
+	if svc.SSMPath != "" && !reSSMPath().MatchString(svc.SSMPath) {
 		v.add(p+".ssmPath", "%q is not an SSM path (such as /%s/%s/%s)", svc.SSMPath, s.Name, s.Environment, role)
 	}
 	if len(svc.SSMPlaceholders) > 0 && svc.SSMPath == "" {
@@ -576,7 +582,7 @@ func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
 	for i, n := range svc.SSMPlaceholders {
 		path := fmt.Sprintf("%s.ssmPlaceholders[%d]", p, i)
 		switch {
-		case !reSSMName.MatchString(n):
+		case !reSSMName().MatchString(n):
 			v.add(path, "%q is not a parameter name (letters, digits, _ . -)", n)
 		case seen[n]:
 			v.add(path, "%q is listed twice", n)
@@ -632,7 +638,7 @@ func (v *problems) volume(s *Spec, p string, svc *Service) {
 	case VolumeEFS:
 		if vol.EFSID == "" {
 			v.add(p+".volume.efsId", "missing: an efs volume needs the file system id (fs-...)")
-		} else if !reEFS.MatchString(vol.EFSID) {
+		} else if !reEFS().MatchString(vol.EFSID) {
 			v.add(p+".volume.efsId", "%q is not an EFS id (fs- and 8 or 17 hex digits)", vol.EFSID)
 		}
 	case VolumeEBS:
@@ -662,7 +668,7 @@ func (v *problems) repository(p string, r Repository) {
 		return
 	}
 	v.enum(p+".repository.provider", string(r.Provider), RepoProvider("").Values())
-	if !reRepo.MatchString(r.Name) {
+	if !reRepo().MatchString(r.Name) {
 		v.add(p+".repository.name", "%q is not owner/repository (such as acme/shop-api)", r.Name)
 	}
 	if r.Branch == "" || strings.ContainsAny(r.Branch, " ~^:?*[\\") || strings.Contains(r.Branch, "..") {
@@ -708,14 +714,14 @@ func (v *problems) pipeline(s *Spec) {
 		v.add("pipeline.deploy", "blue-green is not available with serviceConnect: true (Service Connect services deploy rolling: set pipeline.deploy to rolling, or serviceConnect to false)")
 	}
 	switch {
-	case !reDeployCfg.MatchString(pl.CodeDeployConfig):
+	case !reDeployCfg().MatchString(pl.CodeDeployConfig):
 		v.add("pipeline.codeDeployConfig", "%q is not a deployment configuration name (%s, or your own)", pl.CodeDeployConfig, oneOf(ecsDeployConfigs))
 	case strings.HasPrefix(pl.CodeDeployConfig, "CodeDeployDefault.") && !slices.Contains(ecsDeployConfigs, pl.CodeDeployConfig):
 		v.add("pipeline.codeDeployConfig", "%s is not an ECS configuration (%s)", pl.CodeDeployConfig, oneOf(ecsDeployConfigs))
 	}
 	v.between("pipeline.blueTerminationMinutes", pl.BlueTerminationMinutes, 0, 2880, " minutes")
 	if pl.ConnectionARN != "" {
-		if m := reConnARN.FindStringSubmatch(pl.ConnectionARN); m == nil {
+		if m := reConnARN().FindStringSubmatch(pl.ConnectionARN); m == nil {
 			v.add("pipeline.connectionArn", "not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
 		}
 	}
@@ -745,10 +751,10 @@ func (v *problems) database(s *Spec) {
 	if !v.enum("database.engine", string(d.Engine), Engine("").Values()) || d.Engine == EngineNone {
 		return
 	}
-	if !reVersion.MatchString(d.EngineVersion) {
+	if !reVersion().MatchString(d.EngineVersion) {
 		v.add("database.engineVersion", "%q is not a version (such as 8.0 or 16)", d.EngineVersion)
 	}
-	if !reDBClass.MatchString(d.InstanceClass) {
+	if !reDBClass().MatchString(d.InstanceClass) {
 		v.add("database.instanceClass", "%q is not an instance class (such as db.t4g.micro)", d.InstanceClass)
 	} else if d.MultiAZ && strings.HasPrefix(d.InstanceClass, "db.t2.") {
 		v.add("database.multiAz", "not available for %s (choose a newer class such as db.t4g.micro)", d.InstanceClass)
@@ -759,12 +765,12 @@ func (v *problems) database(s *Spec) {
 		maxUser, maxName = 63, 63
 	}
 	switch {
-	case !reDBIdent.MatchString(d.Username) || len(d.Username) > maxUser:
+	case !reDBIdent().MatchString(d.Username) || len(d.Username) > maxUser:
 		v.add("database.username", "%q is not a user name (a letter, then letters, digits or _, at most %d)", d.Username, maxUser)
 	case strings.EqualFold(d.Username, "rdsadmin"):
 		v.add("database.username", "%q is reserved by RDS (choose another, such as app)", d.Username)
 	}
-	if !reDBIdent.MatchString(d.Name) || len(d.Name) > maxName {
+	if !reDBIdent().MatchString(d.Name) || len(d.Name) > maxName {
 		v.add("database.name", "%q is not a database name (a letter, then letters, digits or _, at most %d)", d.Name, maxName)
 	}
 	v.between("database.port", d.Port, 1150, 65535, ": the ports RDS allows")
@@ -772,7 +778,7 @@ func (v *problems) database(s *Spec) {
 }
 
 func (v *problems) artifacts(s *Spec) {
-	if b := s.Artifacts.Bucket; b != "" && (!reBucket.MatchString(b) || strings.Contains(b, "..")) {
+	if b := s.Artifacts.Bucket; b != "" && (!reBucket().MatchString(b) || strings.Contains(b, "..")) {
 		v.add("artifacts.bucket", "%q is not a bucket name (3 to 63 lowercase letters, digits, dots and dashes)", b)
 	}
 }
@@ -796,7 +802,7 @@ func (v *problems) tags(s *Spec) {
 		switch {
 		case strings.HasPrefix(strings.ToLower(k), "aws:"):
 			v.add(p, "the aws: prefix is reserved by AWS")
-		case !reTagKey.MatchString(k):
+		case len(k) > 128 || !reTagKey().MatchString(k):
 			v.add(p, "%q is not a tag key (1 to 128 letters, digits, spaces and _ . : / = + - @)", k)
 		case len(s.Tags[k]) > 256:
 			v.add(p, "the value is %d characters (at most 256)", len(s.Tags[k]))
