@@ -4,15 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	"ecsdeck/internal/motoserver"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -22,67 +21,27 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
-// endpoint is the moto_server the tests run against.
-var endpoint string
+var moto *motoserver.Server
 
 func TestMain(m *testing.M) {
-	stop, err := startMoto()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "lookup tests:", err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	stop()
-	os.Exit(code)
-}
-
-// startMoto starts moto_server on a free port of 127.0.0.1 and waits until
-// it answers.
-func startMoto() (func(), error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command("moto_server", "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	cmd.Env = append(os.Environ(), "MOTO_ACM_VALIDATION_WAIT=0")
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start moto_server (moto[server] 5.x must be on PATH): %w", err)
-	}
-	stop := func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	}
-	endpoint = fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(endpoint + "/moto-api/")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return stop, nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	stop()
-	return nil, errors.New("moto_server did not answer within 30s")
+	// NOTE: moto issues requested certificates at once only with this set
+	// when it starts.
+	os.Setenv("MOTO_ACM_VALIDATION_WAIT", "0")
+	os.Exit(motoserver.RunTests(m, motoserver.Options{}, &moto))
 }
 
 // account returns client options for a fresh moto account, so that tests
 // do not see each other's resources.
 func account(t *testing.T) []func(*config.LoadOptions) error {
-	id := fmt.Sprintf("%012d", time.Now().UnixNano()%1_000_000_000_000)
+	f := motoserver.NewFront(t, moto)
 	return []func(*config.LoadOptions) error{
-		config.WithBaseEndpoint(endpoint),
+		config.WithBaseEndpoint(f.URL),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
 		config.WithRetryMaxAttempts(1),
-		config.WithAPIOptions([]func(*middleware.Stack) error{smithyhttp.AddHeaderValue("x-moto-account-id", id)}),
+		config.WithSharedConfigFiles([]string{}),
+		config.WithSharedCredentialsFiles([]string{}),
 	}
 }
 
@@ -260,7 +219,7 @@ func TestNoCredentialsFailsFastAfterTheFirstTry(t *testing.T) {
 	} {
 		t.Setenv(k, v)
 	}
-	c := New(config.WithBaseEndpoint(endpoint))
+	c := New(config.WithBaseEndpoint(moto.URL))
 
 	// WHEN VPCs are asked for twice
 	_, err := c.VPCs(context.Background(), "", "eu-west-1")
