@@ -317,3 +317,34 @@ func TestOutputsOfMissingStack(t *testing.T) {
 		t.Fatalf("%d %s", code, errs)
 	}
 }
+
+func TestUpWithoutNetworkFailsCleanly(t *testing.T) {
+	// GIVEN the real AWS program, no provider plugin installed, no network
+	// and no AWS credentials
+	c := newEngineCLI(t, nil)
+	home := t.TempDir()
+	t.Setenv("PULUMI_HOME", home)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	var out, errb bytes.Buffer
+	a := newApp(strings.NewReader(""), &out, &errb)
+	a.isTTY = func() bool { return false }
+	// WHEN up runs headless
+	code := a.main(context.Background(), []string{"up", "--answers", "examples/two-tier-s3-bluegreen.yaml", "--yes"})
+	// THEN it fails with exit 1 and a message about the plugin or the credentials, no panic
+	errs := errb.String()
+	if code != 1 || strings.Contains(errs, "goroutine ") || strings.Contains(errs, "panic") {
+		t.Fatalf("code %d\n%s", code, errs)
+	}
+	if !strings.Contains(errs, "provider plugin") && !strings.Contains(errs, "credentials") {
+		t.Fatalf("the message names neither the plugin nor the credentials:\n%s", errs)
+	}
+	// AND the generated passphrase appears nowhere
+	pass, err := os.ReadFile(filepath.Join(c.config, "passphrase"))
+	if err != nil || len(strings.TrimSpace(string(pass))) < 20 {
+		t.Fatalf("no passphrase file: %v", err)
+	}
+	if strings.Contains(out.String()+errs, strings.TrimSpace(string(pass))) {
+		t.Fatal("the passphrase was printed")
+	}
+}

@@ -219,7 +219,7 @@ func (e *Engine) ensurePlugins(ctx context.Context, ws pauto.Workspace) error {
 		if err := ws.InstallPlugin(ctx, p.Name, p.Version); err != nil {
 			return fmt.Errorf("%w: the Pulumi %s provider plugin %s is not installed and could not be installed (%s).\n"+
 				"  ecsdeck installs it on the first run when the network allows; or run: pulumi plugin install resource %s %s",
-				stack.ErrPlugin, p.Name, p.Version, e.redact.redact(firstLine(stderrOf(err))), p.Name, p.Version)
+				stack.ErrPlugin, p.Name, p.Version, e.redact.redact(pluginFailure(stderrOf(err))), p.Name, p.Version)
 		}
 	}
 	e.mu.Lock()
@@ -332,7 +332,7 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 	e.mu.Lock()
 	if e.cancel != nil {
 		e.mu.Unlock()
-		return res, fmt.Errorf("another operation is running on %s in this ecsdeck", e.o.Stack)
+		return nil, fmt.Errorf("another operation is running on %s in this ecsdeck", e.o.Stack)
 	}
 	e.cancel = cancel
 	e.mu.Unlock()
@@ -344,11 +344,11 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 
 	st, err := e.open(opCtx, create)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
 	if kind == "preview" || kind == "up" {
 		if err := e.ensurePlugins(opCtx, st.Workspace()); err != nil {
-			return res, err
+			return nil, err
 		}
 	}
 
@@ -459,6 +459,20 @@ func (e *Engine) cleanErr(what string, err error) error {
 		return fmt.Errorf("%s: %s", what, strings.Join(lines, "\n  "))
 	}
 	return fmt.Errorf("%s: %s", what, firstLine(e.redact.redact(err.Error())))
+}
+
+var reDownload = regexp.MustCompile(`Error downloading plugin: (?:Get "[^"]*": )?(.*)`)
+
+// pluginFailure says why a plugin install failed: the download error when
+// there is one (no network, no such host), else the CLI's last error.
+func pluginFailure(stderr string) string {
+	if m := reDownload.FindAllStringSubmatch(stderr, -1); len(m) > 0 {
+		return "download failed: " + strings.TrimSpace(m[len(m)-1][1])
+	}
+	if lines := errorLines(stderr); len(lines) > 0 {
+		return lines[len(lines)-1]
+	}
+	return firstLine(stderr)
 }
 
 var reStderr = regexp.MustCompile(`(?s)\nstderr: (.*)$`)

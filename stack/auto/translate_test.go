@@ -153,3 +153,15 @@ func TestErrorLines(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+func TestPluginFailure(t *testing.T) {
+	stderr := `warning: Error downloading plugin: Get "https://example.invalid/p.tar.gz": dial tcp: lookup example.invalid: no such host
+Will retry in 640ms [4/5]
+error: [resource plugin aws-6.83.4] downloading from : failed to download plugin: aws-6.83.4: failed all 5 attempts`
+	if got := pluginFailure(stderr); got != "download failed: dial tcp: lookup example.invalid: no such host" {
+		t.Fatalf("got %q", got)
+	}
+	if got := pluginFailure("error: checksum mismatch\n"); got != "checksum mismatch" {
+		t.Fatalf("got %q", got)
+	}
+}
