@@ -27,13 +27,18 @@ func (e *UnknownServiceError) Error() string {
 	return fmt.Sprintf("unknown service %q in cluster %s (known: %s)", e.Name, e.Cluster, strings.Join(e.Known, ", "))
 }
 
-// UnknownPipelineError is a pipeline name the target does not have.
+// UnknownPipelineError is a pipeline name the target does not have, or
+// (Missing) one that does not exist in the account and region.
 type UnknownPipelineError struct {
-	Name  string
-	Known []string
+	Name    string
+	Known   []string
+	Missing bool
 }
 
 func (e *UnknownPipelineError) Error() string {
+	if e.Missing {
+		return fmt.Sprintf("pipeline %q does not exist in this account and region", e.Name)
+	}
 	if len(e.Known) == 0 {
 		return fmt.Sprintf("unknown pipeline %q: this platform has no pipelines", e.Name)
 	}
@@ -85,12 +90,12 @@ func IsUnsupported(err error) bool {
 // IsTransient says whether err is a failure worth trying again later: a
 // server error (HTTP 5xx) or a request that did not reach AWS.
 func IsTransient(err error) bool {
-	var re *smithyhttp.ResponseError
-	if errors.As(err, &re) {
-		return re.HTTPStatusCode() >= 500
-	}
 	var se *smithyhttp.RequestSendError
-	return errors.As(err, &se)
+	if errors.As(err, &se) {
+		return true
+	}
+	var re *smithyhttp.ResponseError
+	return errors.As(err, &re) && re.HTTPStatusCode() >= 500
 }
 
 // isCode says whether err is the AWS error code.
@@ -102,4 +107,28 @@ func isCode(err error, code string) bool {
 // canceled says whether err comes from the context ending.
 func canceled(ctx context.Context, err error) bool {
 	return ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// describeErr says briefly what an AWS call's error was: the AWS error code
+// and message, the HTTP status, or the error itself.
+func describeErr(err error) string {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	}
+	var se *smithyhttp.RequestSendError
+	if errors.As(err, &se) {
+		return "the request did not get an answer: " + se.Err.Error()
+	}
+	var re *smithyhttp.ResponseError
+	if errors.As(err, &re) {
+		if re.HTTPStatusCode() == http.StatusInternalServerError {
+			return "the endpoint does not offer it: HTTP 500"
+		}
+		return fmt.Sprintf("HTTP %d", re.HTTPStatusCode())
+	}
+	if err == nil {
+		return "no error"
+	}
+	return err.Error()
 }

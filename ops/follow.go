@@ -89,10 +89,16 @@ func (f *follower) run(ctx context.Context) {
 	}
 	f.mode = FollowPolling
 	if err := f.catchUp(ctx, f.cursor); err != nil {
-		if !canceled(ctx, err) {
-			f.send(ctx, LogBatch{Err: err})
+		if canceled(ctx, err) {
+			return
 		}
-		return
+		if !IsThrottle(err) && !IsTransient(err) {
+			f.send(ctx, LogBatch{Err: err})
+			return
+		}
+		if !f.send(ctx, LogBatch{Err: err, Notice: "the first lines could not all be read; following goes on"}) {
+			return
+		}
 	}
 	if !f.opts.Polling && f.src.GroupARN != "" {
 		if !f.followLive(ctx) {
@@ -114,12 +120,12 @@ func (f *follower) followLive(ctx context.Context) bool {
 		}
 		if !started {
 			f.mode = FollowPolling
-			f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail is not available (%s); polling every %s", shortErr(err), f.l.interval())})
+			f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail is not available (%s); polling every %s", describeErr(err), f.l.interval())})
 			return true
 		}
 		notice := "live tail ended; reconnecting"
 		if err != nil {
-			notice = fmt.Sprintf("live tail dropped (%s); reconnecting", shortErr(err))
+			notice = fmt.Sprintf("live tail dropped (%s); reconnecting", describeErr(err))
 		}
 		if !f.send(ctx, LogBatch{Notice: notice}) {
 			return false
@@ -357,13 +363,3 @@ func (s *seen) drop(n int) {
 // Len is how many events are remembered.
 func (s *seen) Len() int { return len(s.sent) }
 
-func shortErr(err error) string {
-	if err == nil {
-		return "session closed"
-	}
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": "); i >= 0 && len(msg)-i < 120 {
-		msg = msg[i+2:]
-	}
-	return msg
-}

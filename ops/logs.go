@@ -61,7 +61,12 @@ type LogSource struct {
 }
 
 // matches says whether a stream belongs to the source's containers.
+// NOTE: the prefix is also checked here, not only by CloudWatch Logs:
+// emulators (moto) ignore logStreamNamePrefix.
 func (s LogSource) matches(stream string) bool {
+	if !strings.HasPrefix(stream, s.StreamPrefix) {
+		return false
+	}
 	if len(s.Containers) <= 1 {
 		return true
 	}

@@ -144,7 +144,7 @@ func (p *Pipelines) state(ctx context.Context, name string) (*Pipeline, error) {
 	out, err := p.API.GetPipelineState(ctx, &codepipeline.GetPipelineStateInput{Name: aws.String(name)})
 	if err != nil {
 		if isCode(err, "PipelineNotFoundException") {
-			return nil, &UnknownPipelineError{Name: name}
+			return nil, &UnknownPipelineError{Name: name, Missing: true}
 		}
 		return nil, fmt.Errorf("get state of pipeline %s: %w", name, err)
 	}
@@ -186,7 +186,7 @@ func (p *Pipelines) Release(ctx context.Context, name string) (string, error) {
 	out, err := p.API.StartPipelineExecution(ctx, &codepipeline.StartPipelineExecutionInput{Name: aws.String(name)})
 	if err != nil {
 		if isCode(err, "PipelineNotFoundException") {
-			return "", &UnknownPipelineError{Name: name}
+			return "", &UnknownPipelineError{Name: name, Missing: true}
 		}
 		return "", fmt.Errorf("start pipeline %s: %w", name, err)
 	}

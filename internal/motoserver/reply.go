@@ -86,6 +86,13 @@ func NotImplemented() Reply {
 	})
 }
 
+// Drop cuts the connection without an answer, as a network failure does.
+func Drop() Reply {
+	return replyFunc(func(w http.ResponseWriter, r *Request) {
+		panic(http.ErrAbortHandler)
+	})
+}
+
 // Forward sends the request to moto and relays its answer.
 func Forward() Reply {
 	return replyFunc(func(w http.ResponseWriter, r *Request) {

@@ -375,10 +375,15 @@ func PutLogs(ctx context.Context, cfg aws.Config, group, stream string, lines ..
 		for _, l := range lines[start:end] {
 			evs = append(evs, logtypes.InputLogEvent{Timestamp: aws.Int64(l.Time.UnixMilli()), Message: aws.String(l.Message)})
 		}
-		if _, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{
+		out, err := c.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{
 			LogGroupName: aws.String(group), LogStreamName: aws.String(stream), LogEvents: evs,
-		}); err != nil {
+		})
+		if err != nil {
 			return fmt.Errorf("put log events to %s: %w", stream, err)
+		}
+		if r := out.RejectedLogEventsInfo; r != nil {
+			return fmt.Errorf("put log events to %s: events rejected (too old before %v, too new after %v; CloudWatch keeps 14 days)",
+				stream, aws.ToInt32(r.TooOldLogEventEndIndex), aws.ToInt32(r.TooNewLogEventStartIndex))
 		}
 	}
 	return nil
