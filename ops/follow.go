@@ -362,4 +362,3 @@ func (s *seen) drop(n int) {
 
 // Len is how many events are remembered.
 func (s *seen) Len() int { return len(s.sent) }
-
