@@ -87,8 +87,8 @@ const (
 	insightsTaskEventsGB   = 0.1
 )
 
-// freeECSBaseGiB is the ephemeral storage every Fargate task has included.
-const freeECSBaseGiB = 20
+// freeEphemeralGiB is the ephemeral storage every Fargate task has included.
+const freeEphemeralGiB = 20
 
 // ErrNoSpec is returned for a nil spec.
 var ErrNoSpec = errors.New("estimate: no answers to estimate")
@@ -304,10 +304,10 @@ func (b *builder) taskVolume(t profiles.TierService) {
 	case v.Kind == profiles.VolumeEBS && b.spec.LaunchType == profiles.LaunchEC2:
 		b.add(CompStorage, role+": EBS task volumes (gp3)", "ebs.gp3.gb-month", 1, "GB-month", n.times(size(v.SizeGiB)),
 			fmt.Sprintf("%d GiB per task, one volume per running task", v.SizeGiB))
-	case v.Kind == profiles.VolumeEphemeral && b.spec.LaunchType != profiles.LaunchEC2 && v.SizeGiB > freeECSBaseGiB:
-		extra := float64(v.SizeGiB - freeECSBaseGiB)
+	case v.Kind == profiles.VolumeEphemeral && b.spec.LaunchType != profiles.LaunchEC2 && v.SizeGiB > freeEphemeralGiB:
+		extra := float64(v.SizeGiB - freeEphemeralGiB)
 		b.add(CompStorage, role+": Fargate ephemeral storage", "fargate.storage.gb-hour", 1, "GB-hour", n.times(extra*b.hours()),
-			fmt.Sprintf("%d GiB per task, of which the first %d are included: %s GB × %s h per task", v.SizeGiB, freeECSBaseGiB, num(extra), num(b.hours())))
+			fmt.Sprintf("%d GiB per task, of which the first %d are included: %s GB × %s h per task", v.SizeGiB, freeEphemeralGiB, num(extra), num(b.hours())))
 	case v.Kind == profiles.VolumeEFS:
 		b.free(CompStorage, role+": EFS file system "+v.EFSID, "file system", 1,
 			"an existing file system: its storage is billed already and nothing is added")
