@@ -20,6 +20,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"google.golang.org/protobuf/types/known/emptypb"
 )
 
 // Project is the Pulumi project of every ecsdeck stack.
@@ -35,6 +36,9 @@ type Plan struct {
 	Region    string         `json:"-"`
 	Resources []Resource     `json:"resources"`
 	Outputs   map[string]any `json:"outputs"`
+	// OutputRegistrations counts RegisterResourceOutputs calls: one per
+	// component, and one for the stack.
+	OutputRegistrations int `json:"-"`
 }
 
 // Resource is one resource the program registers.
@@ -99,7 +103,7 @@ func Offline(ctx context.Context, spec *profiles.Spec, opts Options) (*Plan, err
 			outputs[k] = res.Value
 		}
 	}
-	return &Plan{Stack: m.stack, Region: spec.Region, Resources: m.ordered(), Outputs: outputs}, nil
+	return &Plan{Stack: m.stack, Region: spec.Region, Resources: m.ordered(), Outputs: outputs, OutputRegistrations: m.registered()}, nil
 }
 
 // cleanError unwraps Pulumi's multierror into plain lines.
@@ -198,8 +202,23 @@ type mocks struct {
 	region string
 	opts   Options
 
-	mu    sync.Mutex
-	byURN map[string]*Resource
+	mu      sync.Mutex
+	byURN   map[string]*Resource
+	outputs int
+}
+
+// RegisterResourceOutputs counts a component's (or the stack's) completion.
+func (m *mocks) RegisterResourceOutputs() (*emptypb.Empty, error) {
+	m.mu.Lock()
+	m.outputs++
+	m.mu.Unlock()
+	return &emptypb.Empty{}, nil
+}
+
+func (m *mocks) registered() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.outputs
 }
 
 // ordered returns the resources as a tree walk: top-level resources in

@@ -71,7 +71,7 @@ type buildspecArts struct {
 // a failed build, and nothing may be pushed or published then.
 func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 	doc := buildspecDoc{Version: "0.2", Env: buildspecEnv{Shell: "bash"}}
-	pre := []string{"set -euo pipefail"}
+	pre := []string{"set -o pipefail"}
 	var build []string
 	svc := &s.Backend
 	if r == profiles.RoleFrontend {
