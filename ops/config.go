@@ -28,6 +28,9 @@ type ConfigOptions struct {
 	// MaxAttempts per call (default 3); MaxBackoff between attempts (default 20s).
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// RetryMode is adaptive unless set (tests use standard: adaptive mode
+	// sleeps after throttling, which is its point).
+	RetryMode aws.RetryMode
 }
 
 // ErrNoRegion means no region was given and the default chain has none.
@@ -44,15 +47,23 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	if maxBackoff <= 0 {
 		maxBackoff = retry.DefaultMaxBackoff
 	}
+	standard := func(s *retry.StandardOptions) {
+		s.MaxAttempts = maxAttempts
+		s.MaxBackoff = maxBackoff
+		s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
+	}
+	mode := o.RetryMode
+	if mode == "" {
+		mode = aws.RetryModeAdaptive
+	}
 	opts := []func(*config.LoadOptions) error{
-		config.WithRetryMode(aws.RetryModeAdaptive),
+		config.WithRetryMode(mode),
 		config.WithRetryer(func() aws.Retryer {
+			if mode == aws.RetryModeStandard {
+				return retry.NewStandard(standard)
+			}
 			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
-				a.StandardOptions = append(a.StandardOptions, func(s *retry.StandardOptions) {
-					s.MaxAttempts = maxAttempts
-					s.MaxBackoff = maxBackoff
-					s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
-				})
+				a.StandardOptions = append(a.StandardOptions, standard)
 			})
 		}),
 	}
@@ -75,6 +86,7 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	if cfg.Region == "" {
 		return aws.Config{}, ErrNoRegion
 	}
+	cfg.RetryMode = mode
 	// NOTE: an emulator or proxy endpoint (AWS_ENDPOINT_URL) is one host;
 	// operations with a host prefix (logs StartLiveTail: "stream-") would
 	// otherwise call a host that does not exist.

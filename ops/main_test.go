@@ -52,6 +52,7 @@ func newWorld(t testing.TB, seed *motoserver.ClusterSeed) *world {
 		Endpoint:    f.URL,
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
 		MaxAttempts: 1,
+		RetryMode:   aws.RetryModeStandard,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -106,7 +106,7 @@ func (c *Client) config(ctx context.Context, profile, region string) (aws.Config
 		if ctx.Err() != nil {
 			return aws.Config{}, fmt.Errorf("%w%s: none found in time", ErrNoCredentials, forProfile(profile))
 		}
-		err = fmt.Errorf("%w%s (set AWS_PROFILE or log in with aws sso login)", ErrNoCredentials, forProfile(profile))
+		err = fmt.Errorf("%w%s; set AWS_PROFILE or log in with aws sso login", ErrNoCredentials, forProfile(profile))
 		c.mu.Lock()
 		c.creds[profile] = err
 		c.mu.Unlock()

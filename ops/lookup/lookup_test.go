@@ -233,7 +233,7 @@ func TestNoCredentialsFailsFastAfterTheFirstTry(t *testing.T) {
 	if d := time.Since(start); d > 200*time.Millisecond {
 		t.Errorf("second try took %v, want the cached answer", d)
 	}
-	if want := "no AWS credentials (set AWS_PROFILE or log in with aws sso login)"; err.Error() != want {
+	if want := "no AWS credentials; set AWS_PROFILE or log in with aws sso login"; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 }

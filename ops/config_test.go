@@ -1,0 +1,47 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"ecsdeck/internal/motoserver"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+)
+
+func TestLoadConfigUsesTheDefaultChainAndAdaptiveRetries(t *testing.T) {
+	// GIVEN the environment points the SDK at a Front (AWS_ENDPOINT_URL, region, keys)
+	w := newWorld(t, seedOf("env", svc("web", 1)))
+	w.front.Setenv(t)
+	// WHEN the configuration is loaded with nothing given
+	cfg, err := LoadConfig(context.Background(), ConfigOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN it has the region, adaptive retries, and reaches the Front
+	if cfg.Region != "us-east-1" || cfg.RetryMode != aws.RetryModeAdaptive {
+		t.Fatalf("region %q, retry mode %q", cfg.Region, cfg.RetryMode)
+	}
+	if _, ok := cfg.Retryer().(*retry.AdaptiveMode); !ok {
+		t.Fatalf("retryer is %T", cfg.Retryer())
+	}
+	rows, err := New(cfg, w.target).Services.Refresh(context.Background())
+	if err != nil || len(rows) != 1 || w.front.Calls("ecs.DescribeServices") != 1 {
+		t.Fatalf("refresh = %v, %v (calls %v)", rows, err, w.front.CallCounts())
+	}
+}
+
+func TestLoadConfigWithoutARegionSaysWhereToGiveOne(t *testing.T) {
+	// GIVEN no region anywhere
+	f := motoserver.NewFront(t, nil)
+	f.Setenv(t)
+	t.Setenv("AWS_REGION", "")
+	t.Setenv("AWS_DEFAULT_REGION", "")
+	// WHEN the configuration is loaded THEN the error says how to give one
+	_, err := LoadConfig(context.Background(), ConfigOptions{})
+	if !errors.Is(err, ErrNoRegion) || err.Error() != "no AWS region: give --region, or set AWS_REGION or a region in your AWS profile" {
+		t.Fatalf("error = %v", err)
+	}
+}
