@@ -315,9 +315,6 @@ func (v *problems) capacity(s *Spec) {
 		if f.SpotWeight == 0 && f.OnDemandWeight == 0 {
 			v.add("capacity.fargate.onDemandWeight", "0, and capacity.fargate.spotWeight is 0 too (at least one weight above 0)")
 		}
-		if s.Architecture == ArchARM && (f.SpotWeight > 0 || f.SpotBase > 0) {
-			v.add("capacity.fargate.spotWeight", "Fargate Spot does not run arm64 tasks (architecture is arm64): set spotWeight and spotBase to 0, or architecture to x86_64")
-		}
 	case LaunchEC2:
 		e := s.Capacity.EC2
 		if !reInstance().MatchString(e.InstanceType) {

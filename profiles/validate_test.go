@@ -106,8 +106,6 @@ func TestValidationRules(t *testing.T) {
 		{"weights zero", func(s *Spec) { s.Capacity.Fargate.SpotWeight, s.Capacity.Fargate.OnDemandWeight = 0, 0 },
 			"capacity.fargate.onDemandWeight: 0, and capacity.fargate.spotWeight is 0 too (at least one weight above 0)"},
 		{"weight range", func(s *Spec) { s.Capacity.Fargate.SpotWeight = 1001 }, "capacity.fargate.spotWeight: 1001 is out of range (0 to 1000)"},
-		{"arm64 fargate spot", func(s *Spec) { s.Architecture = ArchARM },
-			"capacity.fargate.spotWeight: Fargate Spot does not run arm64 tasks (architecture is arm64): set spotWeight and spotBase to 0, or architecture to x86_64"},
 		{"instance type form", func(s *Spec) { s.LaunchType = LaunchEC2; s.Capacity.EC2.InstanceType = "small" },
 			`capacity.ec2.instanceType: "small" is not an instance type (such as t3.small or t4g.small)`},
 		{"x86 type on arm64", func(s *Spec) { s.LaunchType = LaunchEC2; s.Architecture = ArchARM },
