@@ -2,14 +2,180 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
 
+	"ecsdeck/ops/lookup"
+	"ecsdeck/profiles"
+	"ecsdeck/tui"
+	"ecsdeck/tui/common"
+	"ecsdeck/wizard"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 )
 
 func (a *app) initCommand() *cobra.Command {
-	return pending("init", "setup", "Answer the setup questions and save them as a profile", "")
+	var answers, saveAnswers string
+	cmd := &cobra.Command{
+		Use:     "init [--answers FILE] [--save-answers FILE]",
+		Short:   "Answer the setup questions and save them as a profile",
+		GroupID: "setup",
+		Long: `Ask the setup questions in the terminal, one step at a time, check every
+answer as it is typed, show the review (the offline plan, the monthly cost,
+the steps to do by hand) and save the answers as a profile.
+
+With --answers, the answers the file gives are kept and only the rest is
+asked; the file may be unfinished. With --save-answers, the answers are also
+written to that file (an answers file for ecsdeck up --answers, or for CI).
+
+init needs a terminal. Without one, write an answers file by hand (ecsdeck
+schema describes every key) and use it: ecsdeck up --answers FILE --yes`,
+		Example: "  ecsdeck init\n  ecsdeck init --answers draft.yaml --save-answers prod.yaml",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !a.isTTY() {
+				return usageError("init asks its questions in a terminal, and this is not one; give the answers as a file instead: ecsdeck validate --answers FILE, then ecsdeck up --answers FILE --yes")
+			}
+			start := tui.Start{Wizard: true, SaveAnswers: saveAnswers}
+			if answers != "" {
+				ans, _, err := profiles.LoadDraft(answers)
+				if err != nil {
+					return err
+				}
+				start.Spec, start.Preset = ans.Spec, ans
+			}
+			return a.runTUI(cmd.Context(), start)
+		},
+	}
+	cmd.Flags().StringVarP(&answers, "answers", "f", "", "answers file to start from: its answers are kept, the rest is asked")
+	cmd.Flags().StringVar(&saveAnswers, "save-answers", "", "also write the answers to this file when they are saved")
+	return cmd
 }
 
-func (a *app) runHome(context.Context) error {
-	return usageError("the interactive home screen is not available in this version of ecsdeck yet (use ecsdeck --help)")
+// runHome opens the home screen: the saved platforms, a new setup, the
+// console.
+func (a *app) runHome(ctx context.Context) error {
+	return a.runTUI(ctx, tui.Start{})
+}
+
+// runTUI runs the terminal UI on stderr and reports what it did: messages
+// on stderr, the created platform's endpoints on stdout.
+func (a *app) runTUI(ctx context.Context, start tui.Start) error {
+	restore := logToFile()
+	defer restore()
+
+	// NOTE: the UI draws on stderr, so colours are decided for stderr; the
+	// styles use the terminal's 16 colours, so the background is never asked.
+	r := lipgloss.NewRenderer(a.stderr)
+	r.SetHasDarkBackground(true)
+	lipgloss.SetDefaultRenderer(r)
+
+	m := tui.New(ctx, common.New(0, 0), a.tuiDeps(), start)
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stderr), tea.WithAltScreen())
+	final, err := p.Run()
+	switch {
+	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
+		return errInterrupted
+	case err != nil:
+		return fmt.Errorf("run the terminal UI: %w", err)
+	}
+	res := final.(*tui.Model).Result()
+	for _, s := range res.Saved {
+		fmt.Fprintf(a.stderr, "saved %s\n", s)
+	}
+	roles := make([]string, 0, len(res.Endpoints))
+	for role := range res.Endpoints {
+		roles = append(roles, role)
+	}
+	slices.Sort(roles)
+	for _, role := range roles {
+		fmt.Fprintf(a.stdout, "%s\t%s\n", role, res.Endpoints[role])
+	}
+	if res.Interrupted && len(res.Saved) == 0 {
+		return errInterrupted
+	}
+	return nil
+}
+
+// tuiDeps wires what the UI needs from the rest of ecsdeck. The engine,
+// the offline planner, the cost estimator and the console stay nil until
+// their packages provide them; the UI then says they are not available.
+func (a *app) tuiDeps() tui.Deps {
+	d := tui.Deps{Lookup: wizardLookup{lookup.New()}, Version: version}
+	if st, err := a.store(); err == nil {
+		d.Store = st
+	} else {
+		log.Printf("profile store: %v", err)
+	}
+	return d
+}
+
+// logToFile sends the standard logger to ecsdeck.log in the user cache
+// directory while the UI owns the terminal (nowhere when there is none).
+func logToFile() (restore func()) {
+	var w io.Writer = io.Discard
+	var f *os.File
+	if dir, err := os.UserCacheDir(); err == nil {
+		dir = filepath.Join(dir, "ecsdeck")
+		if os.MkdirAll(dir, 0o700) == nil {
+			if lf, err := tea.LogToFile(filepath.Join(dir, "ecsdeck.log"), "ecsdeck"); err == nil {
+				f, w = lf, lf
+			}
+		}
+	}
+	log.SetOutput(w)
+	return func() {
+		log.SetOutput(os.Stderr)
+		if f != nil {
+			f.Close()
+		}
+	}
+}
+
+// wizardLookup gives the wizard the account's choices through ops/lookup,
+// converting to the wizard's own types.
+type wizardLookup struct{ c *lookup.Client }
+
+func (l wizardLookup) Profiles(ctx context.Context) ([]string, error) { return l.c.Profiles(ctx) }
+
+func (l wizardLookup) Regions(ctx context.Context, at wizard.Scope) ([]string, error) {
+	return l.c.Regions(ctx, at.Profile, at.Region)
+}
+
+func (l wizardLookup) VPCs(ctx context.Context, at wizard.Scope) ([]wizard.VPC, error) {
+	vs, err := l.c.VPCs(ctx, at.Profile, at.Region)
+	return convert(vs, func(v lookup.VPC) wizard.VPC { return wizard.VPC(v) }), err
+}
+
+func (l wizardLookup) Subnets(ctx context.Context, at wizard.Scope, vpcID string) ([]wizard.Subnet, error) {
+	ss, err := l.c.Subnets(ctx, at.Profile, at.Region, vpcID)
+	return convert(ss, func(s lookup.Subnet) wizard.Subnet { return wizard.Subnet(s) }), err
+}
+
+func (l wizardLookup) HostedZones(ctx context.Context, at wizard.Scope, domain string) ([]wizard.HostedZone, error) {
+	zs, err := l.c.HostedZones(ctx, at.Profile, domain)
+	return convert(zs, func(z lookup.HostedZone) wizard.HostedZone { return wizard.HostedZone(z) }), err
+}
+
+func (l wizardLookup) Certificates(ctx context.Context, at wizard.Scope, domain string) ([]wizard.Certificate, error) {
+	cs, err := l.c.Certificates(ctx, at.Profile, at.Region, domain)
+	return convert(cs, func(c lookup.Certificate) wizard.Certificate { return wizard.Certificate(c) }), err
+}
+
+func convert[A, B any](in []A, f func(A) B) []B {
+	if in == nil {
+		return nil
+	}
+	out := make([]B, len(in))
+	for i, v := range in {
+		out[i] = f(v)
+	}
+	return out
 }

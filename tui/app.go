@@ -1,0 +1,250 @@
+// Package tui is ecsdeck's terminal UI: a bubbletea program whose root model
+// moves between pages — home (the saved platforms), the setup wizard, the
+// review of the answers, the progress of creating a platform, and the
+// console of a platform (provided by a hook).
+//
+// Every dependency comes through Deps and may be missing: the pages then
+// say plainly what is not available. The program draws on whatever output
+// the caller gives it (stderr for ecsdeck), and never logs to the terminal.
+package tui
+
+import (
+	"context"
+
+	"ecsdeck/profiles"
+	"ecsdeck/tui/common"
+	"ecsdeck/wizard"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Start says where the program starts.
+type Start struct {
+	Wizard      bool           // open the setup wizard instead of home
+	Spec        *profiles.Spec // answers to start the wizard from; nil: the defaults
+	Preset      wizard.Preset  // answers given before, which the wizard does not ask
+	SaveAnswers string         // also write the answers to this file when saving
+}
+
+// Result is what happened, for the command to report once the program ends.
+type Result struct {
+	Saved       []string          // what was written: "profile NAME (PATH)", files
+	Profile     string            // the profile saved or created
+	Endpoints   map[string]string // of the platform created, by role
+	Interrupted bool              // ended with ctrl+c, or the answers were discarded
+}
+
+type pageID int
+
+const (
+	pageHome pageID = iota
+	pageWizard
+	pageReview
+	pageProgress
+	pageConsole
+)
+
+// homeMsg asks the root to show home.
+type homeMsg struct{}
+
+// Model is the root model.
+type Model struct {
+	c      common.Common
+	deps   Deps
+	start  Start
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	page     pageID
+	home     *Home
+	wiz      *WizardPage
+	review   *Review
+	progress *Progress
+	console  common.Component
+
+	profile string // the profile the wizard edits or the review saves
+	result  Result
+}
+
+// New returns the root model. ctx bounds everything the UI starts.
+func New(ctx context.Context, c common.Common, deps Deps, start Start) *Model {
+	ctx, cancel := context.WithCancel(ctx)
+	m := &Model{c: c, deps: deps, start: start, ctx: ctx, cancel: cancel}
+	m.home = NewHome(c, deps.Store)
+	if start.Wizard {
+		spec := start.Spec
+		if spec == nil {
+			spec = profiles.New()
+		}
+		m.page = pageWizard
+		m.wiz = NewWizardPage(ctx, c, deps, spec, start.Preset, "")
+	}
+	return m
+}
+
+// Result returns what happened.
+func (m *Model) Result() Result { return m.result }
+
+// Init starts the first page.
+func (m *Model) Init() tea.Cmd {
+	if m.page == pageWizard {
+		return m.wiz.Init()
+	}
+	return m.home.Init()
+}
+
+func (m *Model) active() common.Component {
+	switch m.page {
+	case pageWizard:
+		return m.wiz
+	case pageReview:
+		return m.review
+	case pageProgress:
+		return m.progress
+	case pageConsole:
+		return m.console
+	}
+	return m.home
+}
+
+// Update handles, in order: the terminal size, ctrl+c, page changes, data
+// for a page that may not be on screen, then the active page.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.SetSize(msg.Width, msg.Height)
+		for _, p := range []common.Component{m.home, m.wiz, m.review, m.progress, m.console} {
+			if p != nil && !isNil(p) {
+				p.SetSize(msg.Width, msg.Height)
+			}
+		}
+		return m, nil
+	case tea.KeyMsg:
+		if key.Matches(msg, m.c.KeyMap.ForceQuit) && !(m.page == pageProgress && m.progress.Running()) {
+			m.result.Interrupted = true
+			return m, m.quit()
+		}
+
+	case newSetupMsg:
+		m.profile = msg.profile
+		m.wiz = NewWizardPage(m.ctx, m.c, m.deps, wizard.Clone(msg.spec), nil, msg.profile)
+		m.page = pageWizard
+		return m, m.wiz.Init()
+	case wizard.DoneMsg:
+		m.review = NewReview(m.ctx, m.c, m.deps, msg.Spec, m.profile, m.start.SaveAnswers)
+		m.page = pageReview
+		return m, m.review.Init()
+	case editMsg:
+		m.page = pageWizard
+		if msg.path != "" {
+			return m, m.wiz.Wizard().GoTo(msg.path)
+		}
+		return m, m.wiz.Wizard().Back()
+	case discardMsg:
+		if m.start.Wizard {
+			m.result.Interrupted = true
+			return m, m.quit()
+		}
+		return m, m.goHome()
+	case savedMsg:
+		if msg.err == nil {
+			m.result.Saved, m.result.Profile = msg.files, msg.profile
+		}
+	case applyMsg:
+		expected := 0
+		if m.review != nil {
+			expected = m.review.Expected()
+		}
+		m.progress = NewProgress(m.ctx, m.c, m.deps, msg.profile, msg.spec, expected)
+		m.page = pageProgress
+		return m, m.progress.Init()
+	case outputsMsg:
+		if msg.out != nil {
+			m.result.Endpoints = msg.out.Endpoints
+		}
+	case openConsoleMsg:
+		return m, m.openConsole(msg)
+	case homeMsg, common.BackMsg:
+		return m, m.goHome()
+
+	case profilesMsg:
+		_, cmd := m.home.Update(msg)
+		return m, cmd
+	case planMsg:
+		if m.review != nil {
+			_, cmd := m.review.Update(msg)
+			return m, cmd
+		}
+		return m, nil
+	case upStartedMsg, engineEventMsg, upDoneMsg, cancelDoneMsg:
+		if m.progress == nil {
+			return m, nil
+		}
+		_, cmd := m.progress.Update(msg)
+		if o := m.progress.Outputs(); o != nil {
+			m.result.Endpoints = o.Endpoints
+		}
+		return m, cmd
+	}
+	_, cmd := m.active().Update(msg)
+	return m, cmd
+}
+
+func (m *Model) quit() tea.Cmd {
+	m.cancel()
+	return tea.Quit
+}
+
+func (m *Model) goHome() tea.Cmd {
+	m.page = pageHome
+	m.console = nil
+	m.home.SetSize(m.c.Width, m.c.Height)
+	return m.home.Init()
+}
+
+func (m *Model) openConsole(msg openConsoleMsg) tea.Cmd {
+	back := m.page
+	fail := func(text string) tea.Cmd {
+		m.page = back
+		if back == pageHome {
+			_, cmd := m.home.Update(common.StatusMsg{Text: text, Error: true})
+			return cmd
+		}
+		return nil
+	}
+	if m.deps.Console == nil {
+		return fail("The console is not available in this version of ecsdeck (later: ecsdeck console --profile " + msg.profile + ").")
+	}
+	c, err := m.deps.Console(m.c, msg.profile, msg.spec)
+	if err != nil {
+		return fail("Could not open the console of " + msg.profile + ": " + err.Error())
+	}
+	m.console = c
+	m.page = pageConsole
+	c.SetSize(m.c.Width, m.c.Height)
+	return c.Init()
+}
+
+// View renders the active page.
+func (m *Model) View() string {
+	if m.c.Width == 0 {
+		return ""
+	}
+	return m.active().View()
+}
+
+// isNil reports a typed nil behind an interface (a page not created yet).
+func isNil(c common.Component) bool {
+	switch p := c.(type) {
+	case *Home:
+		return p == nil
+	case *WizardPage:
+		return p == nil
+	case *Review:
+		return p == nil
+	case *Progress:
+		return p == nil
+	}
+	return false
+}

@@ -1,0 +1,78 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"ecsdeck/profiles"
+	"ecsdeck/stack"
+	"ecsdeck/tui/common"
+	"ecsdeck/wizard"
+)
+
+// Store is what the UI needs of the profile store; *profiles.Store is one.
+type Store interface {
+	List() ([]profiles.Entry, error)
+	Save(name string, spec *profiles.Spec) error
+	Path(name string) string
+	RecordResult(name string, r profiles.Result) error
+}
+
+// EngineFactory returns the engine of a platform's stack.
+type EngineFactory func(spec *profiles.Spec) (stack.Engine, error)
+
+// Planner evaluates the program offline and counts the resources it would
+// create, by component (network, cluster, backend, ...).
+type Planner func(ctx context.Context, spec *profiles.Spec) (map[string]int, error)
+
+// Estimator estimates what a platform costs a month; false when it cannot.
+type Estimator func(spec *profiles.Spec) (Estimate, bool)
+
+// ConsoleOpener returns the console page of a saved platform.
+type ConsoleOpener func(c common.Common, profile string, spec *profiles.Spec) (common.Component, error)
+
+// Estimate is a monthly cost in US dollars: the expected figure and the
+// range it may fall in.
+type Estimate struct {
+	Monthly, Min, Max float64
+}
+
+// String renders the estimate as "≈ $84/month ($61–$132)".
+func (e Estimate) String() string {
+	s := "≈ " + money(e.Monthly) + "/month"
+	if e.Min != e.Max && (e.Min != e.Monthly || e.Max != e.Monthly) {
+		s += fmt.Sprintf(" (%s–%s)", money(e.Min), money(e.Max))
+	}
+	return s
+}
+
+// Deps are the UI's dependencies. Any of them may be nil: the screens then
+// say plainly what is not available.
+type Deps struct {
+	Store     Store
+	Engine    EngineFactory
+	Planner   Planner
+	Estimator Estimator
+	Lookup    wizard.Lookup
+	Console   ConsoleOpener
+	Now       func() time.Time // default time.Now
+	Version   string
+}
+
+func (d Deps) now() time.Time {
+	if d.Now != nil {
+		return d.Now()
+	}
+	return time.Now()
+}
+
+// estimate runs the estimator on a completed copy of spec.
+func (d Deps) estimate(spec *profiles.Spec) (Estimate, bool) {
+	if d.Estimator == nil || spec == nil {
+		return Estimate{}, false
+	}
+	c := wizard.Clone(spec)
+	c.Complete()
+	return d.Estimator(c)
+}
