@@ -23,8 +23,7 @@ const (
 type draft struct {
 	hosting        profiles.Hosting // the frontend's hosting when the tier is two-tier
 	serviceConnect bool
-	fargate        profiles.FargateCapacity // the Spot mix, for x86_64 tasks
-	existing       bool                     // an existing VPC
+	existing       bool // an existing VPC
 	vpcID          string
 	subnets        []string
 	dbSubnets      []string
@@ -47,7 +46,6 @@ func newDraft(s *profiles.Spec) draft {
 	d := draft{
 		hosting:        s.Frontend.Hosting,
 		serviceConnect: s.ServiceConnect,
-		fargate:        s.Capacity.Fargate,
 		existing:       s.Network.VPCID != "",
 		vpcID:          s.Network.VPCID,
 		subnets:        slices.Clone(s.Network.SubnetIDs),
@@ -59,9 +57,6 @@ func newDraft(s *profiles.Spec) draft {
 	}
 	if d.hosting == "" || d.hosting == profiles.HostingNone {
 		d.hosting = profiles.HostingS3
-	}
-	if s.Architecture == profiles.ArchARM && d.fargate.SpotWeight == 0 && d.fargate.SpotBase == 0 {
-		d.fargate = profiles.New().Capacity.Fargate
 	}
 	for _, r := range []struct {
 		role profiles.Role
@@ -103,7 +98,6 @@ func (w *Wizard) apply() {
 	if !w.isSet("serviceConnect") {
 		s.ServiceConnect = s.FrontendOnECS() && d.serviceConnect
 	}
-	w.applyFargate()
 	if !w.isSet("network.vpcId") {
 		s.Network.VPCID = ""
 		if d.existing {
@@ -154,28 +148,6 @@ func (w *Wizard) applyService(p string, svc *profiles.Service, sd *svcDraft) {
 	}
 	if !w.isSet(p+".nginx.config") && svc.Repository.Name == "" {
 		svc.Nginx.Config = profiles.NginxGenerated
-	}
-}
-
-// applyFargate writes the Spot mix; arm64 tasks run on on-demand Fargate
-// only, since Fargate Spot runs no arm64 tasks.
-func (w *Wizard) applyFargate() {
-	f, d := &w.spec.Capacity.Fargate, w.d.fargate
-	if w.spec.Architecture == profiles.ArchARM {
-		d = profiles.FargateCapacity{OnDemandWeight: max(d.OnDemandWeight, 1)}
-	}
-	for _, x := range []struct {
-		path string
-		dst  *int
-		val  int
-	}{
-		{"capacity.fargate.spotBase", &f.SpotBase, d.SpotBase},
-		{"capacity.fargate.spotWeight", &f.SpotWeight, d.SpotWeight},
-		{"capacity.fargate.onDemandWeight", &f.OnDemandWeight, d.OnDemandWeight},
-	} {
-		if !w.isSet(x.path) {
-			*x.dst = x.val
-		}
 	}
 }
 

@@ -15,8 +15,9 @@ import (
 // messages back. Commands that wait (cursor blinks, spinner ticks) are
 // dropped.
 type driver struct {
-	t *testing.T
-	m tea.Model
+	t    *testing.T
+	m    tea.Model
+	seen []tea.Msg // every message the commands produced
 }
 
 func drive(t *testing.T, m tea.Model) *driver {
@@ -61,6 +62,7 @@ func (d *driver) run(cmd tea.Cmd) {
 			queue = append(seq, queue...)
 			continue
 		}
+		d.seen = append(d.seen, msg)
 		var next tea.Cmd
 		d.m, next = d.m.Update(msg)
 		queue = append(queue, next)

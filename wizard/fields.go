@@ -151,14 +151,15 @@ func (w *Wizard) list(path, title string, p *[]string) *huh.Input {
 
 // choose is a question with fixed choices that fills *p.
 func choose[T comparable](w *Wizard, path, title string, p *T, opts ...huh.Option[T]) *huh.Select[T] {
+	// NOTE: the value goes first: Options scrolls the list to it.
 	return huh.NewSelect[T]().Key(path).Title(title).Description(Doc(path)).
-		Options(opts...).Value(p).Validate(func(T) error { return w.check(path) })
+		Value(p).Options(opts...).Validate(func(T) error { return w.check(path) })
 }
 
 // pick is a question with several answers from fixed choices.
 func pick[T comparable](w *Wizard, path, title string, p *[]T, opts ...huh.Option[T]) *huh.MultiSelect[T] {
 	return huh.NewMultiSelect[T]().Key(path).Title(title).Description(Doc(path)).
-		Options(opts...).Value(p).Validate(func([]T) error { return w.check(path) })
+		Value(p).Options(opts...).Validate(func([]T) error { return w.check(path) })
 }
 
 // yesno is a yes/no question that fills *p.

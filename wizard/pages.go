@@ -44,7 +44,7 @@ func basicsPage() *page {
 			profs, _ := factOf[[]string](w, "profiles")
 			b.group("Account", nil,
 				q(choose(w, "region", "AWS region", &s.Region, regions...).
-					Description("Where the platform runs (/ filters the list).").Height(min(len(regions), 7))),
+					Description("Where the platform runs (/ filters the list).").Height(min(len(regions), 7)+2)),
 				q(w.text("awsProfile", "AWS profile", &s.AWSProfile).
 					Placeholder("(empty: the default credential chain)").Suggestions(profs)),
 			)
@@ -102,7 +102,7 @@ func capacityPage() *page {
 		build: func(b *builder) {
 			w, s := b.w, b.w.spec
 			e := &s.Capacity.EC2
-			fargateX86 := func() bool { return s.LaunchType == profiles.LaunchFargate && s.Architecture == profiles.ArchX86 }
+			fargate := func() bool { return s.LaunchType == profiles.LaunchFargate }
 			ec2 := func() bool { return s.LaunchType == profiles.LaunchEC2 }
 			b.group("Compute", nil,
 				q(choose(w, "launchType", "Where do the tasks run?", &s.LaunchType,
@@ -111,13 +111,14 @@ func capacityPage() *page {
 				).Description("")),
 				q(choose(w, "architecture", "CPU architecture", &s.Architecture,
 					huh.NewOption("x86_64", profiles.ArchX86),
-					huh.NewOption("arm64: Graviton, cheaper per vCPU (on Fargate: on-demand only, no Spot)", profiles.ArchARM),
+					huh.NewOption("arm64: Graviton, cheaper per vCPU", profiles.ArchARM),
 				).Description("")),
 			)
-			b.group("Fargate Spot mix", fargateX86,
-				q(w.number("capacity.fargate.spotBase", "Tasks always on Fargate Spot", &w.d.fargate.SpotBase)),
-				q(w.number("capacity.fargate.spotWeight", "Fargate Spot weight", &w.d.fargate.SpotWeight)),
-				q(w.number("capacity.fargate.onDemandWeight", "On-demand Fargate weight", &w.d.fargate.OnDemandWeight)),
+			f := &s.Capacity.Fargate
+			b.group("Fargate Spot mix", fargate,
+				q(w.number("capacity.fargate.spotBase", "Tasks always on Fargate Spot", &f.SpotBase)),
+				q(w.number("capacity.fargate.spotWeight", "Fargate Spot weight", &f.SpotWeight)),
+				q(w.number("capacity.fargate.onDemandWeight", "On-demand Fargate weight", &f.OnDemandWeight)),
 			)
 			b.group("EC2 instances", ec2,
 				q(w.text("capacity.ec2.instanceType", "Instance type", &e.InstanceType).
@@ -156,7 +157,7 @@ func networkPage() *page {
 				}
 				b.group("VPC", nil,
 					q(huh.NewSelect[string]().Key("network.vpcId").Title("VPC").Description(Doc("network.vpcId")).
-						Options(opts...).Accessor(&vpcPick{d: d}).Height(min(len(opts), 6)).
+						Accessor(&vpcPick{d: d}).Options(opts...).Height(min(len(opts), 8)+2).
 						Validate(func(string) error { return w.check("network.vpcId") })),
 				)
 			default:
@@ -233,7 +234,7 @@ func (w *Wizard) subnetQuestion(b *builder, path, title string, p *[]string) huh
 		for _, sn := range subnets {
 			opts = append(opts, huh.NewOption(subnetLabel(sn), sn.ID).Selected(contains(*p, sn.ID)))
 		}
-		return pick(w, path, title, p, opts...).Height(min(len(opts)+2, 8))
+		return pick(w, path, title, p, opts...).Height(min(len(opts), 8) + 3)
 	}
 	if asked && err != nil && !b.dry {
 		b.failed("the subnets of "+w.d.vpcID, err, "")

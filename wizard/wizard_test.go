@@ -1,0 +1,501 @@
+package wizard
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"ecsdeck/profiles"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+)
+
+func TestMain(m *testing.M) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	os.Exit(m.Run())
+}
+
+// start returns a wizard on spec in a tall window, driven.
+func start(t *testing.T, spec *profiles.Spec, opts Options) (*Wizard, *driver) {
+	t.Helper()
+	w := New(spec, opts)
+	w.SetSize(80, 60)
+	return w, drive(t, w)
+}
+
+// preset loads an answers file (possibly unfinished) as the given answers.
+func preset(t *testing.T, yaml string) *profiles.Answers {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "answers.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := profiles.LoadDraft(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// ready is a Spec whose every default is a valid answer.
+func ready() *profiles.Spec {
+	s := profiles.New()
+	s.Name, s.Region = "shop", "eu-west-1"
+	s.Backend.Image = "public.ecr.aws/nginx/nginx:1.27"
+	return s
+}
+
+// finish presses enter until the wizard is done, and returns the titles of
+// the pages it went through.
+func finish(t *testing.T, w *Wizard, d *driver) []string {
+	t.Helper()
+	var titles []string
+	for i := 0; i < 200 && !w.Done(); i++ {
+		if n := len(titles); n == 0 || titles[n-1] != w.Title() {
+			titles = append(titles, w.Title())
+		}
+		d.keys("enter")
+	}
+	if !w.Done() {
+		t.Fatalf("the wizard is not done after 200 enters; it shows:\n%s", d.view())
+	}
+	return titles
+}
+
+func doneSpec(t *testing.T, d *driver) *profiles.Spec {
+	t.Helper()
+	for _, m := range d.seen {
+		if dm, ok := m.(DoneMsg); ok {
+			return dm.Spec
+		}
+	}
+	t.Fatal("no DoneMsg")
+	return nil
+}
+
+func TestDefaultsWalkToTheEndAndValidate(t *testing.T) {
+	// GIVEN a new setup whose defaults are all valid
+	w, d := start(t, ready(), Options{})
+
+	// WHEN every question is answered with its default
+	titles := finish(t, w, d)
+
+	// THEN the relevant pages came in order, and the answers validate
+	want := []string{"Basics", "Architecture", "Capacity", "Network", "Domain", "Backend service", "Database"}
+	if !reflect.DeepEqual(titles, want) {
+		t.Errorf("pages = %v, want %v", titles, want)
+	}
+	spec := doneSpec(t, d)
+	spec.Complete()
+	if errs := profiles.Validate(spec).Errors(); len(errs) > 0 {
+		t.Errorf("the answers do not validate: %v", errs)
+	}
+}
+
+func TestAsksOnlyWhatIsUnset(t *testing.T) {
+	// GIVEN an answers file that sets the basics but the AWS profile
+	a := preset(t, "version: 1\nname: shop\nenvironment: dev\nregion: eu-west-1\nbackend:\n  image: nginx:1.27\n")
+	w, d := start(t, a.Spec, Options{Preset: a})
+
+	// THEN the basics page asks only the AWS profile
+	view := d.view()
+	if w.Title() != "Basics" || strings.Contains(view, "Name of the platform") || strings.Contains(view, "AWS region") || !strings.Contains(view, "AWS profile") {
+		t.Fatalf("page %q asks:\n%s", w.Title(), view)
+	}
+
+	// WHEN the rest is answered with defaults
+	titles := finish(t, w, d)
+
+	// THEN the backend page did not ask where the image comes from, and the file's answers stand
+	spec := doneSpec(t, d)
+	if spec.Name != "shop" || spec.Environment != "dev" || spec.Backend.Image != "nginx:1.27" {
+		t.Errorf("answers changed: name %q env %q image %q", spec.Name, spec.Environment, spec.Backend.Image)
+	}
+	if !slices.Contains(titles, "Backend service") {
+		t.Errorf("pages = %v, want the backend's other questions asked", titles)
+	}
+}
+
+func TestAFileWithEveryKeyAsksNothing(t *testing.T) {
+	// GIVEN an answers file with every key written, as the wizard saves it
+	spec := ready()
+	spec.Tier, spec.Frontend.Hosting, spec.Domain.Name = profiles.TierTwoTier, profiles.HostingECS, "example.com"
+	spec.Complete()
+	data, err := profiles.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := preset(t, string(data))
+	// THEN no page asks anything, and the wizard is done at once
+	w, d := start(t, a.Spec, Options{Preset: a})
+	for i := range w.pages {
+		if w.showable(i) {
+			t.Errorf("page %s asks something of a complete answers file", w.pages[i].title)
+		}
+	}
+	if !w.Done() || doneSpec(t, d) != a.Spec {
+		t.Errorf("done = %v", w.Done())
+	}
+}
+
+func TestInvalidAnswerIsRefusedWithTheLoadersMessage(t *testing.T) {
+	spec := ready()
+	spec.Name = ""
+	w, d := start(t, spec, Options{})
+
+	// WHEN a name with capitals is typed and enter pressed
+	d.typ("Shop")
+	d.keys("enter")
+
+	// THEN the name question stays, with the message the answers loader gives
+	if w.Focused() != "name" {
+		t.Fatalf("focus moved to %q", w.Focused())
+	}
+	want := `✗ "Shop" is not allowed (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)`
+	if !strings.Contains(strings.Join(strings.Fields(d.view()), " "), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.view())
+	}
+}
+
+func TestProblemsShowAsTyped(t *testing.T) {
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	_ = w
+	if strings.Contains(d.view(), "✗") {
+		t.Fatalf("a problem shows before anything is typed:\n%s", d.view())
+	}
+	d.keys("ctrl+u")
+	d.typ("9x")
+	if !strings.Contains(d.view(), `✗ "9x" is not allowed`) {
+		t.Errorf("typed name's problem does not show:\n%s", d.view())
+	}
+}
+
+func TestS3FrontendAsksForTheSiteNotAService(t *testing.T) {
+	spec := ready()
+	spec.Tier = profiles.TierTwoTier
+	spec.Frontend.Hosting = profiles.HostingS3
+	w, d := start(t, spec, Options{})
+	titles := finish(t, w, d)
+	if slices.Contains(titles, "Frontend service") || !slices.Contains(titles, "Frontend site") {
+		t.Errorf("pages = %v, want Frontend site and no Frontend service", titles)
+	}
+}
+
+func TestServiceConnectHidesBlueGreen(t *testing.T) {
+	for _, sc := range []bool{false, true} {
+		spec := ready()
+		spec.Tier, spec.Frontend.Hosting, spec.ServiceConnect = profiles.TierTwoTier, profiles.HostingECS, sc
+		spec.Domain.Name = "example.com"
+		spec.Backend.Image, spec.Backend.Repository.Name = "", "acme/api"
+		spec.Frontend.Repository.Name = "acme/web"
+		w, d := start(t, spec, Options{})
+		d.run(w.GoTo("pipeline.deploy"))
+		if w.Title() != "Pipelines" {
+			t.Fatalf("serviceConnect %v: page %q", sc, w.Title())
+		}
+		asked := strings.Contains(d.view(), "How does a new version replace the old one?")
+		if asked == sc {
+			t.Errorf("serviceConnect %v: deploy strategy asked = %v:\n%s", sc, asked, d.view())
+		}
+	}
+}
+
+func TestEC2HidesTheFargateMix(t *testing.T) {
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.run(w.GoTo("launchType"))
+	d.keys("down", "enter", "enter") // ec2, x86_64
+	view := d.view()
+	if strings.Contains(view, "Fargate Spot weight") || !strings.Contains(view, "Instance type") {
+		t.Errorf("after choosing ec2 the page shows:\n%s", view)
+	}
+	if spec.LaunchType != profiles.LaunchEC2 {
+		t.Errorf("launchType = %q", spec.LaunchType)
+	}
+}
+
+func TestBackAndForwardKeepTheAnswers(t *testing.T) {
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	// GIVEN the environment changed and the architecture page reached
+	d.keys("enter", "ctrl+u")
+	d.typ("staging")
+	d.keys("enter", "enter", "enter")
+	if w.Title() != "Architecture" {
+		t.Fatalf("page %q, want Architecture", w.Title())
+	}
+	d.keys("down", "enter") // two-tier
+	// WHEN going back with shift+tab from the first question, then forward with pgdn
+	d.keys("shift+tab")
+	if w.Title() != "Architecture" || w.Focused() != "tier" {
+		t.Fatalf("shift+tab inside the page left it: %q %q", w.Title(), w.Focused())
+	}
+	d.keys("shift+tab")
+	if w.Title() != "Basics" {
+		t.Fatalf("shift+tab on the first question: page %q, want Basics", w.Title())
+	}
+	if !strings.Contains(d.view(), "> staging") {
+		t.Errorf("the environment answer is gone:\n%s", d.view())
+	}
+	d.keys("pgdown")
+	// THEN the architecture page still has two-tier
+	if w.Title() != "Architecture" || spec.Tier != profiles.TierTwoTier || !strings.Contains(d.view(), "> two-tier") {
+		t.Errorf("page %q tier %q:\n%s", w.Title(), spec.Tier, d.view())
+	}
+	d.keys("pgup")
+	if w.Title() != "Basics" {
+		t.Errorf("pgup: page %q, want Basics", w.Title())
+	}
+}
+
+func TestAChoiceNotTakenKeepsItsAnswers(t *testing.T) {
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.run(w.GoTo("network.vpcMode"))
+	d.keys("down", "enter") // existing
+	d.typ("vpc-0123abcd")
+	d.keys("enter")
+	if spec.Network.VPCID != "vpc-0123abcd" || w.Title() != "Subnets" {
+		t.Fatalf("vpcId %q page %q", spec.Network.VPCID, w.Title())
+	}
+	d.keys("pgup", "up", "enter") // create a VPC after all
+	if spec.Network.VPCID != "" || w.Focused() != "network.cidr" {
+		t.Errorf("vpcId = %q, focus %q after choosing to create one", spec.Network.VPCID, w.Focused())
+	}
+	d.keys("shift+tab", "down", "enter")
+	if !strings.Contains(d.view(), "> vpc-0123abcd") {
+		t.Errorf("the existing VPC's id is gone:\n%s", d.view())
+	}
+}
+
+func TestARuleALaterPageSettlesDoesNotBlock(t *testing.T) {
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.run(w.GoTo("tier"))
+	// WHEN the frontend goes on ECS, which needs a domain asked later
+	d.keys("down", "enter", "down")
+	view := strings.Join(strings.Fields(d.view()), " ")
+	if !strings.Contains(view, "! ecs on two tiers routes by host name and needs domain.name") {
+		t.Errorf("the rule does not show as a warning:\n%s", d.view())
+	}
+	d.keys("enter", "enter")
+	if w.Title() != "Capacity" {
+		t.Fatalf("the architecture page did not let go: %q\n%s", w.Title(), d.view())
+	}
+	// THEN the domain page refuses an empty domain, naming the rule
+	d.run(w.GoTo("domain.name"))
+	d.keys("enter")
+	if w.Title() != "Domain" {
+		t.Fatalf("an empty domain was accepted: page %q", w.Title())
+	}
+	want := "✗ frontend.hosting: ecs on two tiers routes by host name and needs domain.name"
+	if !strings.Contains(strings.Join(strings.Fields(d.view()), " "), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.view())
+	}
+	d.typ("example.com")
+	d.keys("enter")
+	if w.Title() != "DNS and HTTPS" {
+		t.Errorf("after the domain: page %q", w.Title())
+	}
+	if spec.Domain.BackendHost != "api.example.com" || spec.Domain.FrontendHost != "www.example.com" {
+		t.Errorf("hosts = %q %q, want them derived from the domain", spec.Domain.BackendHost, spec.Domain.FrontendHost)
+	}
+}
+
+func TestFargateMemoryFollowsTheCPU(t *testing.T) {
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.run(w.GoTo("backend.port"))
+	d.keys("enter", "enter") // a ready image, the one given
+	if w.Focused() != "backend.port" {
+		t.Fatalf("focus %q", w.Focused())
+	}
+	d.keys("enter", "down", "down") // 2 vCPU
+	if spec.Backend.CPU != 2048 {
+		t.Fatalf("cpu = %d", spec.Backend.CPU)
+	}
+	d.keys("enter")
+	if !slices.Contains(profiles.FargateMemories(2048), spec.Backend.Memory) {
+		t.Errorf("memory %d is not a Fargate size for 2048", spec.Backend.Memory)
+	}
+	if !strings.Contains(d.view(), "> 4 GiB") {
+		t.Errorf("memory choices do not start at 4 GiB:\n%s", d.view())
+	}
+}
+
+// fakeLookup answers from fixed lists, or fails.
+type fakeLookup struct {
+	err    error
+	vpcs   []VPC
+	subnet []Subnet
+	zones  []HostedZone
+	certs  map[string][]Certificate
+	calls  []string
+}
+
+func (f *fakeLookup) note(s string) error { f.calls = append(f.calls, s); return f.err }
+func (f *fakeLookup) Profiles(context.Context) ([]string, error) {
+	return []string{"prod"}, f.note("profiles")
+}
+func (f *fakeLookup) Regions(_ context.Context, at Scope) ([]string, error) {
+	return []string{"eu-west-1", "us-east-1"}, f.note("regions")
+}
+func (f *fakeLookup) VPCs(_ context.Context, at Scope) ([]VPC, error) {
+	return f.vpcs, f.note("vpcs " + at.Region)
+}
+func (f *fakeLookup) Subnets(_ context.Context, at Scope, vpc string) ([]Subnet, error) {
+	return f.subnet, f.note("subnets " + vpc)
+}
+func (f *fakeLookup) HostedZones(_ context.Context, at Scope, domain string) ([]HostedZone, error) {
+	return f.zones, f.note("zones " + domain)
+}
+func (f *fakeLookup) Certificates(_ context.Context, at Scope, domain string) ([]Certificate, error) {
+	return f.certs[at.Region], f.note("certs " + at.Region + " " + domain)
+}
+
+func TestChoicesFromTheAccount(t *testing.T) {
+	l := &fakeLookup{
+		vpcs:   []VPC{{ID: "vpc-0aaa1111", CIDR: "172.31.0.0/16", Default: true}, {ID: "vpc-0bbb2222", Name: "main", CIDR: "10.0.0.0/16"}},
+		subnet: []Subnet{{ID: "subnet-0aaa0001", Zone: "eu-west-1a", CIDR: "10.0.1.0/24", Public: true}, {ID: "subnet-0aaa0002", Zone: "eu-west-1b", CIDR: "10.0.2.0/24", Public: true}},
+		zones:  []HostedZone{{ID: "Z0ABCDEF", Name: "example.com", Records: 4}},
+		certs: map[string][]Certificate{"eu-west-1": {{
+			ARN:   "arn:aws:acm:eu-west-1:123456789012:certificate/11112222-3333-4444-5555-666677778888",
+			Names: []string{"example.com", "*.example.com"},
+		}}},
+	}
+	spec := ready()
+	w, d := start(t, spec, Options{Lookup: l})
+	if !slices.Contains(l.calls, "regions") || !slices.Contains(l.calls, "profiles") {
+		t.Errorf("basics asked %v, want the regions and profiles", l.calls)
+	}
+	// WHEN the network page lists the VPCs and the second is chosen
+	d.run(w.GoTo("network.vpcId"))
+	view := d.view()
+	if !strings.Contains(view, "Create a new VPC") || !strings.Contains(view, "vpc-0bbb2222  main  10.0.0.0/16") {
+		t.Fatalf("network page:\n%s", view)
+	}
+	d.keys("down", "down", "enter")
+	// THEN the subnets page lists that VPC's subnets
+	if w.Title() != "Subnets" || !slices.Contains(l.calls, "subnets vpc-0bbb2222") {
+		t.Fatalf("page %q calls %v", w.Title(), l.calls)
+	}
+	d.keys("space", "down", "space", "enter")
+	if want := []string{"subnet-0aaa0001", "subnet-0aaa0002"}; !reflect.DeepEqual(spec.Network.SubnetIDs, want) || spec.Network.VPCID != "vpc-0bbb2222" {
+		t.Errorf("network = %s %v", spec.Network.VPCID, spec.Network.SubnetIDs)
+	}
+	// AND the DNS page offers the zone and the certificate, chosen already
+	spec.Domain.Name = "example.com"
+	d.run(w.GoTo("domain.hostedZoneId"))
+	if view = d.view(); !strings.Contains(view, "> Z0ABCDEF  example.com  (4 records)") {
+		t.Errorf("DNS page:\n%s", view)
+	}
+	d.keys("enter")
+	if view = d.view(); !strings.Contains(view, "> example.com, *.example.com  …77778888") {
+		t.Errorf("certificate:\n%s", view)
+	}
+	if spec.Domain.HostedZoneID != "Z0ABCDEF" || !strings.HasSuffix(spec.Domain.CertificateARN, "77778888") {
+		t.Errorf("domain = %+v", spec.Domain)
+	}
+}
+
+func TestWithoutCredentialsTheAnswersAreTyped(t *testing.T) {
+	l := &fakeLookup{err: errors.New("no AWS credentials; set AWS_PROFILE or log in with aws sso login")}
+	w, d := start(t, ready(), Options{Lookup: l})
+	d.run(w.GoTo("network.vpcId"))
+	view := strings.Join(strings.Fields(d.view()), " ")
+	for _, want := range []string{
+		"AWS did not list the VPCs in eu-west-1 (no AWS credentials; set AWS_PROFILE or log in with aws sso login): type the answers.",
+		"Use an existing VPC",
+	} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, d.view())
+		}
+	}
+	d.keys("down", "enter")
+	d.typ("vpc-0123abcd")
+	d.keys("enter")
+	if w.Title() != "Subnets" || !strings.Contains(d.view(), "e.g. subnet-") {
+		t.Fatalf("subnets page:\n%s", d.view())
+	}
+	d.typ("subnet-0aaa0001, subnet-0aaa0002")
+	d.keys("enter")
+	if got := w.Spec().Network.SubnetIDs; !reflect.DeepEqual(got, []string{"subnet-0aaa0001", "subnet-0aaa0002"}) {
+		t.Errorf("subnets = %v", got)
+	}
+}
+
+func TestEscIsTheFiltersWhileFiltering(t *testing.T) {
+	w, d := start(t, ready(), Options{})
+	d.run(w.GoTo("region"))
+	d.keys("enter", "enter")
+	if w.Focused() != "region" || w.Filtering() {
+		t.Fatal("filtering before /")
+	}
+	d.keys("/")
+	if !w.Filtering() {
+		t.Fatal("not filtering after /")
+	}
+}
+
+func TestDoc(t *testing.T) {
+	for path, want := range map[string]string{
+		"backend.port":              "Port the application listens on (use 80 to serve port 80 without nginx).",
+		"frontend.port":             "Port the application listens on (use 80 to serve port 80 without nginx).",
+		"capacity.fargate.spotBase": "Tasks that always run on Fargate Spot before weights apply.",
+		"frontend.build.command":    "Shell command that builds the site.",
+		"loadBalancer.existing.arn": "ARN of the Application Load Balancer.",
+		"nothing.here":              "",
+	} {
+		if got := Doc(path); got != want {
+			t.Errorf("Doc(%q) = %q, want %q", path, got, want)
+		}
+	}
+}
+
+func TestCloneSharesNothing(t *testing.T) {
+	a := ready()
+	a.Tags = map[string]string{"team": "web"}
+	a.Network.SubnetIDs = []string{"subnet-1"}
+	a.LoadBalancer.Existing = &profiles.ExistingLoadBalancer{ARN: "x", TargetGroups: profiles.TargetGroups{Backend: []string{"a", "b"}}}
+	b := Clone(a)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("clone differs")
+	}
+	b.Tags["team"] = "api"
+	b.Network.SubnetIDs[0] = "subnet-2"
+	b.LoadBalancer.Existing.TargetGroups.Backend[0] = "c"
+	b.Network.AppPorts[0] = 1
+	if a.Tags["team"] != "web" || a.Network.SubnetIDs[0] != "subnet-1" || a.LoadBalancer.Existing.TargetGroups.Backend[0] != "a" || a.Network.AppPorts[0] != 80 {
+		t.Errorf("changing the clone changed the original: %+v", a)
+	}
+}
+
+func TestMentions(t *testing.T) {
+	for _, tc := range []struct {
+		msg, path string
+		want      bool
+	}{
+		{"needs domain.name (set domain.name, or ...)", "domain.name", true},
+		{"needs pipeline.deploy: blue-green", "pipeline.deploy", true},
+		{"outside backend.autoscaling min 1", "backend.autoscaling.min", false},
+		{"is below capacity.ec2.min 2", "capacity.ec2.min", true},
+		{"see backend.autoscaling.min", "backend.autoscaling", false},
+		{"two-tier is the tier", "tier", true},
+		{"with serviceConnect: true", "serviceConnect", true},
+		{"the end.", "end", true},
+	} {
+		if got := mentions(tc.msg, tc.path); got != tc.want {
+			t.Errorf("mentions(%q, %q) = %v, want %v", tc.msg, tc.path, got, tc.want)
+		}
+	}
+	if mentionable("tier") || mentionable("name") || !mentionable("serviceConnect") || !mentionable("domain.name") {
+		t.Error("mentionable: plain words must not count, paths and camelCase keys must")
+	}
+}
