@@ -36,6 +36,12 @@ const (
 	ImagePlaceholder = "<IMAGE1_NAME>"
 )
 
+// Scratch paths of a build, outside the source (and so outside any artifact).
+const (
+	nginxDir = "${TMPDIR:-/tmp}/nginx"
+	envTmp   = "${TMPDIR:-/tmp}/service.env"
+)
+
 type buildspecDoc struct {
 	Version   string         `yaml:"version"`
 	Env       buildspecEnv   `yaml:"env"`
@@ -99,15 +105,15 @@ func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 		fmt.Sprintf(`docker build --pull -t "$%[1]s:$IMAGE_TAG" -t "$%[1]s:latest" .`, EnvAppRepository),
 	)
 	if nginx {
-		build = append(build, "mkdir -p /tmp/nginx")
+		build = append(build, `mkdir -p "`+nginxDir+`"`)
 		if svc.Nginx.Config == profiles.NginxRepository {
-			build = append(build, fmt.Sprintf(`cp "$%s" /tmp/nginx/default.conf`, EnvNginxConfigPath))
+			build = append(build, fmt.Sprintf(`cp "$%s" "%s/default.conf"`, EnvNginxConfigPath, nginxDir))
 		} else {
-			build = append(build, fmt.Sprintf(`printf '%%s\n' "$%s" > /tmp/nginx/default.conf`, EnvNginxConf))
+			build = append(build, fmt.Sprintf(`printf '%%s\n' "$%s" > "%s/default.conf"`, EnvNginxConf, nginxDir))
 		}
 		build = append(build,
-			fmt.Sprintf(`printf 'FROM %s\nCOPY default.conf /etc/nginx/conf.d/default.conf\n' > /tmp/nginx/Dockerfile`, PublicNginxImage),
-			fmt.Sprintf(`docker build --pull -t "$%[1]s:$IMAGE_TAG" -t "$%[1]s:latest" /tmp/nginx`, EnvNginxRepository),
+			fmt.Sprintf(`printf 'FROM %s\nCOPY default.conf /etc/nginx/conf.d/default.conf\n' > "%s/Dockerfile"`, PublicNginxImage, nginxDir),
+			fmt.Sprintf(`docker build --pull -t "$%[1]s:$IMAGE_TAG" -t "$%[1]s:latest" "%[2]s"`, EnvNginxRepository, nginxDir),
 		)
 	}
 	build = append(build, fmt.Sprintf(`docker push --all-tags "$%s"`, EnvAppRepository))
@@ -116,9 +122,9 @@ func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 	}
 	if svc.SSMPath != "" {
 		build = append(build,
-			ssmToEnvFile("/tmp/service.env"),
-			fmt.Sprintf(`aws s3 cp /tmp/service.env "s3://$%s/$%s" --sse AES256 --only-show-errors`, EnvArtifactsBucket, EnvEnvObjectKey),
-			"rm -f /tmp/service.env",
+			ssmToEnvFile(`"`+envTmp+`"`),
+			fmt.Sprintf(`aws s3 cp "%s" "s3://$%s/$%s" --sse AES256 --only-show-errors`, envTmp, EnvArtifactsBucket, EnvEnvObjectKey),
+			`rm -f "`+envTmp+`"`,
 		)
 	}
 	if s.BlueGreen() {

@@ -124,7 +124,7 @@ func TestDefectAutoscalingTracksECSMetrics(t *testing.T) {
 			t.Errorf("policy %s: %v", pol.Name, pol.Inputs)
 		}
 	}
-	want := map[string]float64{program.MetricCPU: 65, program.MetricMemory: 80}
+	want := map[string]float64{"ECSServiceAverageCPUUtilization": 65, "ECSServiceAverageMemoryUtilization": 80}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("policies %v, want %v", got, want)
 	}
@@ -458,7 +458,7 @@ func TestDefectNginxIsBuiltByThePipeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`/tmp/nginx/default.conf`, `docker build --pull -t "$NGINX_REPOSITORY_URI:$IMAGE_TAG"`, `docker push --all-tags "$NGINX_REPOSITORY_URI"`, `{"name":"nginx","imageUri":"%s"}`} {
+	for _, want := range []string{`"${TMPDIR:-/tmp}/nginx/default.conf"`, `docker build --pull -t "$NGINX_REPOSITORY_URI:$IMAGE_TAG"`, `docker push --all-tags "$NGINX_REPOSITORY_URI"`, `{"name":"nginx","imageUri":"%s"}`} {
 		if !strings.Contains(spec, want) {
 			t.Errorf("buildspec lacks %s", want)
 		}
