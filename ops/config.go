@@ -38,35 +38,11 @@ var ErrNoRegion = errors.New("no AWS region: give --region, or set AWS_REGION or
 
 // LoadConfig loads the AWS configuration with adaptive retries: a throttled
 // call is retried and the client slows its own request rate, so throttling
-// makes a refresh slower rather than failed.
+// makes a refresh slower rather than failed. AWS_RETRY_MODE and
+// AWS_MAX_ATTEMPTS (or the shared config's retry_mode and max_attempts)
+// are honoured when the options leave them unset.
 func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
-	maxAttempts, maxBackoff := o.MaxAttempts, o.MaxBackoff
-	if maxAttempts <= 0 {
-		maxAttempts = retry.DefaultMaxAttempts
-	}
-	if maxBackoff <= 0 {
-		maxBackoff = retry.DefaultMaxBackoff
-	}
-	standard := func(s *retry.StandardOptions) {
-		s.MaxAttempts = maxAttempts
-		s.MaxBackoff = maxBackoff
-		s.Backoff = retry.NewExponentialJitterBackoff(maxBackoff)
-	}
-	mode := o.RetryMode
-	if mode == "" {
-		mode = aws.RetryModeAdaptive
-	}
-	opts := []func(*config.LoadOptions) error{
-		config.WithRetryMode(mode),
-		config.WithRetryer(func() aws.Retryer {
-			if mode == aws.RetryModeStandard {
-				return retry.NewStandard(standard)
-			}
-			return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
-				a.StandardOptions = append(a.StandardOptions, standard)
-			})
-		}),
-	}
+	var opts []func(*config.LoadOptions) error
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
@@ -86,7 +62,23 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	if cfg.Region == "" {
 		return aws.Config{}, ErrNoRegion
 	}
-	cfg.RetryMode = mode
+	mode := firstOf(o.RetryMode, cfg.RetryMode, aws.RetryModeAdaptive)
+	attempts := firstOf(o.MaxAttempts, cfg.RetryMaxAttempts, retry.DefaultMaxAttempts)
+	backoff := firstOf(o.MaxBackoff, retry.DefaultMaxBackoff)
+	standard := func(s *retry.StandardOptions) {
+		s.MaxAttempts = attempts
+		s.MaxBackoff = backoff
+		s.Backoff = retry.NewExponentialJitterBackoff(backoff)
+	}
+	cfg.RetryMode, cfg.RetryMaxAttempts = mode, attempts
+	cfg.Retryer = func() aws.Retryer {
+		if mode == aws.RetryModeStandard {
+			return retry.NewStandard(standard)
+		}
+		return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
+			a.StandardOptions = append(a.StandardOptions, standard)
+		})
+	}
 	// NOTE: an emulator or proxy endpoint (AWS_ENDPOINT_URL) is one host;
 	// operations with a host prefix (logs StartLiveTail: "stream-") would
 	// otherwise call a host that does not exist.
@@ -94,6 +86,16 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 		cfg.APIOptions = append(cfg.APIOptions, disableHostPrefix)
 	}
 	return cfg, nil
+}
+
+func firstOf[T comparable](vs ...T) T {
+	var zero T
+	for _, v := range vs {
+		if v != zero {
+			return v
+		}
+	}
+	return zero
 }
 
 func disableHostPrefix(stack *middleware.Stack) error {

@@ -86,8 +86,9 @@ func Start(opts Options) (*Server, error) {
 		out = io.MultiWriter(s.log, opts.Log)
 	}
 	cmd.Stdout, cmd.Stderr = out, out
-	// NOTE: its own process group, so Stop ends the server and only it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// NOTE: its own process group, so Stop ends the server and only it; and
+	// it dies with this process, should the tests be killed before Stop.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start moto_server: %w", err)
 	}
@@ -198,6 +199,20 @@ func serverEnv() []string {
 		}
 	}
 	return env
+}
+
+var shared struct {
+	once sync.Once
+	srv  *Server
+	err  error
+}
+
+// Shared starts one moto_server for this process on first use and returns
+// it to every later caller: for test packages that do not have a TestMain
+// of their own. It ends with the process.
+func Shared() (*Server, error) {
+	shared.once.Do(func() { shared.srv, shared.err = Start(Options{}) })
+	return shared.srv, shared.err
 }
 
 func freePort() (int, error) {
