@@ -353,7 +353,9 @@ func TestLogsFollowUntilCtrlC(t *testing.T) {
 	a := c.app(&out, &errb)
 	done := make(chan int, 1)
 	// GIVEN logs --follow running
-	go func() { done <- a.main(context.Background(), []string{"logs", "api", "--cluster", "shop", "--follow", "--json"}) }()
+	go func() {
+		done <- a.main(context.Background(), []string{"logs", "api", "--cluster", "shop", "--follow", "--json"})
+	}()
 	waitFor(t, func() bool { return strings.Contains(errb.String(), "polling every 1s") }, &errb)
 	// WHEN a line arrives
 	if err := motoserver.PutLogs(context.Background(), c.cfg, "/ecs/shop/api", "ecs/app/t1", motoserver.LogLine{Time: time.Now(), Message: "hello from api"}); err != nil {
