@@ -556,3 +556,39 @@ func TestDefectSecretsStayOutOfThePlan(t *testing.T) {
 		t.Errorf("the task does not read the file")
 	}
 }
+
+func TestNamesFitAWSLimitsAtTheLongestPrefix(t *testing.T) {
+	// GIVEN the longest name and environment in the longest region, every option on
+	s := examples(t)["ec2-arm64-service-connect"]
+	s.Name, s.Environment, s.Region = "abcdefghijklm", "staging", "ap-southeast-2"
+	s.Domain = profiles.Domain{}
+	s.Tier, s.Frontend.Hosting = profiles.TierSingle, profiles.HostingNone
+	p := planOf(t, s)
+	limits := map[string]int{
+		tTargetGroup: 32, "aws:lb/loadBalancer:LoadBalancer": 32, "aws:iam/role:Role": 64, tBucket: 63, tConnection: 32,
+		tRDS: 63, "aws:cloudfront/originAccessControl:OriginAccessControl": 64, tDeployApp: 100, tPipeline: 100, tProject: 150,
+		"aws:ec2/launchTemplate:LaunchTemplate": 128, "aws:iam/instanceProfile:InstanceProfile": 128,
+	}
+	// THEN every physical name fits its limit
+	checked := 0
+	for _, r := range p.Resources {
+		limit, ok := limits[r.Type]
+		if !ok {
+			continue
+		}
+		name := atString(r.Inputs, "name")
+		if r.Type == tBucket {
+			name = atString(r.Inputs, "bucket")
+		}
+		if r.Type == tRDS {
+			name = atString(r.Inputs, "identifier")
+		}
+		checked++
+		if len(name) > limit || len(name) == 0 {
+			t.Errorf("%s name %q is %d characters (at most %d)", r.Type, name, len(name), limit)
+		}
+	}
+	if checked < 15 {
+		t.Errorf("only %d names checked", checked)
+	}
+}
