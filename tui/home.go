@@ -71,13 +71,17 @@ func (h *Home) SetSize(width, height int) { h.c.SetSize(width, height) }
 // ShortHelp lists the keys of the help line.
 func (h *Home) ShortHelp() []key.Binding {
 	km := h.c.KeyMap
+	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "move"))
 	sel := km.Select
 	if h.cursor < len(h.entries) {
 		sel.SetHelp("enter", "console")
-		return []key.Binding{km.Up, km.Down, sel, km.Edit, km.New, km.Quit, km.Help}
+		edit, add := km.Edit, km.New
+		edit.SetHelp("e", "edit")
+		add.SetHelp("n", "new")
+		return []key.Binding{move, sel, edit, add, km.Quit, km.Help}
 	}
 	sel.SetHelp("enter", "new setup")
-	return []key.Binding{km.Up, km.Down, sel, km.Quit, km.Help}
+	return []key.Binding{move, sel, km.Quit, km.Help}
 }
 
 // FullHelp lists every key of the page.
@@ -179,8 +183,8 @@ func (h *Home) View() string {
 		rows = append(rows, "  "+newRow)
 	}
 	help := common.HelpView(st, c.Width, h, h.showHelp)
-	status := common.StatusLine(st, c.Width, h.status, h.failed, "")
-	bodyHeight := c.Height - 4 - 2 - strings.Count(help, "\n")
+	status := common.StatusBlock(st, c.Width, h.status, h.failed)
+	bodyHeight := c.Height - 4 - 1 - strings.Count(help, "\n") - strings.Count(status, "\n")
 	at := h.cursor
 	if at == len(h.entries) {
 		at = len(rows) - 1
@@ -205,7 +209,7 @@ func profileRow(st *common.Styles, width int, e profiles.Entry, selected bool) s
 	if selected {
 		prefix = st.Cursor
 	}
-	name := fmt.Sprintf("%-20s", ansi.Truncate(e.Name, 20, "…"))
+	name := fmt.Sprintf("%-18s", ansi.Truncate(e.Name, 18, "…"))
 	if selected {
 		name = st.Selected.Render(name)
 	}
@@ -213,7 +217,7 @@ func profileRow(st *common.Styles, width int, e profiles.Entry, selected bool) s
 	if e.Spec == nil {
 		rest = st.Error.Render("does not load: ecsdeck validate --profile " + e.Name)
 	} else {
-		rest = fmt.Sprintf("%-15s %-19s ", e.Spec.Region, tierText(e.Spec)) + lastResult(st, e.Last)
+		rest = fmt.Sprintf("%-14s %-18s ", e.Spec.Region, tierText(e.Spec)) + lastResult(st, e.Last)
 	}
 	return ansi.Truncate(prefix+name+" "+rest, width, "…")
 }

@@ -180,11 +180,12 @@ func (p *Progress) Init() tea.Cmd {
 func (p *Progress) SetSize(width, height int) {
 	p.c.SetSize(width, height)
 	p.vp.Width = width
-	p.vp.Height = max(height-5-strings.Count(p.helpView(), "\n"), 1)
 	p.refresh()
 }
 
+// refresh lays the list out again after a change.
 func (p *Progress) refresh() {
+	p.vp.Height = max(p.c.Height-5-strings.Count(p.helpView(), "\n")-strings.Count(p.statusLine(), "\n"), 1)
 	p.vp.SetContent(p.body())
 	if p.follow {
 		p.vp.GotoBottom()
@@ -252,11 +253,15 @@ func (p *Progress) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 		p.frame++
-		p.now = p.deps.now()
+		if t := p.deps.now(); t.After(p.now) {
+			p.now = t
+		}
 		p.refresh()
 		return p, tick(p.c.Styles.Spinner.FPS)
 	case tea.KeyMsg:
-		return p, p.key(msg, km)
+		cmd := p.key(msg, km)
+		p.refresh()
+		return p, cmd
 	}
 	return p, nil
 }
@@ -326,7 +331,7 @@ func (p *Progress) cancelUpdate() tea.Cmd {
 
 // event applies one engine event.
 func (p *Progress) event(ev stack.Event) {
-	if !ev.Time.IsZero() {
+	if ev.Time.After(p.now) {
 		p.now = ev.Time
 	}
 	k := ev.URN
@@ -396,6 +401,9 @@ func (p *Progress) finish(res *stack.Result, err error) {
 	}
 	p.err = err
 	p.ended = p.deps.now()
+	if p.now.After(p.ended) {
+		p.ended = p.now
+	}
 	p.now = p.ended
 	status := ""
 	if p.result != nil {
@@ -501,17 +509,17 @@ func (p *Progress) statusLine() string {
 	end := p.ended
 	switch {
 	case p.confirmCancel:
-		return common.StatusLine(st, w, "Cancel the update? Resources being changed finish first; the rest is left as it is.", true, "")
+		return common.StatusBlock(st, w, "Cancel the update? Resources being changed finish first; the rest is left as it is.", true)
 	case p.status != "":
-		return common.StatusLine(st, w, p.status, false, "")
+		return common.StatusBlock(st, w, p.status, false)
 	case p.state == stateStarting:
-		return common.StatusLine(st, w, "Starting the engine…", false, "")
+		return common.StatusBlock(st, w, "Starting the engine…", false)
 	case p.state == stateRunning:
-		return common.StatusLine(st, w, "Creating the platform…", false, "")
+		return common.StatusBlock(st, w, "Creating the platform…", false)
 	case p.state == stateSucceeded:
-		return st.Success.Render(ansi.Truncate(fmt.Sprintf("%s %s is up (%s).", st.Check, p.profile, duration(end.Sub(p.begun))), w, "…"))
+		return common.StatusBlock(st, w, fmt.Sprintf("%s %s is up (%s).", st.Check, p.profile, duration(end.Sub(p.begun))), false)
 	case p.state == stateCancelled:
-		return common.StatusLine(st, w, "Cancelled after "+duration(end.Sub(p.begun))+"; what was created stays (ecsdeck destroy removes it).", true, "")
+		return common.StatusBlock(st, w, "Cancelled after "+duration(end.Sub(p.begun))+"; what was created stays (ecsdeck destroy removes it).", true)
 	}
 	_, _, failed, _ := p.counts()
 	msg := fmt.Sprintf("Failed after %s", duration(end.Sub(p.begun)))
@@ -520,7 +528,7 @@ func (p *Progress) statusLine() string {
 	} else if p.err != nil {
 		msg += ": " + p.err.Error()
 	}
-	return common.StatusLine(st, w, msg+".", true, "")
+	return common.StatusBlock(st, w, msg+".", true)
 }
 
 func (p *Progress) helpView() string {
@@ -597,9 +605,6 @@ func (p *Progress) groupLines(g *group) []string {
 		return lines
 	}
 	for _, r := range g.rows {
-		if r.state == rowDone && !p.showAll && running > 0 && failed == 0 {
-			continue
-		}
 		lines = append(lines, resourceLine(st, w, r, p.spin(), p.now))
 		if r.state == rowFailed && r.err != "" {
 			lines = append(lines, st.Error.Render("      "+wrap(r.err, w, 6)))

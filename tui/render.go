@@ -110,7 +110,7 @@ func lastResult(st *common.Styles, r *profiles.Result) string {
 	if r == nil {
 		return st.Muted.Render("never applied")
 	}
-	when := r.At.Local().Format("2006-01-02 15:04")
+	when := r.At.Local().Format("Jan 02 15:04")
 	if r.OK {
 		return st.Success.Render(fmt.Sprintf("%s %s ok", st.Check, r.Action)) + st.Muted.Render(" "+when)
 	}

@@ -102,7 +102,7 @@ func (r *Review) Expected() int {
 func (r *Review) SetSize(width, height int) {
 	r.c.SetSize(width, height)
 	r.vp.Width = width
-	r.vp.Height = max(height-4-strings.Count(r.helpView(), "\n"), 1)
+	r.vp.Height = max(height-4-strings.Count(r.helpView(), "\n")-strings.Count(r.statusView(), "\n"), 1)
 	r.vp.SetContent(r.body())
 }
 
@@ -235,21 +235,28 @@ func (r *Review) View() string {
 	if r.estOK {
 		right = r.est.String()
 	}
-	status := r.status
-	if r.confirmQuit {
-		status = "Quit without saving the answers?"
-	}
 	var b strings.Builder
 	b.WriteString(common.Header(st, c.Width, "review "+r.profile, right) + "\n")
 	b.WriteString(common.Rule(st, c.Width) + "\n")
 	b.WriteString(common.Fit(r.vp.View(), c.Width, r.vp.Height) + "\n")
-	scroll := ""
-	if !r.vp.AtBottom() || !r.vp.AtTop() {
-		scroll = fmt.Sprintf("%d%%", int(r.vp.ScrollPercent()*100))
-	}
-	b.WriteString(common.StatusLine(st, c.Width, status, r.failed || r.confirmQuit, scroll) + "\n")
+	b.WriteString(r.statusView() + "\n")
 	b.WriteString(r.helpView())
 	return common.Fit(b.String(), c.Width, c.Height)
+}
+
+// statusView is the line (or lines) above the help: what happened, or how
+// far the body is scrolled.
+func (r *Review) statusView() string {
+	st, w := r.c.Styles, r.c.Width
+	switch {
+	case r.confirmQuit:
+		return common.StatusBlock(st, w, "Quit without saving the answers?", true)
+	case r.status != "":
+		return common.StatusBlock(st, w, r.status, r.failed)
+	case !r.vp.AtBottom() || !r.vp.AtTop():
+		return common.StatusLine(st, w, "", false, fmt.Sprintf("%d%%", int(r.vp.ScrollPercent()*100)))
+	}
+	return ""
 }
 
 func (r *Review) helpView() string {

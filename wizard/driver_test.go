@@ -17,12 +17,13 @@ import (
 type driver struct {
 	t    *testing.T
 	m    tea.Model
-	seen []tea.Msg // every message the commands produced
+	seen []tea.Msg     // every message the commands produced
+	late chan tea.Msg // messages of commands that took longer
 }
 
 func drive(t *testing.T, m tea.Model) *driver {
 	t.Helper()
-	d := &driver{t: t, m: m}
+	d := &driver{t: t, m: m, late: make(chan tea.Msg, 1000)}
 	d.run(m.Init())
 	return d
 }
@@ -46,7 +47,7 @@ func (d *driver) run(cmd tea.Cmd) {
 		if c == nil {
 			continue
 		}
-		msg, ok := quick(c)
+		msg, ok := d.quick(c)
 		if !ok || msg == nil {
 			continue
 		}
@@ -69,15 +70,36 @@ func (d *driver) run(cmd tea.Cmd) {
 	}
 }
 
-// quick runs cmd and returns its message when it comes within a moment.
-func quick(cmd tea.Cmd) (tea.Msg, bool) {
+// quick runs cmd and returns its message when it comes within a moment;
+// a later message goes to pump.
+func (d *driver) quick(cmd tea.Cmd) (tea.Msg, bool) {
 	ch := make(chan tea.Msg, 1)
 	go func() { ch <- cmd() }()
 	select {
 	case msg := <-ch:
 		return msg, true
 	case <-time.After(30 * time.Millisecond):
+		go func() {
+			if msg := <-ch; msg != nil {
+				select {
+				case d.late <- msg:
+				default:
+				}
+			}
+		}()
 		return nil, false
+	}
+}
+
+// pump delivers the messages of slow commands that have come by now.
+func (d *driver) pump() {
+	for {
+		select {
+		case msg := <-d.late:
+			d.send(msg)
+		default:
+			return
+		}
 	}
 }
 

@@ -153,3 +153,16 @@ func TestDefaultKeyMapKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestStatusBlockWraps(t *testing.T) {
+	st := NewStyles(true)
+	got := StatusBlock(st, 20, "the console is not available in this version", true)
+	want := "error: the console\nis not available in\nthis version"
+	if got != want {
+		t.Errorf("StatusBlock = %q, want %q", got, want)
+	}
+	long := StatusBlock(st, 10, strings.Repeat("word ", 20), false)
+	if n := strings.Count(long, "\n") + 1; n != 3 || !strings.HasSuffix(long, "…") {
+		t.Errorf("a long status has %d lines: %q", n, long)
+	}
+}

@@ -33,6 +33,27 @@ func StatusLine(st *Styles, width int, msg string, failed bool, right string) st
 	return spread(width, style.Render(msg), st.Muted.Render(right))
 }
 
+// StatusBlock renders a status message that may need more than one line:
+// wrapped to width, at most three lines, in the error style when failed.
+func StatusBlock(st *Styles, width int, msg string, failed bool) string {
+	style := st.Status
+	if failed {
+		style = st.StatusErr
+		if st.NoColor && msg != "" {
+			msg = "error: " + msg
+		}
+	}
+	lines := strings.Split(lipgloss.NewStyle().Width(max(width, 1)).Render(msg), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = ansi.Truncate(lines[2], width-1, "") + "…"
+	}
+	for i, l := range lines {
+		lines[i] = style.Render(strings.TrimRight(l, " "))
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Rule renders a horizontal separator of the given width.
 func Rule(st *Styles, width int) string {
 	return st.Rule.Render(strings.Repeat("─", max(width, 0)))
