@@ -68,6 +68,7 @@ type follower struct {
 	ch     chan<- LogBatch
 	clock  Clock
 	seen   *seen
+	gen    int32     // searches so far
 	cursor time.Time // newest event time seen
 	mode   FollowMode
 }
@@ -235,28 +236,31 @@ func (f *follower) poll(ctx context.Context) {
 	}
 }
 
-// catchUp searches from since to now and sends the lines not sent before.
+// catchUp searches from since to now and sends the lines not sent before,
+// a page at a time (pages come in time order).
 func (f *follower) catchUp(ctx context.Context, since time.Time) error {
 	f.seen.forget(since)
-	counts := map[uint64]int{}
-	var fresh []LogLine
-	err := f.l.search(ctx, f.src, since, time.Time{}, f.opts.Filter, func(lines []LogLine) {
+	f.gen++
+	sent := true
+	// NOTE: lines of the pages read before a failure are sent too; the
+	// counts make the next search skip them.
+	err := f.l.search(ctx, f.src, since, time.Time{}, f.opts.Filter, func(lines []LogLine) bool {
+		fresh := lines[:0]
 		for _, line := range lines {
-			k := f.seen.key(line)
-			counts[k]++
-			if f.seen.count(k, line.Time, counts[k]) {
+			if f.seen.inSearch(f.seen.key(line), line.Time, f.gen) {
 				fresh = append(fresh, line)
 			}
 		}
-	})
-	// NOTE: lines from the pages read before a failure are sent too; the
-	// counts make the next search skip them.
-	if len(fresh) > 0 {
+		if len(fresh) == 0 {
+			return true
+		}
 		sortLines(fresh)
 		f.advance(fresh)
-		if !f.send(ctx, LogBatch{Lines: fresh}) {
-			return ctx.Err()
-		}
+		sent = f.send(ctx, LogBatch{Lines: fresh})
+		return sent
+	})
+	if !sent {
+		return ctx.Err()
 	}
 	return err
 }
@@ -275,12 +279,19 @@ func (f *follower) advance(lines []LogLine) {
 // NOTE: events have no common id across live tail and FilterLogEvents, so
 // the key is stream, time and message. A search counts each key's
 // occurrences, so identical lines in one stream and millisecond are all
-// kept; live tail sends a key once.
+// kept; live tail sends a key once. At most max keys are kept: more lines
+// than that within one look-back (Overlap) may repeat.
 type seen struct {
 	seed  maphash.Seed
-	sent  map[uint64]int
+	sent  map[uint64]seenCount
 	order []seenEntry
 	max   int
+}
+
+// seenCount is how many occurrences of a key were sent, and how many the
+// search gen has seen so far.
+type seenCount struct {
+	sent, gen, inGen int32
 }
 
 type seenEntry struct {
@@ -292,7 +303,7 @@ func newSeen(limit int) *seen {
 	if limit <= 0 {
 		limit = 200000
 	}
-	return &seen{seed: maphash.MakeSeed(), sent: map[uint64]int{}, max: limit}
+	return &seen{seed: maphash.MakeSeed(), sent: map[uint64]seenCount{}, max: limit}
 }
 
 func (s *seen) key(l LogLine) uint64 {
@@ -310,24 +321,43 @@ func (s *seen) key(l LogLine) uint64 {
 	return h.Sum64()
 }
 
-// count records that a search saw the n-th occurrence of key; it says
-// whether that occurrence is new.
-func (s *seen) count(key uint64, at time.Time, n int) bool {
-	had, ok := s.sent[key]
-	if n <= had {
-		return false
+// inSearch records one occurrence of key in search gen; it says whether
+// that occurrence is new.
+func (s *seen) inSearch(key uint64, at time.Time, gen int32) bool {
+	c, ok := s.sent[key]
+	if c.gen != gen {
+		c.gen, c.inGen = gen, 0
 	}
-	s.sent[key] = n
+	c.inGen++
+	fresh := c.inGen > c.sent
+	if fresh {
+		c.sent = c.inGen
+	}
+	s.sent[key] = c
 	if !ok {
-		s.order = append(s.order, seenEntry{key, at})
-		s.trim()
+		s.remember(key, at)
 	}
-	return true
+	return fresh
 }
 
 // once records a live event; it says whether its key is new.
 func (s *seen) once(l LogLine) bool {
-	return s.count(s.key(l), l.Time, 1)
+	key := s.key(l)
+	c, ok := s.sent[key]
+	if c.sent > 0 {
+		return false
+	}
+	c.sent = 1
+	s.sent[key] = c
+	if !ok {
+		s.remember(key, l.Time)
+	}
+	return true
+}
+
+func (s *seen) remember(key uint64, at time.Time) {
+	s.order = append(s.order, seenEntry{key, at})
+	s.trim()
 }
 
 // forget drops keys older than before (no later search reaches them).

@@ -295,12 +295,16 @@ func TestSeenKeepsIdenticalLinesOfOneSearchAndDropsRepeats(t *testing.T) {
 	a := LogLine{Time: t0, Stream: "ecs/app/t1", Message: "GET /health 200"}
 	k := s.key(a)
 	// GIVEN a search that sees the same line twice in one millisecond
-	if !s.count(k, a.Time, 1) || !s.count(k, a.Time, 2) {
+	if !s.inSearch(k, a.Time, 1) || !s.inSearch(k, a.Time, 1) {
 		t.Fatal("the two identical lines of one search are not both new")
 	}
 	// WHEN a later search sees them again THEN neither is new
-	if s.count(k, a.Time, 1) || s.count(k, a.Time, 2) {
+	if s.inSearch(k, a.Time, 2) || s.inSearch(k, a.Time, 2) {
 		t.Fatal("a repeat counted as new")
+	}
+	// AND a third copy in a later search is new, the first two are not
+	if s.inSearch(k, a.Time, 3) || s.inSearch(k, a.Time, 3) || !s.inSearch(k, a.Time, 3) {
+		t.Fatal("only the third identical line of a later search is new")
 	}
 	// AND live tail sending it again is a repeat
 	if s.once(a) {

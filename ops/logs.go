@@ -201,12 +201,13 @@ func (l *Logs) Fetch(ctx context.Context, src LogSource, q LogQuery) (LogPage, e
 	}
 	keep := &newest{limit: limit}
 	var dropped int
-	err := l.search(ctx, src, q.Since, q.Until, q.Filter, func(lines []LogLine) {
+	err := l.search(ctx, src, q.Since, q.Until, q.Filter, func(lines []LogLine) bool {
 		for _, line := range lines {
 			if keep.push(line) {
 				dropped++
 			}
 		}
+		return true
 	})
 	if err != nil {
 		return LogPage{}, err
@@ -220,8 +221,8 @@ func (l *Logs) Fetch(ctx context.Context, src LogSource, q LogQuery) (LogPage, e
 }
 
 // search runs FilterLogEvents over every page, handing each page's lines
-// (of the source's containers) to fn.
-func (l *Logs) search(ctx context.Context, src LogSource, since, until time.Time, filter string, fn func([]LogLine)) error {
+// (of the source's containers) to fn, until fn returns false.
+func (l *Logs) search(ctx context.Context, src LogSource, since, until time.Time, filter string, fn func([]LogLine) bool) error {
 	in := &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String(src.Group)}
 	if src.StreamPrefix != "" {
 		in.LogStreamNamePrefix = aws.String(src.StreamPrefix)
@@ -260,7 +261,9 @@ func (l *Logs) search(ctx context.Context, src LogSource, since, until time.Time
 				Ingested: time.UnixMilli(aws.ToInt64(e.IngestionTime)),
 			})
 		}
-		fn(lines)
+		if !fn(lines) {
+			return nil
+		}
 	}
 	return nil
 }
