@@ -17,7 +17,7 @@ import (
 type driver struct {
 	t    *testing.T
 	m    tea.Model
-	seen []tea.Msg     // every message the commands produced
+	seen []tea.Msg    // every message the commands produced
 	late chan tea.Msg // messages of commands that took longer
 }
 
