@@ -345,7 +345,7 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 		}
 		sg, err := ec2.NewSecurityGroup(p.ctx, "tasks-sg", &ec2.SecurityGroupArgs{
 			Name:        pulumi.String(p.n.of("tasks")),
-			Description: pulumi.String("ecsdeck " + p.n.prefix + ": the services' tasks"),
+			Description: pulumi.String("ecsdeck " + p.n.prefix + ": the tasks of the services"),
 			VpcId:       c.VPCID,
 			Ingress:     ingress,
 			Egress:      allEgress(),
@@ -371,7 +371,7 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
 			Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(s.Database.Port), ToPort: pulumi.Int(s.Database.Port),
 			SecurityGroups: pulumi.StringArray{c.TasksSG},
-			Description:    pulumi.String("from the services' tasks only"),
+			Description:    pulumi.String("from the tasks of the services only"),
 		}},
 		Tags: p.tags(p.n.of("db")),
 	}, opt)

@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -120,11 +121,23 @@ func checkBuckets(t *testing.T, p *plan.Plan) {
 	}
 }
 
+// sgText is what EC2 accepts in a security group's and a rule's description.
+var sgText = regexp.MustCompile(`^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*$`)
+
 // checkNetworkExposure: only the load balancer is open to the world; the
 // database is private.
 func checkNetworkExposure(t *testing.T, p *plan.Plan) {
 	t.Helper()
 	for _, sg := range p.Find(tSG) {
+		descs := []string{atString(sg.Inputs, "description")}
+		for _, rule := range append(atList(sg.Inputs, "ingress"), atList(sg.Inputs, "egress")...) {
+			descs = append(descs, atString(rule, "description"))
+		}
+		for _, d := range descs {
+			if !sgText.MatchString(d) {
+				t.Errorf("%s: EC2 refuses the description %q", sg.Name, d)
+			}
+		}
 		for _, in := range atList(sg.Inputs, "ingress") {
 			world := contains(strList(in, "cidrBlocks"), "0.0.0.0/0") || contains(strList(in, "ipv6CidrBlocks"), "::/0")
 			if !world {
