@@ -195,6 +195,8 @@ func (v *problems) ident(path, val string) bool {
 		v.add(path, "missing (%s)", allowed)
 	case !reName().MatchString(val):
 		v.add(path, "%q is not allowed (%s)", val, allowed)
+	case strings.Contains(val, "--"):
+		v.add(path, "%q has two dashes in a row (the database and other AWS names refuse them)", val)
 	default:
 		return true
 	}

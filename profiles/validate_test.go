@@ -58,6 +58,7 @@ func TestValidationRules(t *testing.T) {
 		{"name missing", func(s *Spec) { s.Name = "" }, "name: missing (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)"},
 		{"name chars", func(s *Spec) { s.Name = "Shop_1" }, `name: "Shop_1" is not allowed (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)`},
 		{"name trailing dash", func(s *Spec) { s.Name = "shop-" }, `name: "shop-" is not allowed (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)`},
+		{"name double dash", func(s *Spec) { s.Name = "my--shop" }, `name: "my--shop" has two dashes in a row (the database and other AWS names refuse them)`},
 		{"environment chars", func(s *Spec) { s.Environment = "Prod" }, `environment: "Prod" is not allowed (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)`},
 		{"prefix too long", func(s *Spec) { s.Name, s.Environment = "verylongshopname", "production" },
 			`name: "verylongshopname" with environment "production" makes "verylongshopname-production", 27 characters (name and environment together at most 20, so every AWS name fits)`},
