@@ -592,3 +592,20 @@ func TestNamesFitAWSLimitsAtTheLongestPrefix(t *testing.T) {
 		t.Errorf("only %d names checked", checked)
 	}
 }
+
+func TestReservedPrefixesOfAWSNames(t *testing.T) {
+	// GIVEN a platform named internal, on EC2, whose names would start with reserved words
+	s := base()
+	s.Name, s.Environment = "internal", "ecs"
+	s.LaunchType, s.Backend.CPU, s.Backend.Memory = profiles.LaunchEC2, 256, 256
+	p := planOf(t, s)
+	s.Name = "ecsapp"
+	q := planOf(t, s)
+	// THEN the load balancer does not start with internal- and the capacity provider not with ecs
+	if n := atString(one(t, p, "aws:lb/loadBalancer:LoadBalancer").Inputs, "name"); n != "alb-internal-ecs" {
+		t.Errorf("load balancer %q", n)
+	}
+	if n := atString(one(t, q, "aws:ecs/capacityProvider:CapacityProvider").Inputs, "name"); n != "cp-ecsapp-ecs-ec2" {
+		t.Errorf("capacity provider %q", n)
+	}
+}

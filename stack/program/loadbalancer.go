@@ -158,7 +158,7 @@ func (p *platform) createLoadBalancer(c *LoadBalancer, net *Network) (prod, test
 		}
 		c.TargetGroups[t.Role] = pair
 	}
-	name := p.n.of("alb")
+	name := p.n.loadBalancer()
 	alb, err := lb.NewLoadBalancer(p.ctx, "alb", &lb.LoadBalancerArgs{
 		Name:                    pulumi.String(name),
 		LoadBalancerType:        pulumi.String("application"),

@@ -47,6 +47,14 @@ func short(r profiles.Role) string {
 // targetGroup is shop-prod-be-blue: 32 characters at most (profiles.MaxPrefixLen).
 func (n names) targetGroup(r profiles.Role, color string) string { return n.of(short(r), color) }
 
+// loadBalancer names the ALB, which AWS refuses to start with "internal-".
+func (n names) loadBalancer() string {
+	if strings.HasPrefix(n.prefix, "internal-") {
+		return "alb-" + n.prefix
+	}
+	return n.of("alb")
+}
+
 // cluster is the ECS cluster name.
 func (n names) cluster() string { return n.prefix }
 
