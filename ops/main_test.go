@@ -136,3 +136,7 @@ func seedOf(name string, services ...motoserver.ServiceSeed) *motoserver.Cluster
 func svc(name string, desired int32) motoserver.ServiceSeed {
 	return motoserver.ServiceSeed{Name: name, Desired: desired}
 }
+
+func staticCreds() aws.CredentialsProvider {
+	return credentials.NewStaticCredentialsProvider("test", "test", "")
+}
