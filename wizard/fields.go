@@ -3,9 +3,11 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
 )
 
@@ -152,8 +154,31 @@ func (w *Wizard) list(path, title string, p *[]string) *huh.Input {
 // choose is a question with fixed choices that fills *p.
 func choose[T comparable](w *Wizard, path, title string, p *T, opts ...huh.Option[T]) *huh.Select[T] {
 	// NOTE: the value goes first: Options scrolls the list to it.
-	return huh.NewSelect[T]().Key(path).Title(title).Description(Doc(path)).
+	s := huh.NewSelect[T]().Key(path).Title(title).Description(Doc(path)).
 		Value(p).Options(opts...).Validate(func(T) error { return w.check(path) })
+	return fromTop(s, opts, w.keymap)
+}
+
+// fromTop shows a list from its first choice. huh scrolls a list so that
+// the current choice is its first line, which hides the choices above;
+// going to the top and down again to the current choice keeps it chosen and
+// shows them. (A list given a height scrolls back on every update: there the
+// choices above show when the cursor moves up.)
+func fromTop[T comparable](s *huh.Select[T], opts []huh.Option[T], km *huh.KeyMap) *huh.Select[T] {
+	s.WithKeyMap(km) // the keys below need it; the form sets it again
+	v, ok := s.Hovered()
+	if !ok {
+		return s
+	}
+	k := slices.IndexFunc(opts, func(o huh.Option[T]) bool { return o.Value == v })
+	if k <= 0 {
+		return s
+	}
+	s.Update(tea.KeyMsg{Type: tea.KeyHome})
+	for range k {
+		s.Update(tea.KeyMsg{Type: tea.KeyDown})
+	}
+	return s
 }
 
 // pick is a question with several answers from fixed choices.

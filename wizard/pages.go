@@ -473,7 +473,7 @@ func (w *Wizard) cpuQuestion(p string, svc *profiles.Service, fargate bool) huh.
 	for _, c := range profiles.FargateCPUs() {
 		opts = append(opts, huh.NewOption(cpuLabel(c), c))
 	}
-	return choose(w, p+".cpu", "Task CPU", &svc.CPU, opts...).Description("").Height(4)
+	return choose(w, p+".cpu", "Task CPU", &svc.CPU, opts...).Description("")
 }
 
 func (w *Wizard) memoryQuestion(p string, svc *profiles.Service, fargate bool) huh.Field {
