@@ -234,7 +234,9 @@ func (s *session) finish(ctx context.Context, action string, res *stack.Result, 
 		outs, _ = s.eng.Outputs(ctx)
 	}
 	s.pr.finish(res, outs, err)
-	s.record(action, err)
+	if action != "preview" {
+		s.record(action, err)
+	}
 	if err == nil {
 		return nil
 	}
@@ -349,8 +351,9 @@ func (a *app) destroyCommand() *cobra.Command {
 		Long: `Delete every AWS resource of the platform. ecsdeck first lists what holds
 data (buckets, image repositories, the database) and asks you to type the
 stack name; --yes skips that, and is required when there is no terminal.
-Buckets and repositories are emptied so the deletion does not stop half way;
-the database keeps a final snapshot.`,
+Buckets and repositories are emptied so the deletion does not stop half way.
+A database with deletion protection stops the deletion until the protection
+is turned off; one without is deleted with no final snapshot.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !f.yes && !a.isTTY() {
@@ -368,7 +371,7 @@ the database keeps a final snapshot.`,
 				return fmt.Errorf("%s has not been created, so there is nothing to destroy", name)
 			}
 			if err == nil {
-				if holders := dataHolders(outs); len(holders) > 0 && !f.asJSON {
+				if holders := dataHolders(outs, s.ans.Spec); len(holders) > 0 && !f.asJSON {
 					fmt.Fprintf(a.stderr, "This deletes every resource of %s, including what holds data:\n", name)
 					for _, h := range holders {
 						fmt.Fprintf(a.stderr, "  - %s\n", h)
@@ -392,10 +395,15 @@ the database keeps a final snapshot.`,
 }
 
 // dataHolders lists the resources whose contents a destroy removes.
-func dataHolders(o *stack.Outputs) []string {
+func dataHolders(o *stack.Outputs, spec *profiles.Spec) []string {
 	var out []string
 	if o.DatabaseEndpoint != "" {
-		out = append(out, fmt.Sprintf("database %s (a final snapshot is kept)", o.DatabaseEndpoint))
+		if spec.Database.DeletionProtection {
+			out = append(out, fmt.Sprintf("database %s: deletion protection is on, so destroy stops there; "+
+				"to delete it, set database.deletionProtection: false and run ecsdeck up first", o.DatabaseEndpoint))
+		} else {
+			out = append(out, fmt.Sprintf("database %s (deleted without a final snapshot)", o.DatabaseEndpoint))
+		}
 	}
 	for _, b := range []string{o.ArtifactsBucket, o.FrontendBucket} {
 		if b != "" {

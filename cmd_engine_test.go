@@ -387,3 +387,21 @@ func TestCancelClearsAStaleLock(t *testing.T) {
 		t.Fatalf("up after cancel: %d %s", code, errs)
 	}
 }
+
+func TestPlanPreviewsWithoutChanging(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{things: 3})
+	// WHEN plan runs without --offline THEN it previews through the engine: step lines and a summary
+	code, out, errs := c.run("plan", "--answers", hello)
+	if code != 0 || out != "plan: 3 to create\n" || strings.Count(errs, "+  create   network") != 3 {
+		t.Fatalf("%d\nout:\n%s\nerr:\n%s", code, out, errs)
+	}
+	// AND nothing was created
+	if _, out, _ := c.run("outputs", "--answers", hello); out != "" {
+		t.Fatalf("the plan created resources: %q", out)
+	}
+	// WHEN asked for JSON THEN the events come one per line
+	code, out, _ = c.run("plan", "--answers", hello, "--json")
+	if code != 0 || strings.Count(out, `"kind":"step-started"`) != 3 || !strings.Contains(out, `"operation":"preview"`) {
+		t.Fatalf("%d\n%s", code, out)
+	}
+}

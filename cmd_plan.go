@@ -15,13 +15,18 @@ import (
 )
 
 func (a *app) planCommand() *cobra.Command {
-	var t target
-	var offline, asJSON bool
+	var f engineFlags
+	var offline bool
 	cmd := &cobra.Command{
-		Use:     "plan --offline (--answers FILE | --profile NAME) [--json]",
+		Use:     "plan [--offline] (--answers FILE | --profile NAME) [--json]",
 		Short:   "Show what would be created or changed",
 		GroupID: "setup",
-		Long: `Show what ecsdeck would create for an answers file or a profile.
+		Long: `Show what ecsdeck would create or change for an answers file or a profile.
+
+Without --offline this is a real preview against your AWS account (through
+the Pulumi CLI, with your AWS credentials): one line per resource that would
+be created, updated, replaced or deleted, and a summary. Nothing is changed.
+--json prints one JSON event per line on stdout.
 
 With --offline the real program runs in-process against Pulumi's mocks: no
 AWS credentials, no Pulumi CLI, no network. It prints every resource by
@@ -32,19 +37,25 @@ with secrets shown as "[secret]".`,
 		Example: "  ecsdeck plan --offline --answers examples/single-fargate.yaml\n  ecsdeck plan --offline --profile shop-prod --json",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !offline {
-				return usageError("a plan against AWS needs the engine, which this version of ecsdeck does not run yet (use ecsdeck plan --offline to see what would be created, without credentials)")
+			if offline {
+				ans, err := a.load(&f.target)
+				if err != nil {
+					return err
+				}
+				return a.planOffline(cmd.Context(), ans.Spec, f.asJSON)
 			}
-			ans, err := a.load(&t)
+			s, err := a.newSession(&f, "preview")
 			if err != nil {
 				return err
 			}
-			return a.planOffline(cmd.Context(), ans.Spec, asJSON)
+			defer s.close()
+			res, err := s.run(cmd.Context(), "preview", s.eng.Preview)
+			return s.finish(cmd.Context(), "preview", res, err)
 		},
 	}
-	t.register(cmd)
+	f.register(cmd, "")
+	cmd.Flags().Lookup("json").Usage = "print JSON on stdout: one event per line, or with --offline one plan object"
 	cmd.Flags().BoolVar(&offline, "offline", false, "evaluate the program locally with mocks: no credentials, no network")
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the plan as one JSON object on stdout")
 	return cmd
 }
 

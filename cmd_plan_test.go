@@ -6,16 +6,6 @@ import (
 	"testing"
 )
 
-func TestPlanWithoutOfflineIsAUsageError(t *testing.T) {
-	// GIVEN answers WHEN plan runs without --offline
-	code, out, errs := newCLI(t).run("plan", "--answers", "examples/single-fargate.yaml")
-	// THEN exit 2, nothing on stdout, and a pointer to --offline
-	want := "ecsdeck: a plan against AWS needs the engine, which this version of ecsdeck does not run yet (use ecsdeck plan --offline to see what would be created, without credentials)\n"
-	if code != exitUsage || out != "" || errs != want {
-		t.Fatalf("code %d out %q err %q", code, out, errs)
-	}
-}
-
 func TestPlanOfflineNeedsAnswers(t *testing.T) {
 	// GIVEN no answers WHEN plan --offline runs THEN exit 2 says how to give them
 	code, _, errs := newCLI(t).run("plan", "--offline")

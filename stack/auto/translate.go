@@ -23,6 +23,7 @@ type translator struct {
 	started  map[string]time.Time
 	lastErr  map[string]string
 	failed   map[string]bool
+	finished map[string]bool
 	opOf     map[string]stack.Op
 	previews bool
 	// bookkeeping counts the steps of hidden resources (the stack itself,
@@ -37,7 +38,7 @@ func newTranslator(now func() time.Time, redact func(string) string, preview boo
 	return &translator{
 		now: now, redact: redact, previews: preview,
 		started: map[string]time.Time{}, lastErr: map[string]string{},
-		failed: map[string]bool{}, opOf: map[string]stack.Op{}, bookkeeping: map[stack.Op]int{},
+		failed: map[string]bool{}, finished: map[string]bool{}, opOf: map[string]stack.Op{}, bookkeeping: map[stack.Op]int{},
 	}
 }
 
@@ -67,9 +68,10 @@ func (t *translator) translate(e events.EngineEvent) []stack.Event {
 	case e.ResOutputsEvent != nil:
 		m := e.ResOutputsEvent.Metadata
 		op, shown := mapOp(m.Op)
-		if !shown || hidden(m.Type) {
-			return nil
+		if !shown || hidden(m.Type) || t.finished[m.URN+"\x00"+string(op)] {
+			return nil // (a component reports its outputs twice in a preview)
 		}
+		t.finished[m.URN+"\x00"+string(op)] = true
 		ev := t.step(stack.StepFinished, m, op, now)
 		if s, ok := t.started[m.URN]; ok {
 			ev.Duration = now.Sub(s)

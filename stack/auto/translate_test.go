@@ -46,8 +46,9 @@ func TestTranslate(t *testing.T) {
 		want []stack.Event
 	}{
 		{
-			name: "create: started, then finished with its duration",
-			in:   []events.EngineEvent{pre(apitype.OpCreate, vpcURN, "aws:ec2/vpc:Vpc"), outs(apitype.OpCreate, vpcURN, "aws:ec2/vpc:Vpc")},
+			name: "create: started, then finished once with its duration",
+			in: []events.EngineEvent{pre(apitype.OpCreate, vpcURN, "aws:ec2/vpc:Vpc"), outs(apitype.OpCreate, vpcURN, "aws:ec2/vpc:Vpc"),
+				outs(apitype.OpCreate, vpcURN, "aws:ec2/vpc:Vpc")},
 			want: []stack.Event{
 				{Kind: stack.StepStarted, Time: t0.Add(1 * time.Second), URN: vpcURN, Type: "aws:ec2/vpc:Vpc", Name: "shop-prod-vpc", Component: "network", Op: stack.OpCreate},
 				{Kind: stack.StepFinished, Time: t0.Add(2 * time.Second), URN: vpcURN, Type: "aws:ec2/vpc:Vpc", Name: "shop-prod-vpc", Component: "network", Op: stack.OpCreate, Duration: time.Second},
