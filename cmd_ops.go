@@ -484,9 +484,6 @@ func (a *app) followLogs(ctx context.Context, c *ops.Client, src ops.LogSource, 
 			}
 		}
 	}
-	if ctx.Err() != nil {
-		return errInterrupted
-	}
 	return opsError(ctx, last)
 }
 

@@ -448,6 +448,21 @@ func TestReleaseThatFailsExitsOne(t *testing.T) {
 	}
 }
 
+func TestReleaseAsksInATerminal(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	c.tty, c.stdin = true, "no\n"
+	// GIVEN a person who answers no WHEN a release is asked for
+	code, out, errs := c.run("release", "shop-backend", "--answers", hello)
+	// THEN the pipeline is not started
+	wantCode(t, code, 1, out, errs)
+	if errs != "This will start pipeline shop-backend on the latest commit of its source.\nGo ahead? [y/N] nothing was changed\n" {
+		t.Fatalf("stderr = %q", errs)
+	}
+	if n := c.front.Calls("codepipeline.StartPipelineExecution"); n != 0 {
+		t.Fatalf("StartPipelineExecution calls = %d", n)
+	}
+}
+
 func TestStatusRidesOutThrottling(t *testing.T) {
 	c := newOpsCLI(t, shop())
 	// GIVEN AWS throttles the first DescribeServices

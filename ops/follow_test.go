@@ -238,8 +238,12 @@ func TestLiveTailDropResumesWithoutLossOrRepeats(t *testing.T) {
 		}
 	}
 	read() // L0, from before the follow started
+	// AND a line stored before the first session opens
+	gap := motoserver.LogLine{Time: at(0).Add(500 * time.Millisecond), Message: "Lgap"}
+	put(w, "ecs/app/t1", gap)
 	s1 <- start
 	read() // "following with live tail"
+	read() // Lgap, looked back for once the session opened
 	// WHEN two lines arrive live, a third while the stream is down, and a
 	// fourth after it resumed (which live tail also sends the third again)
 	put(w, "ecs/app/t1", line(1), line(2))
@@ -255,13 +259,13 @@ func TestLiveTailDropResumesWithoutLossOrRepeats(t *testing.T) {
 	s2 <- update(ev(3), ev(4))
 	read() // L4
 	// THEN every line came exactly once, in order
-	if want := []string{"L0", "L1", "L2", "L3", "L4"}; !reflect.DeepEqual(got, want) {
+	if want := []string{"L0", "Lgap", "L1", "L2", "L3", "L4"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("lines = %q, want %q (notices %q)", got, want, notices)
 	}
 	if want := []string{"following with live tail", "live tail ended; reconnecting", "following with live tail"}; !reflect.DeepEqual(notices, want) {
 		t.Fatalf("notices = %q", notices)
 	}
-	if want := []FollowMode{FollowPolling, FollowLive, FollowLive, FollowLive}; !reflect.DeepEqual(modes, want) {
+	if want := []FollowMode{FollowPolling, FollowLive, FollowLive, FollowLive, FollowLive}; !reflect.DeepEqual(modes, want) {
 		t.Fatalf("modes = %v", modes)
 	}
 	// AND live tail was asked for the service's streams of its log group

@@ -184,9 +184,12 @@ func TestFollowAReleaseToItsEndWithTheBuildLog(t *testing.T) {
 	if !last.Done || last.Execution.Status != "Succeeded" || !last.Execution.Done() {
 		t.Fatalf("last update = %+v", last.Execution)
 	}
-	// AND the build was looked up once
+	// AND the build was looked up once, and its log no longer read once it ended
 	if n := w.front.Calls("codebuild.BatchGetBuilds"); n != 1 {
 		t.Fatalf("BatchGetBuilds calls = %d", n)
+	}
+	if n := w.front.Calls("logs.GetLogEvents"); n != 4 {
+		t.Fatalf("GetLogEvents calls = %d, want 4 (two reads of two pages, none after the build)", n)
 	}
 }
 
