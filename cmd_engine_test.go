@@ -170,7 +170,7 @@ func TestUpJSONThenOutputsThenDestroy(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "destroy succeeded") || !strings.Contains(out, "3 deleted") {
 		t.Fatalf("destroy: %d\nout:\n%s\nerr:\n%s", code, out, errs)
 	}
-	if !strings.Contains(errs, "-  deleted  network") {
+	if !strings.Contains(errs, "-  deleted  part-1        ecsdeck:aws:Network part-1") {
 		t.Fatalf("destroy step lines:\n%s", errs)
 	}
 }
@@ -392,7 +392,7 @@ func TestPlanPreviewsWithoutChanging(t *testing.T) {
 	c := newEngineCLI(t, &fakePlatform{things: 3})
 	// WHEN plan runs without --offline THEN it previews through the engine: step lines and a summary
 	code, out, errs := c.run("plan", "--answers", hello)
-	if code != 0 || out != "plan: 3 to create\n" || strings.Count(errs, "+  create   network") != 3 {
+	if code != 0 || out != "plan: 3 to create\n" || strings.Count(errs, "+  create   part-") != 3 {
 		t.Fatalf("%d\nout:\n%s\nerr:\n%s", code, out, errs)
 	}
 	// AND nothing was created

@@ -160,7 +160,7 @@ func TestEngineLifecycle(t *testing.T) {
 		t.Fatalf("create finishes: %d", got)
 	}
 	for _, ev := range evs {
-		if ev.Kind == stack.StepStarted && (ev.Type != "ecsdeck:aws:Thing" || ev.Component != "thing" || !strings.HasPrefix(ev.Name, "thing-")) {
+		if ev.Kind == stack.StepStarted && (ev.Type != "ecsdeck:aws:Thing" || ev.Component != ev.Name || !strings.HasPrefix(ev.Name, "thing-")) {
 			t.Fatalf("step event: %+v", ev)
 		}
 	}

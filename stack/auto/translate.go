@@ -139,6 +139,9 @@ func (t *translator) step(kind stack.EventKind, m apitype.StepEventMetadata, op 
 	if typ == "" {
 		typ = m.Type
 	}
+	if c := componentName(m); c != "" {
+		comp = c
+	}
 	ev := stack.Event{Kind: kind, Time: now, URN: m.URN, Type: typ, Name: name, Component: comp, Op: op}
 	if len(m.Diffs) > 0 && (op == stack.OpUpdate || op == stack.OpReplace || op == stack.OpRefresh) {
 		ev.Diffs = append([]string(nil), m.Diffs...)
@@ -147,6 +150,25 @@ func (t *translator) step(kind stack.EventKind, m apitype.StepEventMetadata, op 
 		ev.Diffs = append([]string(nil), m.Keys...)
 	}
 	return ev
+}
+
+// componentName is the logical name of the ecsdeck component a step's
+// resource belongs to ("backend", "frontend-pipeline"): the resource itself
+// when it is a component, else its parent when that is one.
+func componentName(m apitype.StepEventMetadata) string {
+	if strings.HasPrefix(m.Type, "ecsdeck:") {
+		_, name, _ := parseURN(m.URN)
+		return name
+	}
+	for _, st := range []*apitype.StepEventStateMetadata{m.New, m.Old} {
+		if st == nil || st.Parent == "" {
+			continue
+		}
+		if typ, name, _ := parseURN(st.Parent); strings.HasPrefix(typ, "ecsdeck:") {
+			return name
+		}
+	}
+	return ""
 }
 
 // mapOp maps a Pulumi step to ecsdeck's operations; shown is false for

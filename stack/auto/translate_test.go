@@ -132,6 +132,25 @@ func TestTranslateRedacts(t *testing.T) {
 	}
 }
 
+func TestComponentIsTheParentsName(t *testing.T) {
+	// GIVEN a task definition whose parent is the component named backend
+	ev := events.EngineEvent{EngineEvent: apitype.EngineEvent{ResourcePreEvent: &apitype.ResourcePreEvent{Metadata: apitype.StepEventMetadata{
+		Op: apitype.OpCreate, Type: "aws:ecs/taskDefinition:TaskDefinition",
+		URN: "urn:pulumi:s::ecsdeck::ecsdeck:aws:Service$aws:ecs/taskDefinition:TaskDefinition::backend-task-definition",
+		New: &apitype.StepEventStateMetadata{Parent: "urn:pulumi:s::ecsdeck::ecsdeck:aws:Service::backend"},
+	}}}}
+	got := newTranslator(time.Now, nil, false).translate(ev)
+	// THEN its component is "backend", not the type's "service"
+	if len(got) != 1 || got[0].Component != "backend" {
+		t.Fatalf("got %+v", got)
+	}
+	// AND a component's own step belongs to itself
+	own := pre(apitype.OpCreate, "urn:pulumi:s::ecsdeck::ecsdeck:aws:Pipeline::frontend-pipeline", "ecsdeck:aws:Pipeline")
+	if got := newTranslator(time.Now, nil, false).translate(own); got[0].Component != "frontend-pipeline" {
+		t.Fatalf("got %+v", got)
+	}
+}
+
 func TestParseURN(t *testing.T) {
 	tests := []struct{ urn, typ, name, comp string }{
 		{vpcURN, "aws:ec2/vpc:Vpc", "shop-prod-vpc", "network"},
