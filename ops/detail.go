@@ -33,15 +33,23 @@ func (c *Client) Detail(ctx context.Context, name string) (*ServiceDetail, error
 		return nil, err
 	}
 	if svc.Controller == "CODE_DEPLOY" {
-		app, group, err := c.Actions.codeDeployGroup(ctx, svc.Name)
-		if err != nil {
+		if d.BlueGreen, err = c.BlueGreenOf(ctx, svc.Name); err != nil {
 			return nil, err
-		}
-		if app != "" {
-			if d.BlueGreen, err = c.BlueGreens.Latest(ctx, app, group, svc.Name); err != nil {
-				return nil, fmt.Errorf("blue/green deployment of %s: %w", svc.Name, err)
-			}
 		}
 	}
 	return d, nil
+}
+
+// BlueGreenOf returns the latest CodeDeploy deployment of a blue/green
+// service (nil when its group has none, or no group deploys it).
+func (c *Client) BlueGreenOf(ctx context.Context, service string) (*BlueGreen, error) {
+	app, group, err := c.Actions.codeDeployGroup(ctx, service)
+	if err != nil || app == "" {
+		return nil, err
+	}
+	bg, err := c.BlueGreens.Latest(ctx, app, group, service)
+	if err != nil {
+		return nil, fmt.Errorf("blue/green deployment of %s: %w", service, err)
+	}
+	return bg, nil
 }

@@ -89,7 +89,7 @@ type Logs struct {
 	// Overlap is how far back each poll looks again, for events that
 	// arrive late; events seen before are not repeated (default 30s).
 	Overlap time.Duration
-	// Limit is the most lines Fetch returns, the newest (default 10000).
+	// Limit is the most lines Fetch returns, the newest (default LogLines).
 	Limit int
 	// MaxSeen bounds the events remembered to drop repeats (default 200000).
 	MaxSeen int
@@ -197,7 +197,7 @@ func (e *FilterError) Unwrap() error { return e.Err }
 func (l *Logs) Fetch(ctx context.Context, src LogSource, q LogQuery) (LogPage, error) {
 	limit := l.Limit
 	if limit <= 0 {
-		limit = 10000
+		limit = LogLines
 	}
 	keep := &newest{limit: limit}
 	var dropped int

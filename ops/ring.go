@@ -1,5 +1,8 @@
 package ops
 
+// LogLines is how many log lines a view keeps (and Fetch returns at most).
+const LogLines = 10000
+
 // Ring keeps the last Cap values pushed: memory stays flat however many
 // go through it. It is not safe for concurrent use; its owner (a model, a
 // printer) pushes and reads from one goroutine.
