@@ -426,6 +426,45 @@ func TestReleaseWaitFollowsToTheEnd(t *testing.T) {
 	if errs != want {
 		t.Fatalf("stderr = %q\nwant     %q", errs, want)
 	}
+	// AND with --json stdout is one JSON object per step
+	code, out, errs = c.run("release", "shop-backend", "--answers", hello, "--yes", "--wait", "--json")
+	wantCode(t, code, 0, out, errs)
+	var types []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev struct{ Type, Status string }
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		types = append(types, ev.Type+" "+ev.Status)
+	}
+	if strings.Join(types, ",") != "started ,action ,action ,done Succeeded" {
+		t.Fatalf("JSON lines = %q\n%s", types, out)
+	}
+}
+
+func TestReleaseWaitStopsFollowingOnCtrlC(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	c.front.Handle("codepipeline.StartPipelineExecution", motoserver.Always(motoserver.JSON(`{"pipelineExecutionId":"e-1"}`)))
+	c.front.Handle("codepipeline.GetPipelineExecution", execStatus("InProgress", ""))
+	c.front.Handle("codepipeline.GetPipelineState", pipelineState("e-1", [3]string{"Build", "CodeBuild", "InProgress"}))
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	// GIVEN release --wait following a run in progress
+	go func() {
+		done <- c.app(&out, &errb).main(context.Background(), []string{"release", "shop-backend", "--cluster", "shop", "--yes", "--wait"})
+	}()
+	waitFor(t, func() bool { return strings.Contains(errb.String(), "Build/CodeBuild: InProgress") }, &errb)
+	// WHEN Ctrl-C is pressed THEN it stops following, says the run goes on, and exits 130
+	c.sigs <- syscall.SIGINT
+	select {
+	case code := <-done:
+		wantCode(t, code, 130, out.String(), errb.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("release --wait did not stop on Ctrl-C")
+	}
+	if !strings.HasSuffix(errb.String(), "stopped following; pipeline shop-backend goes on (execution e-1)\necsdeck: interrupted\n") {
+		t.Fatalf("stderr = %q", errb.String())
+	}
 }
 
 func TestReleaseThatFailsExitsOne(t *testing.T) {
