@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ecsdeck/ops"
+	"ecsdeck/stack"
 
 	"github.com/spf13/cobra"
 )
@@ -66,6 +67,9 @@ func (a *app) opsClient(ctx context.Context, f *opsFlags) (*ops.Client, error) {
 			return nil, err
 		}
 		outs, err := a.outputs(ctx, ans)
+		if errors.Is(err, stack.ErrNoStack) {
+			return nil, usageError("%s has not been created yet (ecsdeck up creates it; --cluster NAME looks at any existing cluster)", ans.Spec.StackName())
+		}
 		if err != nil {
 			return nil, err
 		}

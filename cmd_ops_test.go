@@ -222,6 +222,19 @@ func TestOpsCommandsRefuseBadTargets(t *testing.T) {
 	}
 }
 
+func TestStatusOfAPlatformNotCreatedYet(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	var out, errb syncBuffer
+	a := c.app(&out, &errb)
+	a.outputs = func(context.Context, *profiles.Answers) (*stack.Outputs, error) { return nil, stack.ErrNoStack }
+	// WHEN status runs on answers whose stack does not exist THEN it says how to create it
+	code := a.main(context.Background(), []string{"status", "--answers", hello})
+	wantCode(t, code, 2, out.String(), errb.String())
+	if errb.String() != "ecsdeck: hello-dev has not been created yet (ecsdeck up creates it; --cluster NAME looks at any existing cluster)\n" {
+		t.Fatalf("stderr = %q", errb.String())
+	}
+}
+
 func TestActionsWithoutATerminalNeedYes(t *testing.T) {
 	c := newOpsCLI(t, shop())
 	for _, args := range [][]string{{"rollback", "web"}, {"scale", "web", "3"}, {"redeploy", "web"}, {"release", "shop-backend"}} {

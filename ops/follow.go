@@ -115,7 +115,11 @@ func (f *follower) run(ctx context.Context) {
 func (f *follower) followLive(ctx context.Context) bool {
 	backoff := f.l.interval()
 	for {
+		opened := f.clock.Now()
 		started, err := f.liveSession(ctx)
+		if f.clock.Now().Sub(opened) > time.Minute {
+			backoff = f.l.interval() // a long session: reconnect at once
+		}
 		if ctx.Err() != nil {
 			return false
 		}
