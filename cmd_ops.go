@@ -139,8 +139,8 @@ func (a *app) interruptible(parent context.Context) (context.Context, func() boo
 	return ctx, interrupted, stop
 }
 
-// approve asks before an action, unless --yes. Without a terminal --yes is
-// required; checked before any AWS call.
+// needYes refuses an action without --yes when there is no terminal to ask
+// in; it is checked before any AWS call.
 func (a *app) needYes(f *opsFlags, what string) error {
 	if !f.yes && !a.isTTY() {
 		return usageError("%s: pass --yes to go ahead (there is no terminal to ask in)", what)
@@ -148,6 +148,7 @@ func (a *app) needYes(f *opsFlags, what string) error {
 	return nil
 }
 
+// approve shows what the plan will do and asks, unless --yes.
 func (a *app) approve(f *opsFlags, p *ops.Plan) error {
 	if f.yes {
 		return nil
