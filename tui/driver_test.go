@@ -15,13 +15,13 @@ import (
 // messages back. Commands that wait (cursor blinks, spinner ticks) are
 // dropped.
 type driver struct {
-	t    *testing.T
+	t    testing.TB
 	m    tea.Model
 	seen []tea.Msg    // every message the commands produced
 	late chan tea.Msg // messages of commands that took longer
 }
 
-func drive(t *testing.T, m tea.Model) *driver {
+func drive(t testing.TB, m tea.Model) *driver {
 	t.Helper()
 	d := &driver{t: t, m: m, late: make(chan tea.Msg, 1000)}
 	d.run(m.Init())
