@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 	if binDir != "" {
 		os.RemoveAll(binDir)
 	}
+	if motoSrv != nil {
+		motoSrv.Stop()
+	}
 	os.Exit(code)
 }
 

@@ -365,6 +365,8 @@ func (c *Client) Certificates(ctx context.Context, profile, region, domain strin
 			if len(names) == 0 {
 				names = []string{aws.ToString(s.DomainName)}
 			}
+			names = slices.Clone(names)
+			slices.Sort(names)
 			if !slices.ContainsFunc(names, func(n string) bool { return Covers(n, domain) || InDomain(strings.TrimPrefix(n, "*."), domain) }) {
 				continue
 			}
