@@ -108,7 +108,7 @@ func (a *app) runTUI(ctx context.Context, start tui.Start) error {
 // the offline planner, the cost estimator and the console stay nil until
 // their packages provide them; the UI then says they are not available.
 func (a *app) tuiDeps() tui.Deps {
-	d := tui.Deps{Lookup: wizardLookup{lookup.New()}, Version: version}
+	d := tui.Deps{Lookup: wizardLookup{lookup.New()}}
 	if st, err := a.store(); err == nil {
 		d.Store = st
 	} else {

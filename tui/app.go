@@ -128,10 +128,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case newSetupMsg:
 		m.profile = msg.profile
+		if m.wiz != nil {
+			m.wiz.Close()
+		}
 		m.wiz = NewWizardPage(m.ctx, m.c, m.deps, wizard.Clone(msg.spec), nil, msg.profile)
 		m.page = pageWizard
 		return m, m.wiz.Init()
 	case wizard.DoneMsg:
+		if m.review != nil {
+			m.review.Close()
+		}
 		m.review = NewReview(m.ctx, m.c, m.deps, msg.Spec, m.profile, m.start.SaveAnswers)
 		m.page = pageReview
 		return m, m.review.Init()
@@ -142,6 +148,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.wiz.Wizard().Back()
 	case discardMsg:
+		m.wiz.Close()
 		if m.start.Wizard {
 			m.result.Interrupted = true
 			return m, m.quit()

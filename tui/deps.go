@@ -57,7 +57,6 @@ type Deps struct {
 	Lookup    wizard.Lookup
 	Console   ConsoleOpener
 	Now       func() time.Time // default time.Now
-	Version   string
 }
 
 func (d Deps) now() time.Time {

@@ -62,6 +62,7 @@ type Review struct {
 	showHelp    bool
 	vp          viewport.Model
 	ctx         context.Context
+	cancel      context.CancelFunc // stops the plan
 }
 
 // NewReview returns the review of spec (which it copies and completes);
@@ -72,7 +73,8 @@ func NewReview(ctx context.Context, c common.Common, deps Deps, spec *profiles.S
 	if profile == "" {
 		profile = s.Prefix()
 	}
-	r := &Review{c: c, deps: deps, spec: s, profile: profile, saveAnswers: saveAnswers, ctx: ctx, vp: viewport.New(c.Width, 1)}
+	ctx, cancel := context.WithCancel(ctx)
+	r := &Review{c: c, deps: deps, spec: s, profile: profile, saveAnswers: saveAnswers, ctx: ctx, cancel: cancel, vp: viewport.New(c.Width, 1)}
 	r.problems = profiles.Validate(s)
 	r.est, r.estOK = deps.estimate(s)
 	r.SetSize(c.Width, c.Height)
@@ -91,6 +93,10 @@ func (r *Review) Init() tea.Cmd {
 		return planMsg{counts: counts, err: err}
 	}
 }
+
+// Close stops the plan if it still runs; the root calls it when the review
+// is thrown away.
+func (r *Review) Close() { r.cancel() }
 
 // Expected returns how many resources the plan counted (0 when unknown).
 func (r *Review) Expected() int {

@@ -23,6 +23,7 @@ type discardMsg struct{}
 type WizardPage struct {
 	c        common.Common
 	w        *wizard.Wizard
+	cancel   context.CancelFunc // stops the page's lookups
 	deps     Deps
 	title    string
 	profile  string // the profile being edited, or ""
@@ -35,6 +36,7 @@ type WizardPage struct {
 // NewWizardPage returns the wizard page for spec; preset lists the answers
 // not to ask.
 func NewWizardPage(ctx context.Context, c common.Common, deps Deps, spec *profiles.Spec, preset wizard.Preset, profile string) *WizardPage {
+	ctx, cancel := context.WithCancel(ctx)
 	km := c.KeyMap
 	w := wizard.New(spec, wizard.Options{
 		Preset:   preset,
@@ -44,13 +46,17 @@ func NewWizardPage(ctx context.Context, c common.Common, deps Deps, spec *profil
 		PrevStep: km.PrevStep,
 		NextStep: km.NextStep,
 	})
-	p := &WizardPage{c: c, w: w, deps: deps, title: "new setup", profile: profile}
+	p := &WizardPage{c: c, w: w, cancel: cancel, deps: deps, title: "new setup", profile: profile}
 	if profile != "" {
 		p.title = "edit " + profile
 	}
 	p.SetSize(c.Width, c.Height)
 	return p
 }
+
+// Close stops what the page still asks AWS; the root calls it when the
+// page is thrown away.
+func (p *WizardPage) Close() { p.cancel() }
 
 // Wizard returns the hosted wizard.
 func (p *WizardPage) Wizard() *wizard.Wizard { return p.w }
