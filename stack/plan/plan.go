@@ -50,6 +50,9 @@ type Resource struct {
 	// IgnoreChanges lists the properties the program leaves to their owner
 	// (CodeDeploy, autoscaling, a person).
 	IgnoreChanges []string `json:"ignoreChanges,omitempty"`
+	// DeleteBeforeReplace says that a replacement deletes the old resource
+	// first: its physical name cannot exist twice.
+	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
 
 	URN       string `json:"-"`
 	ParentURN string `json:"-"`
@@ -261,9 +264,11 @@ func (m *mocks) ordered() []Resource {
 func (m *mocks) record(args pulumi.MockResourceArgs) {
 	parentURN := ""
 	var ignore []string
+	dbr := false
 	if rpc := args.RegisterRPC; rpc != nil {
 		parentURN = rpc.GetParent()
 		ignore = rpc.GetIgnoreChanges()
+		dbr = rpc.GetDeleteBeforeReplace()
 	}
 	parentType := tokens.Type("")
 	parentName := ""
@@ -278,14 +283,15 @@ func (m *mocks) record(args pulumi.MockResourceArgs) {
 	}
 	urn := resource.NewURN(tokens.QName(m.stack), tokens.PackageName(Project), parentType, tokens.Type(args.TypeToken), args.Name)
 	r := &Resource{
-		Type:          args.TypeToken,
-		Name:          args.Name,
-		Parent:        parentName,
-		Inputs:        plainMap(args.Inputs),
-		IgnoreChanges: ignore,
-		URN:           string(urn),
-		ParentURN:     parentURN,
-		Component:     !args.Custom && !strings.HasPrefix(args.TypeToken, "pulumi:providers:"),
+		Type:                args.TypeToken,
+		Name:                args.Name,
+		Parent:              parentName,
+		Inputs:              plainMap(args.Inputs),
+		IgnoreChanges:       ignore,
+		DeleteBeforeReplace: dbr,
+		URN:                 string(urn),
+		ParentURN:           parentURN,
+		Component:           !args.Custom && !strings.HasPrefix(args.TypeToken, "pulumi:providers:"),
 	}
 	m.mu.Lock()
 	m.byURN[r.URN] = r

@@ -223,15 +223,26 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 	}
 	var ignore []string
 	if s.BlueGreen() {
-		// NOTE: CodeDeploy owns these two: it registers each release's task
-		// definition and swaps the target groups.
-		ignore = append(ignore, "taskDefinition", "loadBalancers")
+		// NOTE: CodeDeploy owns these: it registers each release's task
+		// definition and swaps the target groups. ECS refuses to change a
+		// CODE_DEPLOY service's capacity strategy, and the AppSpec of each
+		// release carries it to the new tasks.
+		ignore = append(ignore, "taskDefinition", "loadBalancers", "capacityProviderStrategies")
+	} else {
+		// NOTE: without it the provider replaces the service when its
+		// capacity strategy changes, and a new service cannot take the name
+		// of the old one; with it ECS rolls the tasks onto the new strategy.
+		args.ForceNewDeployment = pulumi.Bool(true)
 	}
 	if scales(svc) {
 		// NOTE: Application Auto Scaling owns the running count.
 		ignore = append(ignore, "desiredCount")
 	}
-	sopts := []pulumi.ResourceOption{opt, pulumi.DependsOn(append([]pulumi.Resource{d.cluster.providers}, d.lb.deps...))}
+	sopts := []pulumi.ResourceOption{opt, pulumi.DependsOn(append([]pulumi.Resource{d.cluster.providers}, d.lb.deps...)),
+		// NOTE: what ECS cannot change in place (the deployment controller,
+		// when the deploy strategy changes) needs a new service of the same
+		// name, which can only exist once the old one is gone.
+		pulumi.DeleteBeforeReplace(true)}
 	if len(ignore) > 0 {
 		sopts = append(sopts, pulumi.IgnoreChanges(ignore))
 	}
