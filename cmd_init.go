@@ -9,9 +9,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 
+	"ecsdeck/cost"
 	"ecsdeck/ops/lookup"
 	"ecsdeck/profiles"
+	"ecsdeck/stack"
+	"ecsdeck/stack/plan"
 	"ecsdeck/tui"
 	"ecsdeck/tui/common"
 	"ecsdeck/wizard"
@@ -104,17 +108,45 @@ func (a *app) runTUI(ctx context.Context, start tui.Start) error {
 	return nil
 }
 
-// tuiDeps wires what the UI needs from the rest of ecsdeck. The engine,
-// the offline planner, the cost estimator and the console stay nil until
-// their packages provide them; the UI then says they are not available.
+// tuiDeps wires what the UI needs from the rest of ecsdeck. The console
+// stays nil until its package provides a page; the UI then says it is not
+// available.
 func (a *app) tuiDeps() tui.Deps {
-	d := tui.Deps{Lookup: wizardLookup{lookup.New()}}
+	d := tui.Deps{
+		Lookup: wizardLookup{lookup.New()},
+		// NOTE: the engine's CLI output goes to the standard logger, which
+		// is the log file while the UI owns the terminal.
+		Engine: func(spec *profiles.Spec) (stack.Engine, error) {
+			return a.pulumiEngine(&profiles.Answers{Spec: spec}, log.Writer())
+		},
+		Planner: func(ctx context.Context, spec *profiles.Spec) (map[string]int, error) {
+			p, err := plan.Offline(ctx, spec, plan.Options{})
+			if err != nil {
+				return nil, err
+			}
+			return p.Counts(), nil
+		},
+		Estimator: estimate,
+	}
 	if st, err := a.store(); err == nil {
 		d.Store = st
 	} else {
 		log.Printf("profile store: %v", err)
 	}
 	return d
+}
+
+// shippedPrices is the price table ecsdeck ships, parsed once.
+var shippedPrices = sync.OnceValue(cost.Shipped)
+
+// estimate is the monthly cost of spec at the shipped prices; the parts
+// without a price in its region are counted, not guessed.
+func estimate(spec *profiles.Spec) (tui.Estimate, bool) {
+	b, err := cost.Estimate(spec, shippedPrices(), cost.DefaultAssumptions())
+	if err != nil || b.Total <= 0 {
+		return tui.Estimate{}, false
+	}
+	return tui.Estimate{Monthly: b.Total, Min: b.Min, Max: b.Max, Unpriced: b.Unpriced}, true
 }
 
 // logToFile sends the standard logger to ecsdeck.log in the user cache

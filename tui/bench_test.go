@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"ecsdeck/cost"
 	"ecsdeck/profiles"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -21,11 +22,16 @@ import (
 
 // BenchmarkKeystroke measures what one keystroke costs on the largest
 // wizard page (the backend service, on its task-count question): the root
-// model's Update, with the estimate recomputed, and its View. Target 5 ms.
+// model's Update, with the cost estimate recomputed at the shipped prices,
+// and its View. Target 5 ms.
 func BenchmarkKeystroke(b *testing.B) {
+	prices := cost.Shipped()
 	deps := Deps{Estimator: func(s *profiles.Spec) (Estimate, bool) {
-		m := float64(s.Backend.CPU*s.Backend.DesiredCount) / 10
-		return Estimate{Monthly: m, Min: m, Max: m * 2}, true
+		b, err := cost.Estimate(s, prices, cost.DefaultAssumptions())
+		if err != nil {
+			return Estimate{}, false
+		}
+		return Estimate{Monthly: b.Total, Min: b.Min, Max: b.Max, Unpriced: b.Unpriced}, true
 	}}
 	spec := twoTier()
 	m := New(context.Background(), testCommon(80, 24), deps, Start{Wizard: true, Spec: spec})

@@ -33,14 +33,21 @@ type Estimator func(spec *profiles.Spec) (Estimate, bool)
 type ConsoleOpener func(c common.Common, profile string, spec *profiles.Spec) (common.Component, error)
 
 // Estimate is a monthly cost in US dollars: the expected figure and the
-// range it may fall in.
+// range it may fall in. Unpriced counts the parts left out for want of a
+// price, which makes the figures a floor.
 type Estimate struct {
 	Monthly, Min, Max float64
+	Unpriced          int
 }
 
-// String renders the estimate as "≈ $84/month ($61–$132)".
+// String renders the estimate as "≈ $84/month ($61–$132)", with a + after
+// the figure when parts are left out.
 func (e Estimate) String() string {
-	s := "≈ " + money(e.Monthly) + "/month"
+	more := ""
+	if e.Unpriced > 0 {
+		more = "+"
+	}
+	s := "≈ " + money(e.Monthly) + more + "/month"
 	if e.Min != e.Max && (e.Min != e.Monthly || e.Max != e.Monthly) {
 		s += fmt.Sprintf(" (%s–%s)", money(e.Min), money(e.Max))
 	}

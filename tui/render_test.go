@@ -50,8 +50,9 @@ func TestDurationAndMoney(t *testing.T) {
 		}
 	}
 	for e, want := range map[Estimate]string{
-		{Monthly: 84.4, Min: 61, Max: 132}: "≈ $84/month ($61–$132)",
-		{Monthly: 30, Min: 30, Max: 30}:    "≈ $30/month",
+		{Monthly: 84.4, Min: 61, Max: 132}:           "≈ $84/month ($61–$132)",
+		{Monthly: 30, Min: 30, Max: 30}:              "≈ $30/month",
+		{Monthly: 30, Min: 20, Max: 40, Unpriced: 2}: "≈ $30+/month ($20–$40)",
 	} {
 		if got := e.String(); got != want {
 			t.Errorf("%+v = %q, want %q", e, got, want)
@@ -108,12 +109,12 @@ func TestShortTypeAndPlanRows(t *testing.T) {
 			t.Errorf("shortType(%q) = %q, want %q", in, got, want)
 		}
 	}
-	rows, total := planRows(map[string]int{"network": 12, "backend": 9, "cluster": 9, "dns": 2})
-	want := []string{"network         12", "backend          9", "cluster          9", "dns              2"}
+	rows, total := planRows(map[string]int{"network": 12, "backend": 9, "cluster": 9, "dns": 2, "aws": 0})
+	want := []string{"network  12", "backend   9", "cluster   9", "dns       2"}
 	if strings.Join(rows, "|") != strings.Join(want, "|") || total != 32 {
 		t.Errorf("planRows = %q, %d", rows, total)
 	}
-	if got := columns(want, 60, 2); got != "  network         12    cluster          9\n  backend          9    dns              2" {
+	if got := columns(want, 40, 2); got != "  network  12    cluster   9\n  backend   9    dns       2" {
 		t.Errorf("columns =\n%s", got)
 	}
 }

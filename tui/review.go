@@ -118,13 +118,16 @@ func (r *Review) ShortHelp() []key.Binding {
 	if r.confirmQuit {
 		return []key.Binding{km.Yes, km.No}
 	}
-	back := km.Back
+	save, apply, back := km.Save, km.Apply, km.Back
+	save.SetHelp("s", "save")
+	apply.SetHelp("a", "create")
 	back.SetHelp("esc", "change answers")
-	out := []key.Binding{km.Save}
+	scroll := key.NewBinding(key.WithKeys("pgup", "pgdown"), key.WithHelp("pgup/pgdn", "scroll"))
+	out := []key.Binding{save}
 	if r.deps.Engine != nil {
-		out = append(out, km.Apply)
+		out = append(out, apply)
 	}
-	return append(out, back, km.PageDown, km.Quit, km.Help)
+	return append(out, back, scroll, km.Quit, km.Help)
 }
 
 // FullHelp lists every key of the page.
@@ -305,10 +308,17 @@ func (r *Review) body() string {
 		b.WriteString(fmt.Sprintf("  %d resources to create\n", total))
 	}
 	section("Monthly cost")
-	if r.estOK {
-		b.WriteString("  " + r.est.String() + " before tax, at on-demand prices of " + r.spec.Region + "\n")
-	} else {
+	switch {
+	case r.deps.Estimator == nil:
 		b.WriteString(st.Muted.Render("  The estimate is not available in this version of ecsdeck.") + "\n")
+	case !r.estOK:
+		b.WriteString(st.Muted.Render("  "+wrap("No estimate: ecsdeck has no prices for "+r.spec.Region+" (ecsdeck cost --live-prices --profile "+r.profile+" looks them up).", w, 2)) + "\n")
+	default:
+		b.WriteString("  " + wrap(r.est.String()+" before tax (ecsdeck cost --profile "+r.profile+" shows every line)", w, 2) + "\n")
+		if n := r.est.Unpriced; n > 0 {
+			b.WriteString(st.Warning.Render("  "+wrap(fmt.Sprintf("%d %s no price for %s in ecsdeck's table and %s left out (ecsdeck cost --live-prices looks them up).",
+				n, plural(n, "part has", "parts have"), r.spec.Region, plural(n, "is", "are")), w, 2)) + "\n")
+		}
 	}
 	if steps := manualSteps(r.spec, nil); len(steps) > 0 {
 		section("By hand")

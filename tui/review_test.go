@@ -70,8 +70,8 @@ func TestReviewRunsThePlanAndTheEstimate(t *testing.T) {
 	if planned == nil || planned == m.review.spec {
 		t.Fatal("the planner did not get its own copy of the answers")
 	}
-	body := m.review.body()
-	for _, want := range []string{"network         12", "backend          9", "pipeline         7", "cluster          4", "32 resources to create", "≈ $84/month ($61–$132) before tax"} {
+	body := flat(m.review.body())
+	for _, want := range []string{"network 12", "backend 9", "pipeline 7", "cluster 4", "32 resources to create", "≈ $84/month ($61–$132) before tax (ecsdeck cost --profile shop-prod shows every line)"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("review lacks %q:\n%s", want, body)
 		}
@@ -81,6 +81,22 @@ func TestReviewRunsThePlanAndTheEstimate(t *testing.T) {
 	}
 	if m.review.Expected() != 32 {
 		t.Errorf("Expected = %d", m.review.Expected())
+	}
+}
+
+func TestReviewSaysWhatTheEstimateLeavesOut(t *testing.T) {
+	deps := Deps{Estimator: func(*profiles.Spec) (Estimate, bool) {
+		return Estimate{Monthly: 40, Min: 40, Max: 60, Unpriced: 2}, true
+	}}
+	m, _ := reviewModel(t, deps, shopSpec(), "")
+	want := "≈ $40+/month ($40–$60) before tax (ecsdeck cost --profile shop-prod shows every line) 2 parts have no price for eu-west-1 in ecsdeck's table and are left out (ecsdeck cost --live-prices looks them up)."
+	if !strings.Contains(flat(m.review.body()), want) {
+		t.Errorf("review lacks %q:\n%s", want, m.review.body())
+	}
+	deps.Estimator = func(*profiles.Spec) (Estimate, bool) { return Estimate{}, false }
+	m, _ = reviewModel(t, deps, shopSpec(), "")
+	if !strings.Contains(flat(m.review.body()), "No estimate: ecsdeck has no prices for eu-west-1") {
+		t.Errorf("review:\n%s", m.review.body())
 	}
 }
 

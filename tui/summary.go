@@ -265,9 +265,15 @@ func planRows(counts map[string]int) ([]string, int) {
 		}
 		return strings.Compare(a.k, b.k)
 	})
-	rows := make([]string, len(list))
-	for i, e := range list {
-		rows[i] = fmt.Sprintf("%-14s %3d", e.k, e.n)
+	width := 0
+	for _, e := range list {
+		width = max(width, len(e.k))
+	}
+	rows := make([]string, 0, len(list))
+	for _, e := range list {
+		if e.n > 0 {
+			rows = append(rows, fmt.Sprintf("%-*s %3d", width, e.k, e.n))
+		}
 	}
 	return rows, total
 }
