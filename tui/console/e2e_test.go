@@ -1,0 +1,220 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"ecsdeck/internal/motoserver"
+)
+
+// The end-to-end test runs the real binary in a real terminal (tmux, on a
+// socket of its own) against moto_server, through a Front in this process.
+
+var (
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
+
+// buildBinary builds ecsdeck once for the package's tests (into a
+// directory removed by TestMain).
+func buildBinary(t testing.TB) string {
+	t.Helper()
+	binOnce.Do(func() {
+		if bin := os.Getenv("ECSDECK_BIN"); bin != "" {
+			binPath, binErr = filepath.Abs(bin)
+			return
+		}
+		binPath = filepath.Join(tmpDir, "ecsdeck")
+		if out, err := exec.Command("go", "build", "-o", binPath, "../..").CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
+}
+
+// term is a tmux session running one command.
+type term struct {
+	t      testing.TB
+	socket string
+}
+
+func startTerm(t testing.TB, w, h int, env []string, command string) *term {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Fatal("tmux is needed for the end-to-end test (.ci/run installs it)")
+	}
+	tm := &term{t: t, socket: fmt.Sprintf("ecsdeck-console-%d-%d", os.Getpid(), time.Now().UnixNano())}
+	args := []string{"-L", tm.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h),
+		"env -i PATH=" + os.Getenv("PATH") + " " + strings.Join(env, " ") + " " + command + "; echo EXIT=$?; sleep 600"}
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "-L", tm.socket, "kill-server").Run() })
+	return tm
+}
+
+func (tm *term) screen() string {
+	out, err := exec.Command("tmux", "-L", tm.socket, "capture-pane", "-p", "-t", "e2e").Output()
+	if err != nil {
+		tm.t.Fatalf("capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+// waitFor waits until the screen shows every text, and returns it.
+func (tm *term) waitFor(texts ...string) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		s := tm.screen()
+		missing := ""
+		for _, text := range texts {
+			if !strings.Contains(s, text) {
+				missing = text
+				break
+			}
+		}
+		if missing == "" {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the screen does not show %q after 20s:\n%s", missing, s)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+// keys sends tmux key names (Enter, Down, Escape, ...) or literal keys.
+func (tm *term) keys(keys ...string) {
+	tm.t.Helper()
+	for _, k := range keys {
+		if out, err := exec.Command("tmux", "-L", tm.socket, "send-keys", "-t", "e2e", k).CombinedOutput(); err != nil {
+			tm.t.Fatalf("send-keys %s: %v\n%s", k, err, out)
+		}
+	}
+}
+
+// world is a seeded cluster in a Front's account of a shared moto_server.
+type world struct {
+	front  *motoserver.Front
+	seeded *motoserver.Seeded
+}
+
+func newWorld(t testing.TB, cluster string, services ...motoserver.ServiceSeed) *world {
+	t.Helper()
+	moto, err := motoserver.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	f := motoserver.NewFront(t, moto)
+	cfg, err := f.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seeded, err := motoserver.Seed(ctx, cfg, motoserver.ClusterSeed{Name: cluster, Services: services})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &world{front: f, seeded: seeded}
+}
+
+// putLogs writes lines, a second apart and ending a minute ago, to a task
+// stream of the seeded service.
+func (w *world) putLogs(t testing.TB, service, task string, lines ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cfg, err := w.front.Config(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := w.seeded.Service(service)
+	start := time.Now().Add(-time.Minute - time.Duration(len(lines))*time.Second)
+	var ls []motoserver.LogLine
+	for i, l := range lines {
+		ls = append(ls, motoserver.LogLine{Time: start.Add(time.Duration(i) * time.Second), Message: l})
+	}
+	if err := motoserver.PutLogs(ctx, cfg, s.LogGroup, s.StreamName(task), ls...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// consoleEnv is the environment of the console under test: the Front's
+// AWS settings, and a home, config and cache of its own.
+func consoleEnv(home string, front *motoserver.Front) []string {
+	return append(front.Env(),
+		"HOME="+home,
+		"ECSDECK_CONFIG_DIR="+filepath.Join(home, "config"),
+		"XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+		"XDG_CONFIG_HOME="+filepath.Join(home, "xdg"),
+		"TERM=xterm-256color",
+	)
+}
+
+func TestEndToEndConsoleShowsServicesAndLogs(t *testing.T) {
+	// GIVEN a cluster in moto with three services, and log lines of api
+	w := newWorld(t, "shop", motoserver.ServiceSeed{Name: "api", Desired: 2}, motoserver.ServiceSeed{Name: "web", Desired: 1},
+		motoserver.ServiceSeed{Name: "worker", Desired: 1})
+	w.putLogs(t, "api", "0123456789abcdef", "GET /health 200", "order 42 paid", "order 43 refused: card declined")
+	w.putLogs(t, "web", "fedcba9876543210", "web line that api must not show")
+	bin := buildBinary(t)
+	home := t.TempDir()
+
+	// WHEN the console opens on the cluster in an 80×24 terminal
+	tm := startTerm(t, 80, 24, consoleEnv(home, w.front), bin+" console --cluster shop --region "+w.front.Region)
+
+	// THEN it lists the seeded services, in order, with their tasks wanted
+	screen := tm.waitFor("console · cluster shop (us-east-1)", "api", "web", "worker", "updated")
+	if got := rowNames(screen, "api", "web", "worker"); got != "api web worker" {
+		t.Errorf("rows in the order %q, want api web worker:\n%s", got, screen)
+	}
+	if !strings.Contains(screen, "3 services") {
+		t.Errorf("status line does not count 3 services:\n%s", screen)
+	}
+
+	// WHEN l opens the logs of the selected service (api, the first row)
+	tm.keys("l")
+
+	// THEN the logs tab shows api's seeded lines, merged, and not web's
+	screen = tm.waitFor("[4 logs]", "GET /health 200", "order 42 paid", "order 43 refused: card declined", "app/01234567")
+	if strings.Contains(screen, "web line") {
+		t.Errorf("api's logs show a line of web:\n%s", screen)
+	}
+
+	// WHEN q is pressed
+	tm.keys("q")
+
+	// THEN the console ends with exit code 0
+	tm.waitFor("EXIT=0")
+}
+
+// rowNames lists the names that start a table row ("  name " or "› name "),
+// in screen order.
+func rowNames(screen string, names ...string) string {
+	var got []string
+	for _, line := range strings.Split(screen, "\n") {
+		f := strings.Fields(strings.TrimPrefix(line, "›"))
+		if len(f) == 0 {
+			continue
+		}
+		for _, n := range names {
+			if f[0] == n {
+				got = append(got, n)
+			}
+		}
+	}
+	return strings.Join(got, " ")
+}

@@ -1,0 +1,68 @@
+package console
+
+import (
+	"fmt"
+	"strings"
+
+	"ecsdeck/tui/common"
+)
+
+// View renders the console: header with the refresh time, tab bar, the
+// active tab (or the question on screen), status line and help.
+func (m *Model) View() string {
+	c := m.c
+	if c.Width == 0 {
+		return ""
+	}
+	if c.TooSmall() {
+		return common.TooSmallView(c)
+	}
+	st := c.Styles
+	title := m.sh.title
+	if title == "" {
+		title = m.sh.target()
+	}
+	var b strings.Builder
+	b.WriteString(common.Header(st, c.Width, "console · "+title, refreshText(m.sh.now(), m.refresh)) + "\n")
+	b.WriteString(tabBar(st, c.Width, m.active) + "\n")
+	b.WriteString(common.Rule(st, c.Width) + "\n")
+	h := m.bodyHeight()
+	var body string
+	switch {
+	case m.connectErr != nil:
+		body = st.Error.Render(wrap("Could not open the console: "+m.connectErr.Error(), c.Width-2)) + "\n\n" +
+			st.Muted.Render("q quits")
+	case m.dialog != nil:
+		body = m.dialog.view(st, c.Width, h)
+	default:
+		body = m.tabs[m.active].View()
+	}
+	b.WriteString(common.Fit(body, c.Width, h) + "\n")
+	b.WriteString(common.StatusLine(st, c.Width, m.status, m.failed, m.counts()) + "\n")
+	b.WriteString(m.helpView())
+	return common.Fit(b.String(), c.Width, c.Height)
+}
+
+// counts is the status line's right side: "12 services · 2 deploying".
+func (m *Model) counts() string {
+	if !m.sh.loaded {
+		return ""
+	}
+	n, deploying, failing := len(m.sh.services), 0, 0
+	for _, s := range m.sh.services {
+		switch s.State() {
+		case "deploying", "scaling":
+			deploying++
+		case "failed", "missing":
+			failing++
+		}
+	}
+	out := fmt.Sprintf("%d %s", n, plural(n, "service", "services"))
+	if deploying > 0 {
+		out += fmt.Sprintf(" · %d deploying", deploying)
+	}
+	if failing > 0 {
+		out += fmt.Sprintf(" · %d failing", failing)
+	}
+	return out
+}
