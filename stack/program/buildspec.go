@@ -26,6 +26,14 @@ const (
 	EnvOutputDir       = "OUTPUT_DIR"
 )
 
+// EnvTaskSubnets and EnvTaskSecurityGroups hold a blue/green awsvpc
+// service's subnets and security groups as quoted, comma-separated ids, for
+// its AppSpec.
+const (
+	EnvTaskSubnets        = "TASK_SUBNETS"
+	EnvTaskSecurityGroups = "TASK_SECURITY_GROUPS"
+)
+
 // Artifacts a build hands to the deploy stage.
 const (
 	ImageDefinitionsFile = "imagedefinitions.json"
@@ -172,13 +180,17 @@ func blueGreenArtifacts(s *profiles.Spec, svc *profiles.Service, nginx bool) []s
 	}
 	out = append(out,
 		fmt.Sprintf(`printf '{"ImageURI":"%%s"}\n' "$%s:$IMAGE_TAG" > %s`, EnvAppRepository, ImageDetailFile),
-		"cat > "+AppSpecFile+" <<'APPSPEC'\n"+AppSpec(s, svc)+"APPSPEC\n",
+		// NOTE: unquoted, so that the shell fills in the network ids.
+		"cat > "+AppSpecFile+" <<APPSPEC\n"+AppSpec(s, svc)+"APPSPEC\n",
 	)
 	return out
 }
 
 // AppSpec is the CodeDeploy AppSpec of a blue/green ECS tier: the service's
-// container and port behind the load balancer, and its capacity strategy.
+// container and port behind the load balancer, its capacity strategy and, for
+// awsvpc tasks, its network configuration, whose ids the build's shell fills
+// in from EnvTaskSubnets and EnvTaskSecurityGroups. A release applies them:
+// ECS refuses to change them on a CODE_DEPLOY service.
 func AppSpec(s *profiles.Spec, svc *profiles.Service) string {
 	container, port := AppContainer, svc.Port
 	if svc.Nginx.Enabled {
@@ -193,6 +205,11 @@ func AppSpec(s *profiles.Spec, svc *profiles.Service) string {
 	b.WriteString("        CapacityProviderStrategy:\n")
 	for _, it := range p.strategy() {
 		fmt.Fprintf(&b, "          - CapacityProvider: %s\n            Base: %d\n            Weight: %d\n", it.Provider, it.Base, it.Weight)
+	}
+	if !p.bridge() {
+		b.WriteString("        NetworkConfiguration:\n          AwsvpcConfiguration:\n")
+		fmt.Fprintf(&b, "            Subnets: [${%s}]\n            SecurityGroups: [${%s}]\n", EnvTaskSubnets, EnvTaskSecurityGroups)
+		b.WriteString("            AssignPublicIp: ENABLED\n")
 	}
 	return b.String()
 }

@@ -359,7 +359,7 @@ func TestDefectDriftIsNotHidden(t *testing.T) {
 				tService: {"desiredCount"},
 			}
 			if deploy == profiles.DeployBlueGreen {
-				want[tService] = []string{"taskDefinition", "loadBalancers", "capacityProviderStrategies", "desiredCount"}
+				want[tService] = []string{"taskDefinition", "loadBalancers", "networkConfiguration", "capacityProviderStrategies", "desiredCount"}
 				want[tListener] = []string{"defaultActions"}
 			}
 			for _, r := range p.Resources {

@@ -1,9 +1,13 @@
 package program_test
 
 import (
+	"fmt"
 	"testing"
 
 	"ecsdeck/profiles"
+	"ecsdeck/stack/program"
+
+	"gopkg.in/yaml.v3"
 )
 
 // These tests are about the second `up`: what a changed answer does to
@@ -38,6 +42,54 @@ func TestServiceChangesApplyWithoutAClashingReplacement(t *testing.T) {
 				if force || !strategyIgnored {
 					t.Errorf("blue/green: forceNewDeployment %v, strategy ignored %v", force, strategyIgnored)
 				}
+			}
+		})
+	}
+}
+
+func TestBlueGreenNetworkChangesTravelWithTheRelease(t *testing.T) {
+	for _, launch := range []profiles.LaunchType{profiles.LaunchFargate, profiles.LaunchEC2} {
+		t.Run(string(launch), func(t *testing.T) {
+			// GIVEN a blue/green backend built by its pipeline
+			s := base()
+			withDomain(s)
+			s.LaunchType, s.Pipeline.Deploy = launch, profiles.DeployBlueGreen
+			s.Backend.Image, s.Backend.Repository.Name = "", "acme/api"
+			if launch == profiles.LaunchEC2 {
+				s.Backend.CPU, s.Backend.Memory = 512, 768
+			}
+			p := planOf(t, s)
+			svc := one(t, p, tService)
+			// WHEN its build writes the AppSpec
+			run, _ := runBuild(t, s, p, profiles.RoleBackend, nil)
+			var appspec map[string]any
+			if err := yaml.Unmarshal(run.file(t, program.AppSpecFile), &appspec); err != nil {
+				t.Fatalf("appspec.yaml: %v", err)
+			}
+			net := at(appspec, "Resources.0.TargetService.Properties.NetworkConfiguration.AwsvpcConfiguration")
+			ignored := contains(svc.IgnoreChanges, "networkConfiguration")
+			if launch == profiles.LaunchEC2 {
+				// THEN bridge tasks have no network configuration to carry
+				if net != nil || ignored {
+					t.Errorf("bridge: appspec network %v, ignored %v", net, ignored)
+				}
+				return
+			}
+			// THEN ECS, which refuses a new network configuration for a CODE_DEPLOY
+			// service, is not asked for one on update
+			if !ignored {
+				t.Errorf("the service's network configuration is updated in place, which ECS refuses under CODE_DEPLOY")
+			}
+			// AND each release deploys its tasks into the service's current subnets and group
+			subnets, groups := strList(svc.Inputs, "networkConfiguration.subnets"), strList(svc.Inputs, "networkConfiguration.securityGroups")
+			if got := strList(net, "Subnets"); len(subnets) != 2 || fmt.Sprint(got) != fmt.Sprint(subnets) {
+				t.Errorf("appspec subnets %v, service %v", got, subnets)
+			}
+			if got := strList(net, "SecurityGroups"); len(groups) != 1 || fmt.Sprint(got) != fmt.Sprint(groups) {
+				t.Errorf("appspec security groups %v, service %v", got, groups)
+			}
+			if atString(net, "AssignPublicIp") != "ENABLED" {
+				t.Errorf("appspec public IP %v", at(net, "AssignPublicIp"))
 			}
 		})
 	}

@@ -2,6 +2,8 @@ package program
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"ecsdeck/profiles"
 
@@ -108,6 +110,10 @@ func (p *platform) newPipeline(r profiles.Role, d pipelineDeps) (*Pipeline, erro
 		)
 		if s.BlueGreen() {
 			setEnv(EnvTaskFamily, pulumi.String(d.service.TaskFamily))
+			if !p.bridge() {
+				setEnv(EnvTaskSubnets, quotedIDs(d.service.Subnets))
+				setEnv(EnvTaskSecurityGroups, quotedIDs(d.service.SecurityGroups))
+			}
 			if svc.TaskDefinitionFile != "" {
 				setEnv(EnvTaskDefFile, pulumi.String(svc.TaskDefinitionFile))
 			} else {
@@ -257,4 +263,15 @@ func (p *platform) deployAction(r profiles.Role, d pipelineDeps) (*codepipeline.
 		statement{Sid: "WatchTasks", Actions: []string{"ecs:DescribeTasks", "ecs:ListTasks"}, Resources: []pulumi.StringInput{anyResource}},
 	)
 	return action, stmts
+}
+
+// quotedIDs renders ids as the items of a YAML flow sequence: "a","b".
+func quotedIDs(ids pulumi.StringArrayOutput) pulumi.StringOutput {
+	return ids.ApplyT(func(ids []string) string {
+		q := make([]string, len(ids))
+		for i, id := range ids {
+			q[i] = strconv.Quote(id)
+		}
+		return strings.Join(q, ",")
+	}).(pulumi.StringOutput)
 }

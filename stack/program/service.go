@@ -36,6 +36,10 @@ type Service struct {
 	// LBContainer and LBPort are the container and port behind the load balancer.
 	LBContainer string
 	LBPort      int
+	// Subnets and SecurityGroups are the awsvpc network of the tasks; empty
+	// in bridge mode.
+	Subnets        pulumi.StringArrayOutput
+	SecurityGroups pulumi.StringArrayOutput
 }
 
 type serviceDeps struct {
@@ -168,6 +172,7 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 			Type: pulumi.String("binpack"), Field: pulumi.String("memory"),
 		}}
 	} else {
+		c.Subnets, c.SecurityGroups = d.net.PublicSubnetIDs, pulumi.StringArray{d.net.TasksSG}.ToStringArrayOutput()
 		args.NetworkConfiguration = &ecs.ServiceNetworkConfigurationArgs{
 			Subnets:        d.net.PublicSubnetIDs,
 			SecurityGroups: pulumi.StringArray{d.net.TasksSG},
@@ -225,9 +230,13 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 	if s.BlueGreen() {
 		// NOTE: CodeDeploy owns these: it registers each release's task
 		// definition and swaps the target groups. ECS refuses to change a
-		// CODE_DEPLOY service's capacity strategy, and the AppSpec of each
-		// release carries it to the new tasks.
-		ignore = append(ignore, "taskDefinition", "loadBalancers", "capacityProviderStrategies")
+		// CODE_DEPLOY service's network configuration and capacity strategy,
+		// and the AppSpec of each release carries them to the new tasks.
+		ignore = append(ignore, "taskDefinition", "loadBalancers")
+		if !p.bridge() {
+			ignore = append(ignore, "networkConfiguration")
+		}
+		ignore = append(ignore, "capacityProviderStrategies")
 	} else {
 		// NOTE: without it the provider replaces the service when its
 		// capacity strategy changes, and a new service cannot take the name
