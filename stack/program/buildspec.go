@@ -62,8 +62,8 @@ type buildspecEnv struct {
 }
 
 type buildspecPhase struct {
-	PreBuild commandList `yaml:"pre_build"`
-	Build    commandList `yaml:"build"`
+	PreBuild *commandList `yaml:"pre_build,omitempty"`
+	Build    commandList  `yaml:"build"`
 }
 
 type commandList struct {
@@ -83,9 +83,14 @@ type buildspecArts struct {
 //
 // Every step runs in the build phase: CodeBuild runs post_build even after
 // a failed build, and nothing may be pushed or published then.
+//
+// CodeBuild runs each command as a script of its own: shell variables carry
+// over to the next command, shell options do not. A command with a pipe
+// therefore sets pipefail itself, so that a failed aws call fails its step
+// instead of handing an empty file on.
 func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 	doc := buildspecDoc{Version: "0.2", Env: buildspecEnv{Shell: "bash"}}
-	pre := []string{"set -o pipefail"}
+	var pre []string
 	var build []string
 	svc := &s.Backend
 	if r == profiles.RoleFrontend {
@@ -101,13 +106,13 @@ func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 			fmt.Sprintf(`aws s3 sync "$%s" "s3://$%s" --delete --only-show-errors`, EnvOutputDir, EnvFrontendBucket),
 			fmt.Sprintf(`aws cloudfront create-invalidation --distribution-id "$%s" --paths '/*'`, EnvDistributionID),
 		)
-		doc.Phases = buildspecPhase{PreBuild: commandList{pre}, Build: commandList{build}}
+		doc.Phases = phases(pre, build)
 		return marshalBuildspec(doc)
 	}
 	nginx := svc.Nginx.Enabled && svc.Nginx.Image == ""
 	pre = append(pre,
 		`IMAGE_TAG="$(printf '%s' "${CODEBUILD_RESOLVED_SOURCE_VERSION:-build-$CODEBUILD_BUILD_NUMBER}" | cut -c1-12)"`,
-		fmt.Sprintf(`aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "${%s%%%%/*}"`, EnvAppRepository),
+		fmt.Sprintf(pipefail+`aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "${%s%%%%/*}"`, EnvAppRepository),
 	)
 	build = append(build,
 		fmt.Sprintf(`docker build --pull -t "$%[1]s:$IMAGE_TAG" -t "$%[1]s:latest" .`, EnvAppRepository),
@@ -148,14 +153,26 @@ func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 		build = append(build, fmt.Sprintf(`printf '[%s]\n' %s > %s`, defs, args, ImageDefinitionsFile))
 		doc.Artifacts = &buildspecArts{Files: []string{ImageDefinitionsFile}}
 	}
-	doc.Phases = buildspecPhase{PreBuild: commandList{pre}, Build: commandList{build}}
+	doc.Phases = phases(pre, build)
 	return marshalBuildspec(doc)
+}
+
+// pipefail starts a command whose pipe must fail when any of its commands does.
+const pipefail = "set -o pipefail; "
+
+// phases lays out the commands, without an empty pre_build.
+func phases(pre, build []string) buildspecPhase {
+	ph := buildspecPhase{Build: commandList{build}}
+	if len(pre) > 0 {
+		ph.PreBuild = &commandList{pre}
+	}
+	return ph
 }
 
 // ssmToEnvFile writes every parameter under the tier's SSM path as NAME=value
 // lines, decrypted, without echoing a value.
 func ssmToEnvFile(path string) string {
-	return fmt.Sprintf(`aws ssm get-parameters-by-path --path "$%s" --recursive --with-decryption --output json | jq -r '.Parameters[] | "\(.Name | split("/") | last)=\(.Value)"' > %s`, EnvSSMPath, path)
+	return fmt.Sprintf(pipefail+`aws ssm get-parameters-by-path --path "$%s" --recursive --with-decryption --output json | jq -r '.Parameters[] | "\(.Name | split("/") | last)=\(.Value)"' > %s`, EnvSSMPath, path)
 }
 
 // taskDefFields are the fields of a registered task definition that a new
@@ -175,7 +192,7 @@ func blueGreenArtifacts(s *profiles.Spec, svc *profiles.Service, nginx bool) []s
 	if svc.TaskDefinitionFile != "" {
 		out = append(out, fmt.Sprintf(`jq%s '%s' "$%s" > %s`, jqArgs, setImages, EnvTaskDefFile, TaskDefFile))
 	} else {
-		out = append(out, fmt.Sprintf(`aws ecs describe-task-definition --task-definition "$%s" --query taskDefinition --output json | jq%s '{%s} | with_entries(select(.value != null)) | %s' > %s`,
+		out = append(out, fmt.Sprintf(pipefail+`aws ecs describe-task-definition --task-definition "$%s" --query taskDefinition --output json | jq%s '{%s} | with_entries(select(.value != null)) | %s' > %s`,
 			EnvTaskFamily, jqArgs, taskDefFields, setImages, TaskDefFile))
 	}
 	out = append(out,

@@ -362,13 +362,56 @@ func TestBuildspecStopsOnTheFirstFailure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pre, build, _ := parseBuildspec(t, spec)
-	// THEN nothing after it runs: every step is in pre_build or build, and the
-	// first command makes a failed pipe fail the step
-	if pre[0] != "set -o pipefail" {
-		t.Errorf("first command %q", pre[0])
-	}
+	_, build, _ := parseBuildspec(t, spec)
+	// THEN nothing after it runs: every step is in pre_build or build
 	if !strings.HasPrefix(build[0], "docker build") || !strings.HasPrefix(build[1], "docker push") {
 		t.Errorf("build phase %v", build)
+	}
+}
+
+func TestBuildspecPipesFailOnTheirOwn(t *testing.T) {
+	// GIVEN the builds of a blue/green backend and of a static site, both
+	// reading settings from SSM, and an aws command that is denied
+	s := examples(t)["two-tier-s3-bluegreen"]
+	s.Frontend.SSMPath = "/shop/prod/frontend"
+	p := planOf(t, s)
+	root := t.TempDir()
+	bin := filepath.Join(root, "bin")
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"aws":    "#!/bin/bash\necho 'AccessDeniedException' >&2\nexit 254\n",
+		"docker": "#!/bin/bash\ncat > /dev/null\n",
+	} {
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(body), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	piped := 0
+	for _, role := range []profiles.Role{profiles.RoleBackend, profiles.RoleFrontend} {
+		project := named(t, p, tProject, string(role)+"-build")
+		env := []string{"PATH=" + bin + ":" + os.Getenv("PATH"), "HOME=" + root, "TMPDIR=" + root, "AWS_REGION=" + s.Region, "IMAGE_TAG=0123456789ab"}
+		for _, v := range atList(project.Inputs, "environment.environmentVariables") {
+			env = append(env, atString(v, "name")+"="+atString(v, "value"))
+		}
+		pre, build, _ := parseBuildspec(t, atString(project.Inputs, "source.buildspec"))
+		for _, c := range append(pre, build...) {
+			if !strings.Contains(c, "aws ") || !strings.Contains(c, " | ") {
+				continue
+			}
+			piped++
+			// WHEN the command runs as a script of its own, as CodeBuild runs each command
+			cmd := exec.Command("bash", "-c", c)
+			cmd.Dir, cmd.Env = t.TempDir(), env
+			out, err := cmd.CombinedOutput()
+			// THEN the denied call fails it, rather than the next command getting an empty file
+			if err == nil {
+				t.Errorf("%s: the step succeeds although aws failed:\n%s\n%s", role, c, out)
+			}
+		}
+	}
+	if piped < 4 {
+		t.Errorf("only %d commands pipe an aws call (registry login, settings twice, task definition)", piped)
 	}
 }
