@@ -1,6 +1,8 @@
 package program
 
 import (
+	"time"
+
 	"ecsdeck/profiles"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
@@ -59,10 +61,13 @@ func (p *platform) newDatabase(net *Network) (*Database, error) {
 		CopyTagsToSnapshot:       pulumi.Bool(true),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
 		SkipFinalSnapshot:        pulumi.Bool(!d.DeletionProtection),
-		Tags:                     p.tags(name),
-	}
-	if d.DeletionProtection {
-		args.FinalSnapshotIdentifier = pulumi.String(name + "-final")
+		// NOTE: RDS keeps a final snapshot after the instance is gone, so a
+		// fixed name would stop the deletion of the platform's next instance.
+		// The name carries the time the instance is created, kept in the state
+		// from then on (ignoreChanges); it is set without deletion protection
+		// too, so that turning the protection on later finds it.
+		FinalSnapshotIdentifier: pulumi.String(finalSnapshotName(name, now())),
+		Tags:                    p.tags(name),
 	}
 	export := "error"
 	if d.Engine == profiles.EnginePostgres {
@@ -75,7 +80,8 @@ func (p *platform) newDatabase(net *Network) (*Database, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := rds.NewInstance(p.ctx, "database-instance", args, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{logs}))
+	db, err := rds.NewInstance(p.ctx, "database-instance", args, pulumi.Parent(c), pulumi.DependsOn([]pulumi.Resource{logs}),
+		pulumi.IgnoreChanges([]string{"finalSnapshotIdentifier"}))
 	if err != nil {
 		return nil, err
 	}
@@ -87,4 +93,13 @@ func (p *platform) newDatabase(net *Network) (*Database, error) {
 		return *ss[0].SecretArn
 	}).(pulumi.StringOutput)
 	return c, p.ctx.RegisterResourceOutputs(c, pulumi.Map{"endpoint": c.Endpoint, "secretArn": c.SecretARN})
+}
+
+// now is the clock of the program.
+var now = time.Now
+
+// finalSnapshotName is the name of an instance's final snapshot, unique to
+// the instance: shop-prod-db-final-20260102150405.
+func finalSnapshotName(instance string, at time.Time) string {
+	return instance + "-final-" + at.UTC().Format("20060102150405")
 }

@@ -2,6 +2,7 @@ package program_test
 
 import (
 	"fmt"
+	"regexp"
 	"testing"
 
 	"ecsdeck/profiles"
@@ -90,6 +91,31 @@ func TestBlueGreenNetworkChangesTravelWithTheRelease(t *testing.T) {
 			}
 			if atString(net, "AssignPublicIp") != "ENABLED" {
 				t.Errorf("appspec public IP %v", at(net, "AssignPublicIp"))
+			}
+		})
+	}
+}
+
+func TestDatabaseFinalSnapshotNameIsTheInstancesOwn(t *testing.T) {
+	for _, protect := range []bool{true, false} {
+		t.Run(fmt.Sprintf("deletionProtection=%v", protect), func(t *testing.T) {
+			// GIVEN a database with or without deletion protection
+			s := base()
+			s.Database.Engine, s.Database.DeletionProtection = profiles.EnginePostgres, protect
+			db := one(t, planOf(t, s), tRDS)
+			// THEN its final snapshot is named for this instance, not for the platform:
+			// a second instance's deletion does not meet the first one's snapshot
+			name := atString(db.Inputs, "finalSnapshotIdentifier")
+			if !regexp.MustCompile(`^app-prod-db-final-[0-9]{14}$`).MatchString(name) {
+				t.Errorf("final snapshot %q", name)
+			}
+			// AND the name stays what it was when the instance was created
+			if !contains(db.IgnoreChanges, "finalSnapshotIdentifier") {
+				t.Errorf("the final snapshot name changes with every up: ignores %v", db.IgnoreChanges)
+			}
+			// AND a protected instance is snapshot when it goes, an unprotected one not
+			if skip, _ := db.Inputs["skipFinalSnapshot"].(bool); skip == protect {
+				t.Errorf("skipFinalSnapshot %v with deletion protection %v", skip, protect)
 			}
 		})
 	}
