@@ -81,7 +81,7 @@ func (a *app) runTUI(ctx context.Context, start tui.Start) error {
 	r.SetHasDarkBackground(true)
 	lipgloss.SetDefaultRenderer(r)
 
-	m := tui.New(ctx, common.New(0, 0), a.tuiDeps(), start)
+	m := tui.New(ctx, common.New(0, 0), a.tuiDeps(ctx), start)
 	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stderr), tea.WithAltScreen())
 	final, err := p.Run()
 	switch {
@@ -108,12 +108,11 @@ func (a *app) runTUI(ctx context.Context, start tui.Start) error {
 	return nil
 }
 
-// tuiDeps wires what the UI needs from the rest of ecsdeck. The console
-// stays nil until its package provides a page; the UI then says it is not
-// available.
-func (a *app) tuiDeps() tui.Deps {
+// tuiDeps wires what the UI needs from the rest of ecsdeck.
+func (a *app) tuiDeps(ctx context.Context) tui.Deps {
 	d := tui.Deps{
-		Lookup: wizardLookup{lookup.New()},
+		Lookup:  wizardLookup{lookup.New()},
+		Console: a.consoleOpener(ctx),
 		// NOTE: the engine's CLI output goes to the standard logger, which
 		// is the log file while the UI owns the terminal.
 		Engine: func(spec *profiles.Spec) (stack.Engine, error) {

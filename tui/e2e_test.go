@@ -52,6 +52,7 @@ func isolatedEnv(home string) []string {
 		"ECSDECK_CONFIG_DIR=" + filepath.Join(home, "config"),
 		"XDG_CACHE_HOME=" + filepath.Join(home, "cache"),
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "xdg"),
+		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=/dev/null",
 		"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
@@ -259,9 +260,12 @@ func TestEndToEndHomeAndTheDiscardQuestion(t *testing.T) {
 	tm := startTerm(t, 80, 24, append(isolatedEnv(home), "NO_COLOR=1"), bin)
 	tm.waitFor("blog-prod")
 	tm.waitFor("never applied")
-	// WHEN its console is asked for, the screen says it is not there yet
+	// WHEN its console is opened, it says why it cannot show the platform
+	// and esc comes back
 	tm.keys("Enter")
-	tm.waitFor("The console is not available")
+	tm.waitFor("Could not open the console")
+	tm.keys("Escape")
+	tm.waitFor("Saved platforms")
 	// WHEN a new setup is started and esc pressed
 	tm.keys("n")
 	tm.answer("Name of the platform", "Escape")
