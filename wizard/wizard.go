@@ -40,6 +40,7 @@ const (
 
 var stepNames = [...]string{"Basics", "Architecture", "Capacity", "Network", "Domain", "Services", "Pipelines", "Database", "Review"}
 
+// String names the step.
 func (s Step) String() string {
 	if s < 0 || int(s) >= len(stepNames) {
 		return "?"
@@ -575,8 +576,9 @@ func (w *Wizard) chromeHeight() int {
 	return h
 }
 
-// Live returns the problems of the focused question as it stands: errors
-// block leaving it; warnings (and rules that a later page settles) do not.
+// Live returns the problems of the focused question as it stands, once it
+// has been edited: errors block leaving it; warnings (and rules that a later
+// page settles) do not.
 func (w *Wizard) Live() profiles.Problems {
 	path := w.Focused()
 	if path == "" || !w.touched[path] {
