@@ -608,4 +608,22 @@ func TestReservedPrefixesOfAWSNames(t *testing.T) {
 	if n := atString(one(t, q, "aws:ecs/capacityProvider:CapacityProvider").Inputs, "name"); n != "cp-ecsapp-ecs-ec2" {
 		t.Errorf("capacity provider %q", n)
 	}
+	// GIVEN platforms named sg and sthree, with a database
+	s = base()
+	s.Name, s.Database.Engine = "sg", profiles.EngineMySQL
+	p = planOf(t, s)
+	s.Name = "sthree"
+	q = planOf(t, s)
+	// THEN no security group starts with sg- and no bucket with sthree-
+	var groups []string
+	for _, g := range p.Find(tSG) {
+		groups = append(groups, atString(g.Inputs, "name"))
+	}
+	sort.Strings(groups)
+	if want := []string{"group-sg-prod-db", "group-sg-prod-lb", "group-sg-prod-tasks"}; !reflect.DeepEqual(groups, want) {
+		t.Errorf("security groups %v, want %v", groups, want)
+	}
+	if n := atString(one(t, q, tBucket).Inputs, "bucket"); n != "s3-sthree-prod-artifacts-123456789012-us-east-1" {
+		t.Errorf("bucket %q", n)
+	}
 }

@@ -34,7 +34,27 @@ func (n names) global(parts ...string) string {
 }
 
 // bucket is a globally unique bucket name: shop-prod-artifacts-123456789012-us-east-1.
-func (n names) bucket(kind string) string { return n.of(kind, n.account, n.region) }
+// S3 refuses names that start with prefixes it reserves, which a platform
+// name may do.
+func (n names) bucket(kind string) string {
+	name := n.of(kind, n.account, n.region)
+	for _, reserved := range []string{"sthree-", "amzn-s3-demo-"} {
+		if strings.HasPrefix(name, reserved) {
+			return "s3-" + name
+		}
+	}
+	return name
+}
+
+// securityGroup names a security group; EC2 refuses names that start with
+// sg-, as a platform named sg would.
+func (n names) securityGroup(kind string) string {
+	name := n.of(kind)
+	if strings.HasPrefix(name, "sg-") {
+		return "group-" + name
+	}
+	return name
+}
 
 // short is the two-letter form of a role, for names with tight limits.
 func short(r profiles.Role) string {

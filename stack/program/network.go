@@ -303,12 +303,12 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 			})
 		}
 		sg, err := ec2.NewSecurityGroup(p.ctx, "load-balancer-sg", &ec2.SecurityGroupArgs{
-			Name:        pulumi.String(p.n.of("lb")),
+			Name:        pulumi.String(p.n.securityGroup("lb")),
 			Description: pulumi.String("ecsdeck " + p.n.prefix + ": the load balancer"),
 			VpcId:       c.VPCID,
 			Ingress:     ingress,
 			Egress:      allEgress(),
-			Tags:        p.tags(p.n.of("lb")),
+			Tags:        p.tags(p.n.securityGroup("lb")),
 		}, opt)
 		if err != nil {
 			return err
@@ -344,12 +344,12 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 			}
 		}
 		sg, err := ec2.NewSecurityGroup(p.ctx, "tasks-sg", &ec2.SecurityGroupArgs{
-			Name:        pulumi.String(p.n.of("tasks")),
+			Name:        pulumi.String(p.n.securityGroup("tasks")),
 			Description: pulumi.String("ecsdeck " + p.n.prefix + ": the tasks of the services"),
 			VpcId:       c.VPCID,
 			Ingress:     ingress,
 			Egress:      allEgress(),
-			Tags:        p.tags(p.n.of("tasks")),
+			Tags:        p.tags(p.n.securityGroup("tasks")),
 		}, opt)
 		if err != nil {
 			return err
@@ -365,7 +365,7 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 		return nil
 	}
 	sg, err := ec2.NewSecurityGroup(p.ctx, "database-sg", &ec2.SecurityGroupArgs{
-		Name:        pulumi.String(p.n.of("db")),
+		Name:        pulumi.String(p.n.securityGroup("db")),
 		Description: pulumi.String("ecsdeck " + p.n.prefix + ": the database"),
 		VpcId:       c.VPCID,
 		Ingress: ec2.SecurityGroupIngressArray{&ec2.SecurityGroupIngressArgs{
@@ -373,7 +373,7 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 			SecurityGroups: pulumi.StringArray{c.TasksSG},
 			Description:    pulumi.String("from the tasks of the services only"),
 		}},
-		Tags: p.tags(p.n.of("db")),
+		Tags: p.tags(p.n.securityGroup("db")),
 	}, opt)
 	if err != nil {
 		return err
