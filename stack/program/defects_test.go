@@ -188,10 +188,11 @@ func TestDefectHostNamesAgree(t *testing.T) {
 		s := base()
 		s.Backend.Port = 8081
 		p := planOf(t, s)
-		// THEN target groups, the service, the container and the tasks' group all use 8081
+		// THEN the service registers its targets, the container listens and the
+		// tasks' group admits on 8081, and the target groups check that port
 		for _, tg := range p.Find(tTargetGroup) {
-			if at(tg.Inputs, "port") != float64(8081) {
-				t.Errorf("target group %s port %v", tg.Name, at(tg.Inputs, "port"))
+			if atString(tg.Inputs, "healthCheck.port") != "traffic-port" {
+				t.Errorf("target group %s checks port %v", tg.Name, at(tg.Inputs, "healthCheck.port"))
 			}
 		}
 		if at(one(t, p, tService).Inputs, "loadBalancers.0.containerPort") != float64(8081) {

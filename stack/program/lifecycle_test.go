@@ -120,3 +120,25 @@ func TestDatabaseFinalSnapshotNameIsTheInstancesOwn(t *testing.T) {
 		})
 	}
 }
+
+func TestTargetGroupsSurviveANewApplicationPort(t *testing.T) {
+	// GIVEN the same platform with three ways to reach the application: on
+	// 8080, on 3000, and behind nginx
+	ports := map[string]bool{}
+	for _, edit := range []func(*profiles.Spec){
+		func(s *profiles.Spec) {},
+		func(s *profiles.Spec) { s.Backend.Port = 3000 },
+		func(s *profiles.Spec) { s.Backend.Nginx.Enabled = true },
+	} {
+		s := base()
+		edit(s)
+		for _, tg := range planOf(t, s).Find(tTargetGroup) {
+			ports[fmt.Sprint(at(tg.Inputs, "port"))] = true
+		}
+	}
+	// THEN the target groups keep their port: a new port would replace them,
+	// and a new group cannot take the name the old one holds
+	if len(ports) != 1 {
+		t.Errorf("target group ports %v change with the application port", ports)
+	}
+}

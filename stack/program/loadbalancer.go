@@ -41,6 +41,14 @@ type TargetGroupRef struct {
 // Colors of a tier's two target groups.
 var colors = [2]string{"blue", "green"}
 
+// targetGroupPort is the port of every target group ecsdeck creates. ECS
+// registers each task with its own port (the container's, or a dynamic host
+// port), and the health check uses that port, so the group's port is only a
+// default. NOTE: it stays fixed because a changed port replaces the group,
+// and the new group cannot take the name the old one still holds: a new
+// application port or nginx would otherwise fail the update.
+const targetGroupPort = 80
+
 // tgNameFromARN returns the name in a target group ARN (targetgroup/<name>/<id>).
 func tgNameFromARN(arn string) string {
 	i := strings.Index(arn, ":targetgroup/")
@@ -131,7 +139,7 @@ func (p *platform) createLoadBalancer(c *LoadBalancer, net *Network) (prod, test
 			stick := s.LoadBalancer.StickinessSeconds
 			tg, err := lb.NewTargetGroup(p.ctx, string(t.Role)+"-"+color, &lb.TargetGroupArgs{
 				Name:                pulumi.String(name),
-				Port:                pulumi.Int(exposedPort(t.Service)),
+				Port:                pulumi.Int(targetGroupPort),
 				Protocol:            pulumi.String("HTTP"),
 				TargetType:          pulumi.String(targetType),
 				VpcId:               net.VPCID,
