@@ -142,3 +142,15 @@ func TestTargetGroupsSurviveANewApplicationPort(t *testing.T) {
 		t.Errorf("target group ports %v change with the application port", ports)
 	}
 }
+
+func TestANewSSHKeyReplacesTheKeyPairInTurn(t *testing.T) {
+	// GIVEN an EC2 cluster whose key pair ecsdeck creates from a public key
+	s := base()
+	s.LaunchType, s.Backend.CPU, s.Backend.Memory = profiles.LaunchEC2, 512, 768
+	s.Capacity.EC2.SSHPublicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk0 ops@example.com"
+	kp := one(t, planOf(t, s), "aws:ec2/keyPair:KeyPair")
+	// THEN a new key deletes the old pair before importing the new one under its name
+	if !kp.DeleteBeforeReplace {
+		t.Errorf("a new public key would import a second key pair named %s", atString(kp.Inputs, "keyName"))
+	}
+}

@@ -157,7 +157,10 @@ func (p *platform) newNetwork() (*Network, error) {
 			KeyName:   pulumi.String(p.n.of("ecs")),
 			PublicKey: pulumi.String(s.Capacity.EC2.SSHPublicKey),
 			Tags:      p.tags(p.n.of("ecs")),
-		}, opt)
+		}, opt,
+			// NOTE: a new public key replaces the key pair, whose name can
+			// exist only once; running instances keep the key they started with.
+			pulumi.DeleteBeforeReplace(true))
 		if err != nil {
 			return nil, err
 		}
