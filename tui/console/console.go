@@ -241,19 +241,34 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.dialog != nil {
 		return nil
 	}
+	if m.connectErr != nil {
+		if m.opts.Hosted {
+			return []key.Binding{back(km, "back"), km.Quit}
+		}
+		return []key.Binding{km.Quit}
+	}
 	tabKeys := m.tabs[m.active].ShortHelp()
 	if m.tabs[m.active].capturing() {
 		return tabKeys
 	}
-	return append(tabKeys, km.Help, km.Quit)
+	help := km.Help
+	if m.showHelp {
+		help.SetHelp("?", "fewer keys")
+	}
+	return append(tabKeys, help, km.Quit)
 }
 
 // FullHelp is every key of the active tab and the console.
 func (m *Model) FullHelp() [][]key.Binding {
 	km := m.sh.keys
 	tabs := key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "go to tab"))
+	if m.connectErr != nil || m.dialog != nil {
+		return [][]key.Binding{m.ShortHelp()}
+	}
+	help := km.Help
+	help.SetHelp("?", "fewer keys")
 	return append(m.tabs[m.active].FullHelp(),
-		[]key.Binding{km.NextTab, km.PrevTab, tabs, km.RefreshNow, km.Help, km.Quit})
+		[]key.Binding{km.NextTab, km.PrevTab, tabs, km.RefreshNow, help, km.Quit})
 }
 
 // switchTo makes tab i the active one.
@@ -288,7 +303,6 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case connectedMsg:
 		if msg.err != nil {
 			m.connectErr = msg.err
-			m.setStatus(msg.err.Error(), true)
 			return m, nil
 		}
 		m.sh.be = msg.be

@@ -23,15 +23,18 @@ func (m *Model) View() string {
 		title = m.sh.target()
 	}
 	var b strings.Builder
-	b.WriteString(common.Header(st, c.Width, "console · "+title, refreshText(m.sh.now(), m.refresh)) + "\n")
+	right := refreshText(m.sh.now(), m.refresh)
+	if m.connectErr != nil {
+		right = "not connected"
+	}
+	b.WriteString(common.Header(st, c.Width, "console · "+title, right) + "\n")
 	b.WriteString(tabBar(st, c.Width, m.active) + "\n")
 	b.WriteString(common.Rule(st, c.Width) + "\n")
 	h := m.bodyHeight()
 	var body string
 	switch {
 	case m.connectErr != nil:
-		body = st.Error.Render(wrap("Could not open the console: "+m.connectErr.Error(), c.Width-2)) + "\n\n" +
-			st.Muted.Render("q quits")
+		body = st.Error.Render(wrap("Could not open the console: "+m.connectErr.Error(), c.Width))
 	case m.dialog != nil:
 		body = m.dialog.view(st, c.Width, h)
 	default:
