@@ -239,7 +239,7 @@ func (m *Model) bodyHeight() int {
 func (m *Model) ShortHelp() []key.Binding {
 	km := m.sh.keys
 	if m.dialog != nil {
-		return nil
+		return m.dialog.keys(km)
 	}
 	if m.connectErr != nil {
 		if m.opts.Hosted {

@@ -56,6 +56,21 @@ func actionTitle(p *ops.Plan) string {
 	return string(p.Kind)
 }
 
+// keys are the dialog's keys, for the help line.
+func (d *dialog) keys(km *KeyMap) []key.Binding {
+	cancel := km.Back
+	cancel.SetHelp("esc", "cancel")
+	if d.plan != nil {
+		yes, no := km.Yes, km.No
+		yes.SetHelp("y", "go ahead")
+		no.SetHelp("n", "cancel")
+		return []key.Binding{yes, no}
+	}
+	next := km.Select
+	next.SetHelp("enter", "next")
+	return []key.Binding{next, cancel}
+}
+
 // dialogResult is what a key did to the dialog.
 type dialogResult int
 
