@@ -317,13 +317,6 @@ func (v *problems) capacity(s *Spec) {
 		if f.SpotWeight == 0 && f.OnDemandWeight == 0 {
 			v.add("capacity.fargate.onDemandWeight", "0, and capacity.fargate.spotWeight is 0 too (at least one weight above 0)")
 		}
-		if s.Architecture == ArchARM && (f.SpotWeight > 0 || f.SpotBase > 0) {
-			path, val := "capacity.fargate.spotWeight", f.SpotWeight
-			if f.SpotWeight == 0 {
-				path, val = "capacity.fargate.spotBase", f.SpotBase
-			}
-			v.add(path, "%d, but Fargate Spot runs x86_64 tasks only and architecture is arm64 (set capacity.fargate.spotBase and spotWeight to 0, or architecture x86_64)", val)
-		}
 	case LaunchEC2:
 		e := s.Capacity.EC2
 		if !reInstance().MatchString(e.InstanceType) {
