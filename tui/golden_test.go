@@ -119,7 +119,7 @@ func TestGoldenWizard(t *testing.T) {
 		{"subnets", existingVPC(), onlyAsk{"network.subnetIds"}, []any{"Public subnets"}, 80},
 		{"domain", twoTier(), onlyAsk{"domain.name"}, []any{"Domain name"}, 80},
 		{"dns", twoTier(), onlyAsk{"domain", "!domain.name"}, []any{"Route 53 hosted zone"}, 80},
-		{"backend-service", twoTier(), onlyAsk{"backend"}, []any{"Where does its image come from", enter, "Where the repository lives", enter, "┃ Repository (owner/name)", enter, "┃ Branch", enter, "Port the application"}, 80},
+		{"backend-service", twoTier(), onlyAsk{"backend"}, []any{"Where does its image come from", enter, "Where the repository lives", enter, "┃ Repository (owner/name)", enter, "┃ Branch", enter, "> 1 GiB"}, 80},
 		{"frontend-service", ecsFrontend(), onlyAsk{"frontend", "!frontend.hosting"}, []any{"Where does its image come from"}, 80},
 		{"frontend-site", twoTier(), onlyAsk{"frontend", "!frontend.hosting"}, []any{"How does the site get into its bucket", enter, "Where the repository lives", enter, "┃ Repository (owner/name)", enter, "┃ Branch", enter, "Build command"}, 80},
 		{"pipelines", twoTier(), onlyAsk{"pipeline"}, []any{"How does a new version replace", down, enter, "How fast traffic moves"}, 80},
