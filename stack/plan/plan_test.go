@@ -93,8 +93,9 @@ func TestPlanMocksAnswerWithPlausibleValues(t *testing.T) {
 	// GIVEN the EC2 example in eu-west-1 WHEN planned
 	p := offline(t, load(t, "ec2-arm64-service-connect"))
 	lt := p.Get("aws:ec2/launchTemplate:LaunchTemplate", "launch-template")
-	// THEN lookups answer: an AMI id, zones of the region, ARNs of the account and region
-	if ami, _ := lt.Inputs["imageId"].(string); !strings.HasPrefix(ami, "ami-") || len(ami) != 21 {
+	// THEN the AMI is the architecture's public parameter, resolved by EC2
+	// at launch; lookups answer zones of the region, ARNs of the account and region
+	if ami, _ := lt.Inputs["imageId"].(string); ami != "resolve:ssm:/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id" {
 		t.Errorf("AMI %q", ami)
 	}
 	for _, sn := range p.Find("aws:ec2/subnet:Subnet") {

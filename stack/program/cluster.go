@@ -2,7 +2,6 @@ package program
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strings"
 
 	"ecsdeck/profiles"
@@ -13,7 +12,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicediscovery"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -180,11 +178,10 @@ func (p *platform) ec2Capacity(c *Cluster, net *Network, cluster string) (*ecs.C
 	s := p.spec
 	e := s.Capacity.EC2
 	opt := pulumi.Parent(c)
-	paramName := AMIParameters[s.Architecture]
-	ami, err := ssm.LookupParameter(p.ctx, &ssm.LookupParameterArgs{Name: paramName}, p.invoke()...)
-	if err != nil {
-		return nil, fmt.Errorf("look up the ECS-optimized AMI (%s): %w", paramName, err)
-	}
+	// NOTE: EC2 resolves the public parameter when it launches an instance,
+	// so new instances get the current ECS-optimized AMI without ecsdeck
+	// reading the parameter (whose value the provider may return as a secret).
+	ami := "resolve:ssm:" + AMIParameters[s.Architecture]
 	roleName := p.n.global("ecs-instance")
 	role, err := p.role(c, roleSpec{
 		logical: "instance-role", name: roleName, service: "ec2",
@@ -208,7 +205,7 @@ func (p *platform) ec2Capacity(c *Cluster, net *Network, cluster string) (*ecs.C
 	instanceTags := pulumi.ToStringMap(tagsFor(s, ltName))
 	lt, err := ec2.NewLaunchTemplate(p.ctx, "launch-template", &ec2.LaunchTemplateArgs{
 		Name:                 pulumi.String(ltName),
-		ImageId:              pulumi.String(ami.Value),
+		ImageId:              pulumi.String(ami),
 		InstanceType:         pulumi.String(e.InstanceType),
 		UserData:             pulumi.String(base64.StdEncoding.EncodeToString([]byte(p.userData(cluster)))),
 		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
