@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"ecsdeck/profiles"
@@ -337,10 +338,17 @@ type fakeLookup struct {
 	subnet []Subnet
 	zones  []HostedZone
 	certs  map[string][]Certificate
-	calls  []string
+
+	mu    sync.Mutex // the wizard asks several lookups at once
+	calls []string
 }
 
-func (f *fakeLookup) note(s string) error { f.calls = append(f.calls, s); return f.err }
+func (f *fakeLookup) note(s string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, s)
+	return f.err
+}
 func (f *fakeLookup) Profiles(context.Context) ([]string, error) {
 	return []string{"prod"}, f.note("profiles")
 }
