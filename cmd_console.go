@@ -50,16 +50,22 @@ come from its stack outputs).
 			if len(pipelines) > 0 && f.cluster == "" {
 				return usageError("--pipeline goes with --cluster (a platform's pipelines come from its stack outputs)")
 			}
-			restore := logToFile()
-			defer restore()
 			ctx, cancel := context.WithCancel(cmd.Context())
 			defer cancel()
-			c, err := a.consoleClient(ctx, &f, log.Writer())
+			tg, awsProfile, err := a.consoleTarget(ctx, &f)
 			if err != nil {
 				return opsError(ctx, err)
 			}
 			for _, p := range pipelines {
-				c.Target.Pipelines = append(c.Target.Pipelines, ops.PipelineRef{Name: p})
+				tg.Pipelines = append(tg.Pipelines, ops.PipelineRef{Name: p})
+			}
+			// NOTE: from here the console owns the terminal: the standard
+			// logger and the SDK's go to the log file.
+			restore := logToFile()
+			defer restore()
+			c, err := clientWithLogger(ctx, tg, awsProfile, log.Writer())
+			if err != nil {
+				return err
 			}
 			title := c.Target.String()
 			if f.profile != "" {
@@ -75,25 +81,27 @@ come from its stack outputs).
 	return cmd
 }
 
-// consoleClient resolves the target as the headless commands do and
-// returns a client whose SDK logger writes to logw: the SDK's default
-// logger writes to stderr, where the console draws.
-func (a *app) consoleClient(ctx context.Context, f *opsFlags, logw io.Writer) (*ops.Client, error) {
+// consoleTarget resolves the target as the headless commands do, and the
+// AWS profile of a platform's answers.
+func (a *app) consoleTarget(ctx context.Context, f *opsFlags) (*ops.Target, string, error) {
 	c, err := a.opsClient(ctx, f)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	awsProfile := ""
 	if f.target.set() {
 		ans, err := a.loadQuiet(&f.target)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		awsProfile = ans.Spec.AWSProfile
 	}
-	return clientWithLogger(ctx, c.Target, awsProfile, logw)
+	return c.Target, awsProfile, nil
 }
 
+// clientWithLogger returns a client of the target whose SDK logger writes
+// to logw: the SDK's default logger writes to stderr, where the console
+// draws.
 func clientWithLogger(ctx context.Context, t *ops.Target, awsProfile string, logw io.Writer) (*ops.Client, error) {
 	cfg, err := ops.LoadConfig(ctx, ops.ConfigOptions{Region: t.Region, Profile: awsProfile})
 	if err != nil {
