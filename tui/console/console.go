@@ -126,16 +126,17 @@ type Model struct {
 	active   int
 	from     int // the tab l came from, for esc
 
-	refresh     refreshInfo
-	now         chan struct{} // asks the watcher to refresh at once
-	status      string
-	failed      bool
-	busy        string // an action under way
-	dialog      *dialog
-	showHelp    bool
-	closed      bool
-	interrupted bool
-	connectErr  error
+	refresh      refreshInfo
+	now          chan struct{} // asks the watcher to refresh at once
+	status       string
+	failed       bool
+	aboutRefresh bool   // the status says why the last refresh failed
+	busy         string // an action under way
+	dialog       *dialog
+	showHelp     bool
+	closed       bool
+	interrupted  bool
+	connectErr   error
 }
 
 // New returns a console. ctx bounds everything it starts; leaving it (q,
@@ -353,7 +354,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) setStatus(text string, failed bool) {
-	m.status, m.failed = text, failed
+	m.status, m.failed, m.aboutRefresh = text, failed, false
 }
 
 // snapshot takes a refresh of the services and hands it to the tabs.
@@ -370,12 +371,17 @@ func (m *Model) snapshot(msg snapshotMsg) tea.Cmd {
 		m.sh.services = s.Services
 		m.sh.loaded = true
 	}
+	// NOTE: a refresh's failure stays in the status line until a refresh
+	// succeeds, unless something newer (an action) takes its place.
 	switch {
-	case s.Err != nil && s.Throttled:
-		m.setStatus(fmt.Sprintf("AWS is throttling the console; the next refresh is in %s", shortDuration(s.Next)), true)
-	case s.Err != nil:
-		m.setStatus("refresh failed: "+s.Err.Error(), true)
-	case m.failed && m.busy == "" && m.dialog == nil && isRefreshStatus(m.status):
+	case s.Err != nil && m.busy == "" && (m.status == "" || m.aboutRefresh):
+		text := "refresh failed: " + s.Err.Error()
+		if s.Throttled {
+			text = fmt.Sprintf("AWS is throttling the console; the next refresh is in %s", shortDuration(s.Next))
+		}
+		m.setStatus(text, true)
+		m.aboutRefresh = true
+	case s.Err == nil && m.aboutRefresh:
 		m.setStatus("", false)
 	}
 	var cmds []tea.Cmd
@@ -384,10 +390,6 @@ func (m *Model) snapshot(msg snapshotMsg) tea.Cmd {
 		cmds = append(cmds, cmd)
 	}
 	return tea.Batch(cmds...)
-}
-
-func isRefreshStatus(s string) bool {
-	return len(s) >= 15 && (s[:15] == "refresh failed:" || s[:15] == "AWS is throttli")
 }
 
 // key handles a key press.
@@ -414,7 +416,7 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.status != "" && m.busy == "" && !isRefreshStatus(m.status) {
+	if m.status != "" && m.busy == "" && !m.aboutRefresh {
 		m.setStatus("", false)
 	}
 	switch {
