@@ -218,3 +218,45 @@ func rowNames(screen string, names ...string) string {
 	}
 	return strings.Join(got, " ")
 }
+
+func TestEndToEndConsoleWithoutColourFollowsResizes(t *testing.T) {
+	// GIVEN a cluster with one service, and NO_COLOR
+	w := newWorld(t, "plain", motoserver.ServiceSeed{Name: "api", Desired: 1})
+	bin := buildBinary(t)
+	env := append(consoleEnv(t.TempDir(), w.front), "NO_COLOR=1")
+
+	// WHEN the console opens
+	tm := startTerm(t, 80, 24, env, bin+" console --cluster plain")
+	tm.waitFor("[1 services]", "api", "updated")
+
+	// THEN nothing on screen is coloured
+	out, err := exec.Command("tmux", "-L", tm.socket, "capture-pane", "-e", "-p", "-t", "e2e").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range []string{"\x1b[3", "\x1b[9", "38;5", "38;2"} {
+		if strings.Contains(string(out), code) {
+			t.Fatalf("NO_COLOR screen has colour %q:\n%q", code, out)
+		}
+	}
+
+	// WHEN the terminal shrinks below 60×16, then grows back
+	tm.resize(50, 12)
+	tm.waitFor("needs at least")
+	tm.resize(100, 30)
+
+	// THEN the console is back, laid out for the new width
+	screen := tm.waitFor("[1 services]", "api")
+	if !strings.Contains(screen, strings.Repeat("─", 100)) {
+		t.Errorf("the rule is not 100 wide after the resize:\n%s", screen)
+	}
+	tm.keys("q")
+	tm.waitFor("EXIT=0")
+}
+
+func (tm *term) resize(w, h int) {
+	tm.t.Helper()
+	if out, err := exec.Command("tmux", "-L", tm.socket, "resize-window", "-t", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h)).CombinedOutput(); err != nil {
+		tm.t.Fatalf("resize-window: %v\n%s", err, out)
+	}
+}
