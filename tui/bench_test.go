@@ -37,12 +37,12 @@ func BenchmarkKeystroke(b *testing.B) {
 	m := New(context.Background(), testCommon(80, 24), deps, Start{Wizard: true, Spec: spec})
 	d := drive(b, m)
 	w := m.wiz.Wizard()
-	d.run(w.GoTo("backend.autoscaling.max"))
+	d.Run(w.GoTo("backend.autoscaling.max"))
 	for range 20 {
 		if w.Focused() == "backend.autoscaling.max" {
 			break
 		}
-		d.keys("enter")
+		d.Keys("enter")
 	}
 	if w.Focused() != "backend.autoscaling.max" {
 		b.Fatalf("could not reach the task count question: at %q", w.Focused())

@@ -31,7 +31,7 @@ func homeModel(t *testing.T, deps Deps) (*Model, *driver) {
 
 func TestHomeListsTheSavedPlatforms(t *testing.T) {
 	_, d := homeModel(t, Deps{Store: newStore(savedEntries()...)})
-	view := d.view()
+	view := d.View()
 	for _, want := range []string{
 		"ecsdeck · home                                                       3 platforms",
 		"› notes-prod         eu-west-1      two-tier (S3 site) ✗ up failed Mar 14 09:30",
@@ -48,31 +48,31 @@ func TestHomeListsTheSavedPlatforms(t *testing.T) {
 
 func TestHomeWithoutProfiles(t *testing.T) {
 	_, d := homeModel(t, Deps{Store: newStore()})
-	if !strings.Contains(d.view(), "None yet: start a new setup to create your first platform.") || !strings.Contains(d.view(), "› + New setup") {
-		t.Errorf("empty home:\n%s", d.view())
+	if !strings.Contains(d.View(), "None yet: start a new setup to create your first platform.") || !strings.Contains(d.View(), "› + New setup") {
+		t.Errorf("empty home:\n%s", d.View())
 	}
 	_, d = homeModel(t, Deps{})
-	if !strings.Contains(d.view(), "Saved profiles are not available (no profile store).") {
-		t.Errorf("home without a store:\n%s", d.view())
+	if !strings.Contains(d.View(), "Saved profiles are not available (no profile store).") {
+		t.Errorf("home without a store:\n%s", d.View())
 	}
 	st := newStore()
 	st.listErr = errors.New("permission denied")
 	_, d = homeModel(t, Deps{Store: st})
-	if !strings.Contains(d.view(), "Could not read the saved profiles: permission denied") {
-		t.Errorf("home with a failing store:\n%s", d.view())
+	if !strings.Contains(d.View(), "Could not read the saved profiles: permission denied") {
+		t.Errorf("home with a failing store:\n%s", d.View())
 	}
 }
 
 func TestHomeConsoleWithoutTheHookSaysSo(t *testing.T) {
 	_, d := homeModel(t, Deps{Store: newStore(savedEntries()...)})
-	d.keys("enter")
+	d.Keys("enter")
 	want := "error: The console is not available in this version of ecsdeck (later: ecsdeck console --profile notes-prod)."
-	if !strings.Contains(strings.Join(strings.Fields(d.view()), " "), want) {
-		t.Errorf("view lacks %q:\n%s", want, d.view())
+	if !strings.Contains(strings.Join(strings.Fields(d.View()), " "), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.View())
 	}
-	d.keys("down", "enter")
-	if !strings.Contains(strings.Join(strings.Fields(d.view()), " "), "old does not load; check it with: ecsdeck validate --profile old") {
-		t.Errorf("opening a broken profile:\n%s", d.view())
+	d.Keys("down", "enter")
+	if !strings.Contains(strings.Join(strings.Fields(d.View()), " "), "old does not load; check it with: ecsdeck validate --profile old") {
+		t.Errorf("opening a broken profile:\n%s", d.View())
 	}
 }
 
@@ -101,59 +101,59 @@ func TestHomeOpensTheConsoleThroughTheHook(t *testing.T) {
 		return &consolePage{profile: profile}, nil
 	}}
 	m, d := homeModel(t, deps)
-	d.keys("G", "up", "c")
-	if opened != "shop-prod eu-west-1" || d.view() != "console of shop-prod" {
-		t.Fatalf("opened %q, view %q", opened, d.view())
+	d.Keys("G", "up", "c")
+	if opened != "shop-prod eu-west-1" || d.View() != "console of shop-prod" {
+		t.Fatalf("opened %q, view %q", opened, d.View())
 	}
-	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	d.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	if m.console.(*consolePage).width != 100 {
 		t.Error("the console was not resized")
 	}
-	d.keys("esc")
-	if !strings.Contains(d.view(), "Saved platforms") {
-		t.Errorf("esc in the console did not go home:\n%s", d.view())
+	d.Keys("esc")
+	if !strings.Contains(d.View(), "Saved platforms") {
+		t.Errorf("esc in the console did not go home:\n%s", d.View())
 	}
 }
 
 func TestHomeStartsAndEditsSetups(t *testing.T) {
 	m, d := homeModel(t, Deps{Store: newStore(savedEntries()...)})
-	d.keys("n")
-	if m.page != pageWizard || !strings.Contains(d.view(), "ecsdeck · new setup · Basics") {
-		t.Fatalf("n did not open the wizard:\n%s", d.view())
+	d.Keys("n")
+	if m.page != pageWizard || !strings.Contains(d.View(), "ecsdeck · new setup · Basics") {
+		t.Fatalf("n did not open the wizard:\n%s", d.View())
 	}
 	// esc asks, n keeps answering, esc y goes home
-	d.keys("esc")
-	if !strings.Contains(d.view(), "Discard the answers of this setup? Nothing has been saved.") {
-		t.Fatalf("esc did not ask:\n%s", d.view())
+	d.Keys("esc")
+	if !strings.Contains(d.View(), "Discard the answers of this setup? Nothing has been saved.") {
+		t.Fatalf("esc did not ask:\n%s", d.View())
 	}
-	d.keys("n")
-	if m.page != pageWizard || strings.Contains(d.view(), "Discard the answers") {
-		t.Fatalf("n did not keep the wizard:\n%s", d.view())
+	d.Keys("n")
+	if m.page != pageWizard || strings.Contains(d.View(), "Discard the answers") {
+		t.Fatalf("n did not keep the wizard:\n%s", d.View())
 	}
-	d.keys("esc", "y")
+	d.Keys("esc", "y")
 	if m.page != pageHome || m.Result().Interrupted {
 		t.Fatalf("discarding from home: page %v, result %+v", m.page, m.Result())
 	}
 	// e edits a saved profile: its answers are the defaults
-	d.keys("G", "up", "e")
-	if !strings.Contains(d.view(), "ecsdeck · edit shop-prod · Basics") || !strings.Contains(d.view(), "> shop") {
-		t.Errorf("e did not open the profile's answers:\n%s", d.view())
+	d.Keys("G", "up", "e")
+	if !strings.Contains(d.View(), "ecsdeck · edit shop-prod · Basics") || !strings.Contains(d.View(), "> shop") {
+		t.Errorf("e did not open the profile's answers:\n%s", d.View())
 	}
 }
 
 func TestHomeKeys(t *testing.T) {
 	m, d := homeModel(t, Deps{Store: newStore(savedEntries()...)})
-	d.keys("down", "down", "down", "down")
-	if m.home.cursor != 3 || !strings.Contains(d.view(), "› + New setup") {
+	d.Keys("down", "down", "down", "down")
+	if m.home.cursor != 3 || !strings.Contains(d.View(), "› + New setup") {
 		t.Errorf("cursor %d", m.home.cursor)
 	}
-	d.keys("g")
+	d.Keys("g")
 	if m.home.cursor != 0 {
 		t.Errorf("g: cursor %d", m.home.cursor)
 	}
-	d.keys("?")
-	if !strings.Contains(d.view(), "refresh") || !strings.Contains(d.view(), "ctrl+c quit") {
-		t.Errorf("? did not show every key:\n%s", d.view())
+	d.Keys("?")
+	if !strings.Contains(d.View(), "refresh") || !strings.Contains(d.View(), "ctrl+c quit") {
+		t.Errorf("? did not show every key:\n%s", d.View())
 	}
 	_, cmd := m.Update(keyMsg("q"))
 	if cmd == nil || cmd() != tea.Quit() {
@@ -163,12 +163,12 @@ func TestHomeKeys(t *testing.T) {
 
 func TestTooSmallSaysSo(t *testing.T) {
 	m, d := homeModel(t, Deps{Store: newStore()})
-	d.send(tea.WindowSizeMsg{Width: 50, Height: 12})
+	d.Send(tea.WindowSizeMsg{Width: 50, Height: 12})
 	want := "The terminal is 50×12; ecsdeck needs at least 60×16."
-	if !strings.Contains(strings.Join(strings.Fields(d.view()), " "), want) {
-		t.Errorf("view:\n%s", d.view())
+	if !strings.Contains(strings.Join(strings.Fields(d.View()), " "), want) {
+		t.Errorf("view:\n%s", d.View())
 	}
-	d.send(tea.WindowSizeMsg{Width: 100, Height: 30})
+	d.Send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	if lines := strings.Split(m.View(), "\n"); len(lines) != 30 || !strings.Contains(lines[0], "ecsdeck · home") {
 		t.Errorf("after growing: %d lines:\n%s", len(lines), m.View())
 	}

@@ -22,7 +22,7 @@ func progressModel(t *testing.T, eng *fakeEngine, st *memStore, expected int) (*
 	m := New(context.Background(), testCommon(80, 24), deps, Start{})
 	d := drive(t, m)
 	m.review = &Review{plan: map[string]int{"all": expected}}
-	d.send(applyMsg{profile: "shop-prod", spec: shopSpec()})
+	d.Send(applyMsg{profile: "shop-prod", spec: shopSpec()})
 	return m, d, clk
 }
 
@@ -59,7 +59,7 @@ func TestProgressGroupsResourcesAndShowsTheFailureInFull(t *testing.T) {
 	if n := strings.Count(body, "InvalidParameterException"); n != 1 {
 		t.Errorf("the error shows %d times (the diagnostic and the step carry it)", n)
 	}
-	view := flat(d.view())
+	view := flat(d.View())
 	for _, want := range []string{
 		"ecsdeck · creating shop-prod (eu-west-1) elapsed 3m05s",
 		"11 of 14 · 1 failed",
@@ -67,14 +67,14 @@ func TestProgressGroupsResourcesAndShowsTheFailureInFull(t *testing.T) {
 		"error: Failed after 3m05s: 1 resource failed (shown above).",
 	} {
 		if !strings.Contains(view, want) {
-			t.Errorf("view lacks %q:\n%s", want, d.view())
+			t.Errorf("view lacks %q:\n%s", want, d.View())
 		}
 	}
 	r, ok := st.result("shop-prod")
 	if !ok || r.OK || r.Action != "up" || r.Detail != "update failed" || !r.At.Equal(t0.Add(3*time.Minute+5400*time.Millisecond)) {
 		t.Errorf("recorded result = %+v, %v", r, ok)
 	}
-	d.keys("enter")
+	d.Keys("enter")
 	if m.page != pageHome {
 		t.Errorf("enter after the failure: page %v", m.page)
 	}
@@ -86,7 +86,7 @@ func TestProgressWhileRunning(t *testing.T) {
 	m, d, clk := progressModel(t, eng, newStore(), 0)
 	p := m.progress
 	clk.set(t0.Add(3 * time.Minute))
-	d.send(tickMsg(t0))
+	d.Send(tickMsg(t0))
 	if !p.Running() {
 		t.Fatal("not running")
 	}
@@ -99,13 +99,13 @@ func TestProgressWhileRunning(t *testing.T) {
 	if strings.Contains(body, "    ✓ create  vpc") {
 		t.Errorf("a finished component is not folded:\n%s", body)
 	}
-	d.keys("v")
+	d.Keys("v")
 	if !strings.Contains(p.body(), "    ✓ create  vpc") {
 		t.Errorf("v does not show every resource:\n%s", p.body())
 	}
-	view := flat(d.view())
+	view := flat(d.View())
 	if !strings.Contains(view, "9 of 10 · 1 running") || !strings.Contains(view, "Creating the platform…") {
-		t.Errorf("view:\n%s", d.view())
+		t.Errorf("view:\n%s", d.View())
 	}
 	close(eng.release)
 }
@@ -114,26 +114,26 @@ func TestProgressCancelAsksThenCallsTheEngine(t *testing.T) {
 	eng := failedRun()
 	eng.hold, eng.release = 4, make(chan struct{})
 	m, d, _ := progressModel(t, eng, newStore(), 0)
-	d.keys("x")
-	if !strings.Contains(flat(d.view()), "Cancel the update? Resources being changed finish first; the rest is left as it is.") {
-		t.Fatalf("x did not ask:\n%s", d.view())
+	d.Keys("x")
+	if !strings.Contains(flat(d.View()), "Cancel the update? Resources being changed finish first; the rest is left as it is.") {
+		t.Fatalf("x did not ask:\n%s", d.View())
 	}
-	d.keys("n")
+	d.Keys("n")
 	if eng.cancelCount() != 0 || !m.progress.Running() {
 		t.Fatal("n cancelled")
 	}
 	// ctrl+c asks the same, and does not quit while the update runs
-	d.keys("ctrl+c")
+	d.Keys("ctrl+c")
 	if !m.progress.confirmCancel || m.Result().Interrupted {
 		t.Fatal("ctrl+c during the update did not ask")
 	}
-	d.keys("y")
-	waitFor(t, func() bool { d.pump(); return !m.progress.Running() })
+	d.Keys("y")
+	waitFor(t, func() bool { d.Pump(); return !m.progress.Running() })
 	if eng.cancelCount() != 1 {
 		t.Errorf("engine Cancel called %d times", eng.cancelCount())
 	}
-	if m.progress.state != stateCancelled || !strings.Contains(flat(d.view()), "Cancelled after") {
-		t.Errorf("state %v:\n%s", m.progress.state, d.view())
+	if m.progress.state != stateCancelled || !strings.Contains(flat(d.View()), "Cancelled after") {
+		t.Errorf("state %v:\n%s", m.progress.state, d.View())
 	}
 }
 
@@ -142,8 +142,8 @@ func TestProgressCancelFallsBackToTheContext(t *testing.T) {
 	eng.hold, eng.release = 4, make(chan struct{})
 	eng.cancelErr = errors.New("cancel is only supported on Pulumi Cloud")
 	m, d, _ := progressModel(t, eng, newStore(), 0)
-	d.keys("x", "y")
-	waitFor(t, func() bool { d.pump(); return !m.progress.Running() })
+	d.Keys("x", "y")
+	waitFor(t, func() bool { d.Pump(); return !m.progress.Running() })
 	if m.progress.state != stateCancelled {
 		t.Errorf("state %v", m.progress.state)
 	}
@@ -186,8 +186,8 @@ func TestProgressSuccessShowsEndpointsAndNextSteps(t *testing.T) {
 			t.Errorf("body lacks %q:\n%s", want, p.body())
 		}
 	}
-	if !strings.Contains(flat(d.view()), "✓ shop-prod is up (4m00s).") {
-		t.Errorf("view:\n%s", d.view())
+	if !strings.Contains(flat(d.View()), "✓ shop-prod is up (4m00s).") {
+		t.Errorf("view:\n%s", d.View())
 	}
 	if r, _ := st.result("shop-prod"); !r.OK {
 		t.Errorf("recorded %+v", r)
@@ -195,7 +195,7 @@ func TestProgressSuccessShowsEndpointsAndNextSteps(t *testing.T) {
 	if m.Result().Endpoints["backend"] == "" {
 		t.Errorf("Result = %+v", m.Result())
 	}
-	d.keys("c")
+	d.Keys("c")
 	if opened != "shop-prod" || m.page != pageConsole {
 		t.Errorf("c: opened %q page %v", opened, m.page)
 	}
@@ -204,9 +204,9 @@ func TestProgressSuccessShowsEndpointsAndNextSteps(t *testing.T) {
 func TestProgressWithoutAnEngine(t *testing.T) {
 	m := New(context.Background(), testCommon(80, 24), Deps{Store: newStore()}, Start{})
 	d := drive(t, m)
-	d.send(applyMsg{profile: "shop-prod", spec: shopSpec()})
-	if m.progress.state != stateFailed || !strings.Contains(flat(d.view()), "creating a platform is not available in this version of ecsdeck") {
-		t.Errorf("view:\n%s", d.view())
+	d.Send(applyMsg{profile: "shop-prod", spec: shopSpec()})
+	if m.progress.state != stateFailed || !strings.Contains(flat(d.View()), "creating a platform is not available in this version of ecsdeck") {
+		t.Errorf("view:\n%s", d.View())
 	}
 }
 
@@ -216,9 +216,9 @@ func TestTheEngineFactoryFailing(t *testing.T) {
 	}}
 	m := New(context.Background(), testCommon(80, 24), deps, Start{})
 	d := drive(t, m)
-	d.send(applyMsg{profile: "shop-prod", spec: shopSpec()})
-	if !strings.Contains(flat(d.view()), "✗ pulumi CLI not found (make tools builds it)") {
-		t.Errorf("view:\n%s", d.view())
+	d.Send(applyMsg{profile: "shop-prod", spec: shopSpec()})
+	if !strings.Contains(flat(d.View()), "✗ pulumi CLI not found (make tools builds it)") {
+		t.Errorf("view:\n%s", d.View())
 	}
 }
 

@@ -18,10 +18,10 @@ func reviewModel(t *testing.T, deps Deps, spec *profiles.Spec, saveAnswers strin
 	m := New(context.Background(), testCommon(80, 24), deps, Start{Wizard: true, Spec: spec, SaveAnswers: saveAnswers})
 	d := drive(t, m)
 	for i := 0; i < 60 && m.page == pageWizard; i++ {
-		d.keys("pgdown")
+		d.Keys("pgdown")
 	}
 	if m.page != pageReview {
-		t.Fatalf("the wizard did not reach the review:\n%s", d.view())
+		t.Fatalf("the wizard did not reach the review:\n%s", d.View())
 	}
 	return m, d
 }
@@ -49,8 +49,8 @@ func TestReviewSummarisesTheAnswers(t *testing.T) {
 			t.Errorf("review lacks %q:\n%s", want, m.review.body())
 		}
 	}
-	if !strings.Contains(d.view(), "ecsdeck · review shop-prod") {
-		t.Errorf("header:\n%s", d.view())
+	if !strings.Contains(d.View(), "ecsdeck · review shop-prod") {
+		t.Errorf("header:\n%s", d.View())
 	}
 }
 
@@ -76,8 +76,8 @@ func TestReviewRunsThePlanAndTheEstimate(t *testing.T) {
 			t.Errorf("review lacks %q:\n%s", want, body)
 		}
 	}
-	if !strings.Contains(d.view(), "≈ $84/month ($61–$132)") {
-		t.Errorf("header lacks the estimate:\n%s", d.view())
+	if !strings.Contains(d.View(), "≈ $84/month ($61–$132)") {
+		t.Errorf("header lacks the estimate:\n%s", d.View())
 	}
 	if m.review.Expected() != 32 {
 		t.Errorf("Expected = %d", m.review.Expected())
@@ -114,7 +114,7 @@ func TestReviewSavesTheProfileAndTheAnswersFile(t *testing.T) {
 	st := newStore()
 	file := filepath.Join(t.TempDir(), "shop.yaml")
 	m, d := reviewModel(t, Deps{Store: st}, shopSpec(), file)
-	d.keys("s")
+	d.Keys("s")
 	if st.saved["shop-prod"] == nil {
 		t.Fatal("the profile was not saved")
 	}
@@ -126,8 +126,8 @@ func TestReviewSavesTheProfileAndTheAnswersFile(t *testing.T) {
 		t.Errorf("saved answers = %+v", a.Spec)
 	}
 	want := "Saved profile shop-prod (/cfg/profiles/shop-prod.yaml) and " + file + "."
-	if !strings.Contains(flat(d.view()), want) {
-		t.Errorf("view lacks %q:\n%s", want, d.view())
+	if !strings.Contains(flat(d.View()), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.View())
 	}
 	if got := m.Result().Saved; len(got) != 2 {
 		t.Errorf("Result.Saved = %v", got)
@@ -140,15 +140,15 @@ func TestReviewSavesTheProfileAndTheAnswersFile(t *testing.T) {
 
 func TestReviewAsksBeforeQuittingUnsaved(t *testing.T) {
 	m, d := reviewModel(t, Deps{Store: newStore()}, shopSpec(), "")
-	d.keys("q")
-	if !strings.Contains(d.view(), "Quit without saving the answers?") {
-		t.Fatalf("q did not ask:\n%s", d.view())
+	d.Keys("q")
+	if !strings.Contains(d.View(), "Quit without saving the answers?") {
+		t.Fatalf("q did not ask:\n%s", d.View())
 	}
-	d.keys("n")
-	if strings.Contains(d.view(), "Quit without saving") {
+	d.Keys("n")
+	if strings.Contains(d.View(), "Quit without saving") {
 		t.Error("n did not keep the review")
 	}
-	d.keys("q")
+	d.Keys("q")
 	_, cmd := m.Update(keyMsg("y"))
 	if cmd == nil || cmd() != tea.Quit() {
 		t.Error("y does not quit")
@@ -161,14 +161,14 @@ func TestReviewRefusesToSaveProblems(t *testing.T) {
 	spec.Backend.TaskDefinitionFile = "taskdef.json" // needs blue/green
 	m := New(context.Background(), testCommon(80, 24), Deps{Store: st}, Start{Wizard: true, Spec: spec})
 	d := drive(t, m)
-	d.send(wizard.DoneMsg{Spec: spec})
-	d.keys("s")
+	d.Send(wizard.DoneMsg{Spec: spec})
+	d.Keys("s")
 	if len(st.saved) != 0 {
 		t.Fatal("answers with a problem were saved")
 	}
-	view := flat(d.view())
+	view := flat(d.View())
 	if !strings.Contains(view, "error: 1 problem to fix first (esc goes to the first one).") {
-		t.Errorf("view:\n%s", d.view())
+		t.Errorf("view:\n%s", d.View())
 	}
 	if !strings.Contains(flat(m.review.body()), "✗ backend.taskDefinitionFile: needs pipeline.deploy: blue-green") {
 		t.Errorf("the problem is not listed:\n%s", m.review.body())
@@ -177,23 +177,23 @@ func TestReviewRefusesToSaveProblems(t *testing.T) {
 
 func TestReviewWithoutAnEngineSaysHowToCreateLater(t *testing.T) {
 	_, d := reviewModel(t, Deps{Store: newStore()}, shopSpec(), "")
-	if strings.Contains(d.view(), "create platform") {
+	if strings.Contains(d.View(), "create platform") {
 		t.Error("the help offers to create the platform without an engine")
 	}
-	d.keys("a")
+	d.Keys("a")
 	want := "error: Creating the platform from here is not available in this version of ecsdeck; save it (s), then run: ecsdeck up --profile shop-prod"
-	if !strings.Contains(flat(d.view()), want) {
-		t.Errorf("view lacks %q:\n%s", want, d.view())
+	if !strings.Contains(flat(d.View()), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.View())
 	}
 }
 
 func TestReviewEscGoesBackToTheQuestions(t *testing.T) {
 	m, d := reviewModel(t, Deps{Store: newStore()}, shopSpec(), "")
-	d.keys("esc")
+	d.Keys("esc")
 	if m.page != pageWizard || m.wiz.Wizard().Title() != "Database" {
 		t.Errorf("esc: page %v, wizard at %q", m.page, m.wiz.Wizard().Title())
 	}
-	d.keys("pgdown")
+	d.Keys("pgdown")
 	if m.page != pageReview {
 		t.Errorf("forward again: page %v", m.page)
 	}

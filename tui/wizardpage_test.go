@@ -24,22 +24,22 @@ func TestTheEstimateFollowsTheAnswers(t *testing.T) {
 	spec := shopSpec()
 	spec.Backend.Repository.Name, spec.Backend.Image = "", "nginx:1.27"
 	m, d := wizardModel(t, deps, spec)
-	if !strings.Contains(d.view(), "≈ $51/month ($41–$77)") {
-		t.Fatalf("header lacks the estimate:\n%s", d.view())
+	if !strings.Contains(d.View(), "≈ $51/month ($41–$77)") {
+		t.Fatalf("header lacks the estimate:\n%s", d.View())
 	}
-	if strings.Contains(d.view(), "This answer changes") {
-		t.Errorf("the name is said to change the cost:\n%s", d.view())
+	if strings.Contains(d.View(), "This answer changes") {
+		t.Errorf("the name is said to change the cost:\n%s", d.View())
 	}
 	// WHEN the backend's CPU is the question, and 2 vCPU is chosen
 	w := m.wiz.Wizard()
-	d.run(w.GoTo("backend.cpu"))
-	d.keys("enter", "enter", "enter")
+	d.Run(w.GoTo("backend.cpu"))
+	d.Keys("enter", "enter", "enter")
 	if w.Focused() != "backend.cpu" {
 		t.Fatalf("focus %q", w.Focused())
 	}
-	d.keys("down", "down")
+	d.Keys("down", "down")
 	// THEN the estimate beside it changes
-	view := d.view()
+	view := d.View()
 	if !strings.Contains(view, "This answer changes the monthly estimate: ≈ $205/month ($164–$307)") {
 		t.Errorf("view:\n%s", view)
 	}
@@ -47,27 +47,27 @@ func TestTheEstimateFollowsTheAnswers(t *testing.T) {
 
 func TestEscWhileFilteringClearsTheFilter(t *testing.T) {
 	m, d := wizardModel(t, Deps{}, shopSpec())
-	d.keys("enter", "enter", "/")
-	d.typ("eu-")
-	d.keys("esc")
+	d.Keys("enter", "enter", "/")
+	d.Type("eu-")
+	d.Keys("esc")
 	if m.wiz.confirm {
-		t.Fatalf("esc while filtering asked to discard:\n%s", d.view())
+		t.Fatalf("esc while filtering asked to discard:\n%s", d.View())
 	}
-	d.keys("esc")
+	d.Keys("esc")
 	if !m.wiz.confirm {
-		t.Fatalf("esc after the filter did not ask:\n%s", d.view())
+		t.Fatalf("esc after the filter did not ask:\n%s", d.View())
 	}
 }
 
 func TestDiscardingTheInitWizardQuits(t *testing.T) {
 	m, d := wizardModel(t, Deps{}, shopSpec())
-	d.keys("esc")
+	d.Keys("esc")
 	_, cmd := m.Update(keyMsg("y"))
-	d.run(cmd)
+	d.Run(cmd)
 	if !m.Result().Interrupted {
 		t.Errorf("result %+v", m.Result())
 	}
-	if !d.quitSeen() {
+	if !quitSeen(d) {
 		t.Error("the program did not quit")
 	}
 }
@@ -76,22 +76,22 @@ func TestQuestionMarkIsTypedInText(t *testing.T) {
 	spec := shopSpec()
 	spec.Name = ""
 	m, d := wizardModel(t, Deps{}, spec)
-	d.typ("a?")
+	d.Type("a?")
 	if spec.Name != "a?" || m.wiz.showHelp {
 		t.Errorf("name %q, help shown %v", spec.Name, m.wiz.showHelp)
 	}
-	d.keys("ctrl+u")
-	d.typ("shop")
-	d.keys("enter", "enter", "?")
-	if !m.wiz.showHelp || !strings.Contains(d.view(), "discard the answers (asks first)") {
-		t.Errorf("? on a list did not show every key:\n%s", d.view())
+	d.Keys("ctrl+u")
+	d.Type("shop")
+	d.Keys("enter", "enter", "?")
+	if !m.wiz.showHelp || !strings.Contains(d.View(), "discard the answers (asks first)") {
+		t.Errorf("? on a list did not show every key:\n%s", d.View())
 	}
 }
 
 func TestTheWizardFitsAnySize(t *testing.T) {
 	m, d := wizardModel(t, Deps{}, shopSpec())
 	for _, size := range [][2]int{{80, 24}, {100, 30}, {60, 16}, {200, 60}} {
-		d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		d.Send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		lines := strings.Split(m.View(), "\n")
 		if len(lines) != size[1] {
 			t.Errorf("%v: %d lines", size, len(lines))
@@ -105,8 +105,8 @@ func TestTheWizardFitsAnySize(t *testing.T) {
 }
 
 // quitSeen says whether a command asked the program to quit.
-func (d *driver) quitSeen() bool {
-	for _, m := range d.seen {
+func quitSeen(d *driver) bool {
+	for _, m := range d.Seen {
 		if _, ok := m.(tea.QuitMsg); ok {
 			return true
 		}

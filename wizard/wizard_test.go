@@ -61,17 +61,17 @@ func finish(t *testing.T, w *Wizard, d *driver) []string {
 		if n := len(titles); n == 0 || titles[n-1] != w.Title() {
 			titles = append(titles, w.Title())
 		}
-		d.keys("enter")
+		d.Keys("enter")
 	}
 	if !w.Done() {
-		t.Fatalf("the wizard is not done after 200 enters; it shows:\n%s", d.view())
+		t.Fatalf("the wizard is not done after 200 enters; it shows:\n%s", d.View())
 	}
 	return titles
 }
 
 func doneSpec(t *testing.T, d *driver) *profiles.Spec {
 	t.Helper()
-	for _, m := range d.seen {
+	for _, m := range d.Seen {
 		if dm, ok := m.(DoneMsg); ok {
 			return dm.Spec
 		}
@@ -105,7 +105,7 @@ func TestAsksOnlyWhatIsUnset(t *testing.T) {
 	w, d := start(t, a.Spec, Options{Preset: a})
 
 	// THEN the basics page asks only the AWS profile
-	view := d.view()
+	view := d.View()
 	if w.Title() != "Basics" || strings.Contains(view, "Name of the platform") || strings.Contains(view, "AWS region") || !strings.Contains(view, "AWS profile") {
 		t.Fatalf("page %q asks:\n%s", w.Title(), view)
 	}
@@ -151,16 +151,16 @@ func TestInvalidAnswerIsRefusedWithTheLoadersMessage(t *testing.T) {
 	w, d := start(t, spec, Options{})
 
 	// WHEN a name with capitals is typed and enter pressed
-	d.typ("Shop")
-	d.keys("enter")
+	d.Type("Shop")
+	d.Keys("enter")
 
 	// THEN the name question stays, with the message the answers loader gives
 	if w.Focused() != "name" {
 		t.Fatalf("focus moved to %q", w.Focused())
 	}
 	want := `✗ "Shop" is not allowed (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)`
-	if !strings.Contains(strings.Join(strings.Fields(d.view()), " "), want) {
-		t.Errorf("view lacks %q:\n%s", want, d.view())
+	if !strings.Contains(strings.Join(strings.Fields(d.View()), " "), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.View())
 	}
 }
 
@@ -168,13 +168,13 @@ func TestProblemsShowAsTyped(t *testing.T) {
 	spec := ready()
 	w, d := start(t, spec, Options{})
 	_ = w
-	if strings.Contains(d.view(), "✗") {
-		t.Fatalf("a problem shows before anything is typed:\n%s", d.view())
+	if strings.Contains(d.View(), "✗") {
+		t.Fatalf("a problem shows before anything is typed:\n%s", d.View())
 	}
-	d.keys("ctrl+u")
-	d.typ("9x")
-	if !strings.Contains(d.view(), `✗ "9x" is not allowed`) {
-		t.Errorf("typed name's problem does not show:\n%s", d.view())
+	d.Keys("ctrl+u")
+	d.Type("9x")
+	if !strings.Contains(d.View(), `✗ "9x" is not allowed`) {
+		t.Errorf("typed name's problem does not show:\n%s", d.View())
 	}
 }
 
@@ -197,13 +197,13 @@ func TestServiceConnectHidesBlueGreen(t *testing.T) {
 		spec.Backend.Image, spec.Backend.Repository.Name = "", "acme/api"
 		spec.Frontend.Repository.Name = "acme/web"
 		w, d := start(t, spec, Options{})
-		d.run(w.GoTo("pipeline.deploy"))
+		d.Run(w.GoTo("pipeline.deploy"))
 		if w.Title() != "Pipelines" {
 			t.Fatalf("serviceConnect %v: page %q", sc, w.Title())
 		}
-		asked := strings.Contains(d.view(), "How does a new version replace the old one?")
+		asked := strings.Contains(d.View(), "How does a new version replace the old one?")
 		if asked == sc {
-			t.Errorf("serviceConnect %v: deploy strategy asked = %v:\n%s", sc, asked, d.view())
+			t.Errorf("serviceConnect %v: deploy strategy asked = %v:\n%s", sc, asked, d.View())
 		}
 	}
 }
@@ -211,9 +211,9 @@ func TestServiceConnectHidesBlueGreen(t *testing.T) {
 func TestEC2HidesTheFargateMix(t *testing.T) {
 	spec := ready()
 	w, d := start(t, spec, Options{})
-	d.run(w.GoTo("launchType"))
-	d.keys("down", "enter", "enter") // ec2, x86_64
-	view := d.view()
+	d.Run(w.GoTo("launchType"))
+	d.Keys("down", "enter", "enter") // ec2, x86_64
+	view := d.View()
 	if strings.Contains(view, "Fargate Spot weight") || !strings.Contains(view, "Instance type") {
 		t.Errorf("after choosing ec2 the page shows:\n%s", view)
 	}
@@ -226,31 +226,31 @@ func TestBackAndForwardKeepTheAnswers(t *testing.T) {
 	spec := ready()
 	w, d := start(t, spec, Options{})
 	// GIVEN the environment changed and the architecture page reached
-	d.keys("enter", "ctrl+u")
-	d.typ("staging")
-	d.keys("enter", "enter", "enter")
+	d.Keys("enter", "ctrl+u")
+	d.Type("staging")
+	d.Keys("enter", "enter", "enter")
 	if w.Title() != "Architecture" {
 		t.Fatalf("page %q, want Architecture", w.Title())
 	}
-	d.keys("down", "enter") // two-tier
+	d.Keys("down", "enter") // two-tier
 	// WHEN going back with shift+tab from the first question, then forward with pgdn
-	d.keys("shift+tab")
+	d.Keys("shift+tab")
 	if w.Title() != "Architecture" || w.Focused() != "tier" {
 		t.Fatalf("shift+tab inside the page left it: %q %q", w.Title(), w.Focused())
 	}
-	d.keys("shift+tab")
+	d.Keys("shift+tab")
 	if w.Title() != "Basics" {
 		t.Fatalf("shift+tab on the first question: page %q, want Basics", w.Title())
 	}
-	if !strings.Contains(d.view(), "> staging") {
-		t.Errorf("the environment answer is gone:\n%s", d.view())
+	if !strings.Contains(d.View(), "> staging") {
+		t.Errorf("the environment answer is gone:\n%s", d.View())
 	}
-	d.keys("pgdown")
+	d.Keys("pgdown")
 	// THEN the architecture page still has two-tier
-	if w.Title() != "Architecture" || spec.Tier != profiles.TierTwoTier || !strings.Contains(d.view(), "> two-tier") {
-		t.Errorf("page %q tier %q:\n%s", w.Title(), spec.Tier, d.view())
+	if w.Title() != "Architecture" || spec.Tier != profiles.TierTwoTier || !strings.Contains(d.View(), "> two-tier") {
+		t.Errorf("page %q tier %q:\n%s", w.Title(), spec.Tier, d.View())
 	}
-	d.keys("pgup")
+	d.Keys("pgup")
 	if w.Title() != "Basics" {
 		t.Errorf("pgup: page %q, want Basics", w.Title())
 	}
@@ -259,49 +259,49 @@ func TestBackAndForwardKeepTheAnswers(t *testing.T) {
 func TestAChoiceNotTakenKeepsItsAnswers(t *testing.T) {
 	spec := ready()
 	w, d := start(t, spec, Options{})
-	d.run(w.GoTo("network.vpcMode"))
-	d.keys("down", "enter") // existing
-	d.typ("vpc-0123abcd")
-	d.keys("enter")
+	d.Run(w.GoTo("network.vpcMode"))
+	d.Keys("down", "enter") // existing
+	d.Type("vpc-0123abcd")
+	d.Keys("enter")
 	if spec.Network.VPCID != "vpc-0123abcd" || w.Title() != "Subnets" {
 		t.Fatalf("vpcId %q page %q", spec.Network.VPCID, w.Title())
 	}
-	d.keys("pgup", "up", "enter") // create a VPC after all
+	d.Keys("pgup", "up", "enter") // create a VPC after all
 	if spec.Network.VPCID != "" || w.Focused() != "network.cidr" {
 		t.Errorf("vpcId = %q, focus %q after choosing to create one", spec.Network.VPCID, w.Focused())
 	}
-	d.keys("shift+tab", "down", "enter")
-	if !strings.Contains(d.view(), "> vpc-0123abcd") {
-		t.Errorf("the existing VPC's id is gone:\n%s", d.view())
+	d.Keys("shift+tab", "down", "enter")
+	if !strings.Contains(d.View(), "> vpc-0123abcd") {
+		t.Errorf("the existing VPC's id is gone:\n%s", d.View())
 	}
 }
 
 func TestARuleALaterPageSettlesDoesNotBlock(t *testing.T) {
 	spec := ready()
 	w, d := start(t, spec, Options{})
-	d.run(w.GoTo("tier"))
+	d.Run(w.GoTo("tier"))
 	// WHEN the frontend goes on ECS, which needs a domain asked later
-	d.keys("down", "enter", "down")
-	view := strings.Join(strings.Fields(d.view()), " ")
+	d.Keys("down", "enter", "down")
+	view := strings.Join(strings.Fields(d.View()), " ")
 	if !strings.Contains(view, "! ecs on two tiers routes by host name and needs domain.name") {
-		t.Errorf("the rule does not show as a warning:\n%s", d.view())
+		t.Errorf("the rule does not show as a warning:\n%s", d.View())
 	}
-	d.keys("enter", "enter")
+	d.Keys("enter", "enter")
 	if w.Title() != "Capacity" {
-		t.Fatalf("the architecture page did not let go: %q\n%s", w.Title(), d.view())
+		t.Fatalf("the architecture page did not let go: %q\n%s", w.Title(), d.View())
 	}
 	// THEN the domain page refuses an empty domain, naming the rule
-	d.run(w.GoTo("domain.name"))
-	d.keys("enter")
+	d.Run(w.GoTo("domain.name"))
+	d.Keys("enter")
 	if w.Title() != "Domain" {
 		t.Fatalf("an empty domain was accepted: page %q", w.Title())
 	}
 	want := "✗ frontend.hosting: ecs on two tiers routes by host name and needs domain.name"
-	if !strings.Contains(strings.Join(strings.Fields(d.view()), " "), want) {
-		t.Errorf("view lacks %q:\n%s", want, d.view())
+	if !strings.Contains(strings.Join(strings.Fields(d.View()), " "), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.View())
 	}
-	d.typ("example.com")
-	d.keys("enter")
+	d.Type("example.com")
+	d.Keys("enter")
 	if w.Title() != "DNS and HTTPS" {
 		t.Errorf("after the domain: page %q", w.Title())
 	}
@@ -313,21 +313,21 @@ func TestARuleALaterPageSettlesDoesNotBlock(t *testing.T) {
 func TestFargateMemoryFollowsTheCPU(t *testing.T) {
 	spec := ready()
 	w, d := start(t, spec, Options{})
-	d.run(w.GoTo("backend.port"))
-	d.keys("enter", "enter") // a ready image, the one given
+	d.Run(w.GoTo("backend.port"))
+	d.Keys("enter", "enter") // a ready image, the one given
 	if w.Focused() != "backend.port" {
 		t.Fatalf("focus %q", w.Focused())
 	}
-	d.keys("enter", "down", "down") // 2 vCPU
+	d.Keys("enter", "down", "down") // 2 vCPU
 	if spec.Backend.CPU != 2048 {
 		t.Fatalf("cpu = %d", spec.Backend.CPU)
 	}
-	d.keys("enter")
+	d.Keys("enter")
 	if !slices.Contains(profiles.FargateMemories(2048), spec.Backend.Memory) {
 		t.Errorf("memory %d is not a Fargate size for 2048", spec.Backend.Memory)
 	}
-	if !strings.Contains(d.view(), "> 4 GiB") {
-		t.Errorf("memory choices do not start at 4 GiB:\n%s", d.view())
+	if !strings.Contains(d.View(), "> 4 GiB") {
+		t.Errorf("memory choices do not start at 4 GiB:\n%s", d.View())
 	}
 }
 
@@ -384,28 +384,28 @@ func TestChoicesFromTheAccount(t *testing.T) {
 		t.Errorf("basics asked %v, want the regions and profiles", l.calls)
 	}
 	// WHEN the network page lists the VPCs and the second is chosen
-	d.run(w.GoTo("network.vpcId"))
-	view := d.view()
+	d.Run(w.GoTo("network.vpcId"))
+	view := d.View()
 	if !strings.Contains(view, "Create a new VPC") || !strings.Contains(view, "vpc-0bbb2222  main  10.0.0.0/16") {
 		t.Fatalf("network page:\n%s", view)
 	}
-	d.keys("down", "down", "enter")
+	d.Keys("down", "down", "enter")
 	// THEN the subnets page lists that VPC's subnets
 	if w.Title() != "Subnets" || !slices.Contains(l.calls, "subnets vpc-0bbb2222") {
 		t.Fatalf("page %q calls %v", w.Title(), l.calls)
 	}
-	d.keys("space", "down", "space", "enter")
+	d.Keys("space", "down", "space", "enter")
 	if want := []string{"subnet-0aaa0001", "subnet-0aaa0002"}; !reflect.DeepEqual(spec.Network.SubnetIDs, want) || spec.Network.VPCID != "vpc-0bbb2222" {
 		t.Errorf("network = %s %v", spec.Network.VPCID, spec.Network.SubnetIDs)
 	}
 	// AND the DNS page offers the zone and the certificate, chosen already
 	spec.Domain.Name = "example.com"
-	d.run(w.GoTo("domain.hostedZoneId"))
-	if view = d.view(); !strings.Contains(view, "> Z0ABCDEF  example.com  (4 records)") {
+	d.Run(w.GoTo("domain.hostedZoneId"))
+	if view = d.View(); !strings.Contains(view, "> Z0ABCDEF  example.com  (4 records)") {
 		t.Errorf("DNS page:\n%s", view)
 	}
-	d.keys("enter")
-	if view = d.view(); !strings.Contains(view, "> example.com, *.example.com  …77778888") {
+	d.Keys("enter")
+	if view = d.View(); !strings.Contains(view, "> example.com, *.example.com  …77778888") {
 		t.Errorf("certificate:\n%s", view)
 	}
 	if spec.Domain.HostedZoneID != "Z0ABCDEF" || !strings.HasSuffix(spec.Domain.CertificateARN, "77778888") {
@@ -416,24 +416,24 @@ func TestChoicesFromTheAccount(t *testing.T) {
 func TestWithoutCredentialsTheAnswersAreTyped(t *testing.T) {
 	l := &fakeLookup{err: errors.New("no AWS credentials; set AWS_PROFILE or log in with aws sso login")}
 	w, d := start(t, ready(), Options{Lookup: l})
-	d.run(w.GoTo("network.vpcId"))
-	view := strings.Join(strings.Fields(d.view()), " ")
+	d.Run(w.GoTo("network.vpcId"))
+	view := strings.Join(strings.Fields(d.View()), " ")
 	for _, want := range []string{
 		"AWS did not list the VPCs in eu-west-1 (no AWS credentials; set AWS_PROFILE or log in with aws sso login): type the answers.",
 		"Use an existing VPC",
 	} {
 		if !strings.Contains(view, want) {
-			t.Errorf("view lacks %q:\n%s", want, d.view())
+			t.Errorf("view lacks %q:\n%s", want, d.View())
 		}
 	}
-	d.keys("down", "enter")
-	d.typ("vpc-0123abcd")
-	d.keys("enter")
-	if w.Title() != "Subnets" || !strings.Contains(d.view(), "e.g. subnet-") {
-		t.Fatalf("subnets page:\n%s", d.view())
+	d.Keys("down", "enter")
+	d.Type("vpc-0123abcd")
+	d.Keys("enter")
+	if w.Title() != "Subnets" || !strings.Contains(d.View(), "e.g. subnet-") {
+		t.Fatalf("subnets page:\n%s", d.View())
 	}
-	d.typ("subnet-0aaa0001, subnet-0aaa0002")
-	d.keys("enter")
+	d.Type("subnet-0aaa0001, subnet-0aaa0002")
+	d.Keys("enter")
 	if got := w.Spec().Network.SubnetIDs; !reflect.DeepEqual(got, []string{"subnet-0aaa0001", "subnet-0aaa0002"}) {
 		t.Errorf("subnets = %v", got)
 	}
@@ -441,12 +441,12 @@ func TestWithoutCredentialsTheAnswersAreTyped(t *testing.T) {
 
 func TestEscIsTheFiltersWhileFiltering(t *testing.T) {
 	w, d := start(t, ready(), Options{})
-	d.run(w.GoTo("region"))
-	d.keys("enter", "enter")
+	d.Run(w.GoTo("region"))
+	d.Keys("enter", "enter")
 	if w.Focused() != "region" || w.Filtering() {
 		t.Fatal("filtering before /")
 	}
-	d.keys("/")
+	d.Keys("/")
 	if !w.Filtering() {
 		t.Fatal("not filtering after /")
 	}
