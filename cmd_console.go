@@ -103,11 +103,10 @@ func (a *app) consoleTarget(ctx context.Context, f *opsFlags) (*ops.Target, stri
 // to logw: the SDK's default logger writes to stderr, where the console
 // draws.
 func clientWithLogger(ctx context.Context, t *ops.Target, awsProfile string, logw io.Writer) (*ops.Client, error) {
-	cfg, err := ops.LoadConfig(ctx, ops.ConfigOptions{Region: t.Region, Profile: awsProfile})
+	cfg, err := ops.LoadConfig(ctx, ops.ConfigOptions{Region: t.Region, Profile: awsProfile, Logger: logging.NewStandardLogger(logw)})
 	if err != nil {
 		return nil, err
 	}
-	cfg.Logger = logging.NewStandardLogger(logw)
 	return ops.New(cfg, t), nil
 }
 

@@ -112,9 +112,12 @@ func opsError(ctx context.Context, err error) error {
 		fe *ops.FilterError
 		np *ops.NotPossibleError
 	)
+	var nc *ops.NoCredentialsError
 	switch {
 	case errors.As(err, &us), errors.As(err, &up), errors.As(err, &cn), errors.As(err, &fe), errors.As(err, &np):
 		return &exitError{code: exitUsage, err: err}
+	case errors.As(err, &nc):
+		return nc // what the SDK chain says around it adds nothing a person can act on
 	}
 	return err
 }

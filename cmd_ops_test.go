@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -524,5 +525,22 @@ func TestStatusRidesOutThrottling(t *testing.T) {
 	wantCode(t, code, 0, out, errs)
 	if n := c.front.Calls("ecs.DescribeServices"); n != 2 {
 		t.Fatalf("DescribeServices calls = %d", n)
+	}
+}
+
+func TestStatusWithoutCredentialsSaysWhatToDo(t *testing.T) {
+	// GIVEN no AWS credentials anywhere
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	// WHEN status runs THEN exit 1 with what to do, and no SDK log line
+	code, out, errs := newCLI(t).run("status", "--cluster", "shop", "--region", "us-east-1")
+	want := "ecsdeck: no AWS credentials found: set AWS_PROFILE (or awsProfile in the answers), run aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n"
+	if code != 1 || out != "" || errs != want {
+		t.Fatalf("%d %q %q", code, out, errs)
 	}
 }

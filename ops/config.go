@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
@@ -31,6 +32,31 @@ type ConfigOptions struct {
 	// RetryMode is adaptive unless set (tests use standard: adaptive mode
 	// sleeps after throttling, which is its point).
 	RetryMode aws.RetryMode
+	// Logger receives the SDK's own warnings; default: none, so that
+	// nothing but ecsdeck writes to the terminal.
+	Logger logging.Logger
+}
+
+// NoCredentialsError is an AWS call that found no credentials to sign with.
+type NoCredentialsError struct{ Err error }
+
+func (e *NoCredentialsError) Error() string {
+	return "no AWS credentials found: set AWS_PROFILE (or awsProfile in the answers), run aws sso login, " +
+		"or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
+}
+
+func (e *NoCredentialsError) Unwrap() error { return e.Err }
+
+// explainCredentials turns the credential chain's failure into a
+// NoCredentialsError that says what to do.
+type explainCredentials struct{ aws.CredentialsProvider }
+
+func (p explainCredentials) Retrieve(ctx context.Context) (aws.Credentials, error) {
+	c, err := p.CredentialsProvider.Retrieve(ctx)
+	if err != nil && ctx.Err() == nil {
+		return c, &NoCredentialsError{Err: err}
+	}
+	return c, err
 }
 
 // ErrNoRegion means no region was given and the default chain has none.
@@ -42,7 +68,13 @@ var ErrNoRegion = errors.New("no AWS region: give --region, or set AWS_REGION or
 // AWS_MAX_ATTEMPTS (or the shared config's retry_mode and max_attempts)
 // are honoured when the options leave them unset.
 func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
-	var opts []func(*config.LoadOptions) error
+	// NOTE: the logger goes in before the credential chain is built, so the
+	// instance-metadata client under it does not warn on the terminal.
+	var logger logging.Logger = logging.Nop{}
+	if o.Logger != nil {
+		logger = o.Logger
+	}
+	opts := []func(*config.LoadOptions) error{config.WithLogger(logger)}
 	if o.Region != "" {
 		opts = append(opts, config.WithRegion(o.Region))
 	}
@@ -61,6 +93,9 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	}
 	if cfg.Region == "" {
 		return aws.Config{}, ErrNoRegion
+	}
+	if cfg.Credentials != nil {
+		cfg.Credentials = explainCredentials{cfg.Credentials}
 	}
 	mode := firstOf(o.RetryMode, cfg.RetryMode, aws.RetryModeAdaptive)
 	attempts := firstOf(o.MaxAttempts, cfg.RetryMaxAttempts, retry.DefaultMaxAttempts)

@@ -3,12 +3,14 @@ package ops
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"ecsdeck/internal/motoserver"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
 func TestLoadConfigUsesTheDefaultChainAndAdaptiveRetries(t *testing.T) {
@@ -43,5 +45,26 @@ func TestLoadConfigWithoutARegionSaysWhereToGiveOne(t *testing.T) {
 	_, err := LoadConfig(context.Background(), ConfigOptions{})
 	if !errors.Is(err, ErrNoRegion) || err.Error() != "no AWS region: give --region, or set AWS_REGION or a region in your AWS profile" {
 		t.Fatalf("error = %v", err)
+	}
+}
+
+type noCredentials struct{}
+
+func (noCredentials) Retrieve(context.Context) (aws.Credentials, error) {
+	return aws.Credentials{}, errors.New("failed to refresh cached credentials, no EC2 IMDS role found")
+}
+
+func TestNoCredentialsSaysWhatToDo(t *testing.T) {
+	// GIVEN a credential chain that finds nothing
+	cfg, err := LoadConfig(context.Background(), ConfigOptions{Region: "us-east-1", Endpoint: "http://127.0.0.1:1", Credentials: noCredentials{}, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// WHEN a call is made
+	_, err = ecs.NewFromConfig(cfg).ListClusters(context.Background(), &ecs.ListClustersInput{})
+	// THEN the error is a NoCredentialsError that says how to give credentials
+	var nc *NoCredentialsError
+	if !errors.As(err, &nc) || !strings.Contains(nc.Error(), "AWS_PROFILE") || !strings.Contains(nc.Error(), "aws sso login") {
+		t.Fatalf("got %T %v", err, err)
 	}
 }
