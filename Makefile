@@ -16,7 +16,7 @@ run: build tools
 
 ## build: build bin/ecsdeck
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o bin/ecsdeck .
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/ecsdeck .
 
 ## tools: build the Pulumi CLI into bin/ from its own module, unless one is on PATH
 tools:
