@@ -257,6 +257,11 @@ func (s *session) finish(ctx context.Context, action string, res *stack.Result, 
 func (a *app) confirm(question string) bool {
 	fmt.Fprintf(a.stderr, "%s [y/N] ", question)
 	line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+	return isYes(line)
+}
+
+// isYes says whether an answer to a yes/no question is yes.
+func isYes(line string) bool {
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return true

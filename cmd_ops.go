@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -151,17 +152,32 @@ func (a *app) needYes(f *opsFlags, what string) error {
 	return nil
 }
 
-// approve shows what the plan will do and asks, unless --yes.
-func (a *app) approve(f *opsFlags, p *ops.Plan) error {
+// approve shows what the plan will do and asks, unless --yes. Ctrl-C while
+// it waits for the answer (ctx is cancelled) ends the command as
+// interrupted, with nothing changed.
+func (a *app) approve(ctx context.Context, f *opsFlags, p *ops.Plan) error {
 	if f.yes {
 		return nil
 	}
-	fmt.Fprintf(a.stderr, "This will %s.\n", p.Summary)
-	if !a.confirm("Go ahead?") {
+	fmt.Fprintf(a.stderr, "This will %s.\nGo ahead? [y/N] ", p.Summary)
+	// NOTE: the read cannot be cancelled; it is left behind when ctx ends
+	// first, and the command returns at once.
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case line := <-answer:
+		if isYes(line) {
+			return nil
+		}
 		fmt.Fprintln(a.stderr, "nothing was changed")
 		return silentError{code: exitFailed}
+	case <-ctx.Done():
+		fmt.Fprintln(a.stderr, "\nnothing was changed")
+		return errInterrupted
 	}
-	return nil
 }
 
 func (a *app) printJSON(v any) error {
@@ -564,7 +580,7 @@ succeed. PIPELINE is a pipeline name, or a tier (backend, frontend) with
 				return opsError(ctx, err)
 			}
 			plan := c.Actions.PlanRelease(ref)
-			if err := a.approve(&f, plan); err != nil {
+			if err := a.approve(ctx, &f, plan); err != nil {
 				return err
 			}
 			res, err := c.Actions.Apply(ctx, plan)
@@ -675,7 +691,7 @@ func (a *app) serviceAction(cmd *cobra.Command, f *opsFlags, name, what string, 
 	if err != nil {
 		return interruptedOr(interrupted, opsError(ctx, err))
 	}
-	if err := a.approve(f, p); err != nil {
+	if err := a.approve(ctx, f, p); err != nil {
 		return err
 	}
 	res, err := c.Actions.Apply(ctx, p)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -294,6 +295,35 @@ func TestRollbackAsksInATerminalAndActs(t *testing.T) {
 	}
 	if got := serviceOf(t, c, "web").taskDef; got != c.seeded.Services[0].TaskDefinitions[0] {
 		t.Fatalf("service runs %s", got)
+	}
+}
+
+func TestCtrlCWhileAnActionAsksChangesNothing(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	c.tty = true
+	// GIVEN scale asking in a terminal, and a person who has not answered
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	var out, errb syncBuffer
+	a := c.app(&out, &errb)
+	a.stdin = pr
+	done := make(chan int, 1)
+	go func() { done <- a.main(context.Background(), []string{"scale", "web", "5", "--cluster", "shop"}) }()
+	waitFor(t, func() bool { return strings.Contains(errb.String(), "Go ahead? [y/N] ") }, &errb)
+	// WHEN Ctrl-C is pressed at the question
+	c.sigs <- syscall.SIGINT
+	// THEN it exits 130 at once, and web keeps its count
+	select {
+	case code := <-done:
+		wantCode(t, code, 130, out.String(), errb.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("scale still waits for an answer after Ctrl-C")
+	}
+	if want := "This will set the desired count of web from 2 to 5.\nGo ahead? [y/N] \nnothing was changed\necsdeck: interrupted\n"; errb.String() != want {
+		t.Fatalf("stderr = %q, want %q", errb.String(), want)
+	}
+	if got := serviceOf(t, c, "web").desired; got != 2 {
+		t.Fatalf("web desired = %d, want 2", got)
 	}
 }
 
