@@ -10,12 +10,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // version is stamped by the Makefile (-ldflags "-X main.version=...").
@@ -175,7 +177,7 @@ answers file for a headless run:  ecsdeck up --answers prod.yaml --yes`,
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("ecsdeck {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError("%v", err) })
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usageError("%s", flagProblem(cmd, err)) })
 	root.AddGroup(
 		&cobra.Group{ID: "setup", Title: "Set up:"},
 		&cobra.Group{ID: "run", Title: "Run:"},
@@ -185,6 +187,36 @@ answers file for a headless run:  ecsdeck up --answers prod.yaml --yes`,
 		root.AddCommand(c)
 	}
 	return root
+}
+
+// flagProblem says what is wrong with a command line's flags in words a
+// person reads (not the parser's), and where the flags are listed.
+func flagProblem(cmd *cobra.Command, err error) string {
+	help := fmt.Sprintf("(see %s --help)", cmd.CommandPath())
+	var bad *pflag.InvalidValueError
+	if errors.As(err, &bad) {
+		return fmt.Sprintf("--%s: %q is not %s %s", bad.GetFlag().Name, bad.GetValue(), flagKind(bad.GetFlag().Value.Type()), help)
+	}
+	var unknown *pflag.NotExistError
+	if errors.As(err, &unknown) && unknown.GetSpecifiedShortnames() != "" && strings.Trim(unknown.GetSpecifiedShortnames(), "0123456789") == "" {
+		return fmt.Sprintf("-%s is not a flag, and no argument of %s is a negative number %s", unknown.GetSpecifiedShortnames(), cmd.CommandPath(), help)
+	}
+	return fmt.Sprintf("%v %s", err, help)
+}
+
+// flagKind names the kind of value a flag of type t takes.
+func flagKind(t string) string {
+	switch t {
+	case "float64":
+		return "a number"
+	case "int", "int32", "int64", "uint", "uint32", "uint64":
+		return "a whole number"
+	case "bool":
+		return "true or false"
+	case "duration":
+		return "a duration such as 30s or 10m"
+	}
+	return "a value this flag takes"
 }
 
 // commands lists every subcommand; each file of this package adds its own.

@@ -105,6 +105,26 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 }
 
+func TestFlagErrorsSayWhatIsWrongInWords(t *testing.T) {
+	c := newCLI(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"cost", "--answers", "examples/single-fargate.yaml", "--lcu", "abc"}, `ecsdeck: --lcu: "abc" is not a number (see ecsdeck cost --help)`},
+		{[]string{"status", "--json=maybe"}, `ecsdeck: --json: "maybe" is not true or false (see ecsdeck status --help)`},
+		{[]string{"scale", "web", "-1", "--cluster", "shop"}, "ecsdeck: -1 is not a flag, and no argument of ecsdeck scale is a negative number (see ecsdeck scale --help)"},
+		{[]string{"status", "--bogus"}, "ecsdeck: unknown flag: --bogus (see ecsdeck status --help)"},
+	} {
+		// WHEN a flag is wrong
+		code, out, errs := c.run(tc.args...)
+		// THEN exit 2 with what is wrong and where the flags are listed
+		if code != 2 || out != "" || errs != tc.want+"\n" {
+			t.Errorf("%v: code %d out %q\nerr  %q\nwant %q", tc.args, code, out, errs, tc.want+"\n")
+		}
+	}
+}
+
 func TestSchemaIsJSON(t *testing.T) {
 	code, out, _ := newCLI(t).run("schema")
 	var v map[string]any
