@@ -66,20 +66,39 @@ baseline; change it with the flags below.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.asJSON, "json", false, "print one JSON object on stdout (amounts in USD a month, as numbers)")
 	fl.BoolVar(&f.live, "live-prices", false, "ask the AWS Price List API for the prices and say which lines changed (needs AWS credentials)")
-	fl.Float64Var(&f.a.HoursPerMonth, "hours", f.a.HoursPerMonth, "hours a month that always-on resources run")
-	fl.Float64Var(&f.spotDiscount, "spot-discount", f.spotDiscount, "percent Fargate Spot and EC2 Spot cost below on-demand")
-	fl.Float64Var(&f.a.LCUs, "lcu", f.a.LCUs, "load balancer capacity units used on average")
-	fl.Float64Var(&f.a.LogGB, "log-gb", f.a.LogGB, "GB of logs ingested a month, all services")
-	fl.Float64Var(&f.a.Releases, "releases", f.a.Releases, "releases a month through each pipeline")
-	fl.Float64Var(&f.a.BuildMinutes, "build-minutes", f.a.BuildMinutes, "minutes one build takes")
-	fl.Float64Var(&f.a.DeployMinutes, "deploy-minutes", f.a.DeployMinutes, "minutes a rolling deploy takes to settle")
-	fl.Float64Var(&f.a.ImageGB, "image-gb", f.a.ImageGB, "GB of images kept in each ECR repository")
-	fl.Float64Var(&f.a.CDNGB, "cdn-gb", f.a.CDNGB, "GB a month CloudFront serves (S3 frontend)")
-	fl.Float64Var(&f.a.CDNRequests, "cdn-requests", f.a.CDNRequests, "HTTPS requests a month CloudFront serves (S3 frontend)")
-	fl.Float64Var(&f.a.SiteGB, "site-gb", f.a.SiteGB, "GB of static site in S3 (S3 frontend)")
-	fl.Float64Var(&f.a.ArtifactsGB, "artifacts-gb", f.a.ArtifactsGB, "GB kept in the artifacts bucket")
+	fl.Var((*plainFloat)(&f.a.HoursPerMonth), "hours", "hours a month that always-on resources run")
+	fl.Var((*plainFloat)(&f.spotDiscount), "spot-discount", "percent Fargate Spot and EC2 Spot cost below on-demand")
+	fl.Var((*plainFloat)(&f.a.LCUs), "lcu", "load balancer capacity units used on average")
+	fl.Var((*plainFloat)(&f.a.LogGB), "log-gb", "GB of logs ingested a month, all services")
+	fl.Var((*plainFloat)(&f.a.Releases), "releases", "releases a month through each pipeline")
+	fl.Var((*plainFloat)(&f.a.BuildMinutes), "build-minutes", "minutes one build takes")
+	fl.Var((*plainFloat)(&f.a.DeployMinutes), "deploy-minutes", "minutes a rolling deploy takes to settle")
+	fl.Var((*plainFloat)(&f.a.ImageGB), "image-gb", "GB of images kept in each ECR repository")
+	fl.Var((*plainFloat)(&f.a.CDNGB), "cdn-gb", "GB a month CloudFront serves (S3 frontend)")
+	fl.Var((*plainFloat)(&f.a.CDNRequests), "cdn-requests", "HTTPS requests a month CloudFront serves (S3 frontend)")
+	fl.Var((*plainFloat)(&f.a.SiteGB), "site-gb", "GB of static site in S3 (S3 frontend)")
+	fl.Var((*plainFloat)(&f.a.ArtifactsGB), "artifacts-gb", "GB kept in the artifacts bucket")
 	return cmd
 }
+
+// plainFloat is a float64 flag whose default --help shows as written
+// (1000000, not 1e+06).
+type plainFloat float64
+
+func (f *plainFloat) String() string { return strconv.FormatFloat(float64(*f), 'f', -1, 64) }
+
+// Set parses a number.
+func (f *plainFloat) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	*f = plainFloat(v)
+	return nil
+}
+
+// Type names the kind of value for --help and flag errors.
+func (f *plainFloat) Type() string { return "float64" }
 
 // check refuses a baseline that cannot be used, naming its flag.
 func (f *costFlags) check() error {

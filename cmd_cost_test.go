@@ -185,6 +185,17 @@ func TestCostRefusesBadInputWithExit2(t *testing.T) {
 	}
 }
 
+func TestCostHelpShowsDefaultsAsWritten(t *testing.T) {
+	// WHEN the cost command's help is asked for
+	code, out, _ := costRun(t, "cost", "--help")
+	// THEN the baselines' defaults read as plain numbers
+	for _, want := range []string{"(S3 frontend) (default 1000000)\n", "always-on resources run (default 730)\n", "(default 65)\n"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("code %d; --help lacks %q:\n%s", code, want, out)
+		}
+	}
+}
+
 func TestCostSaysWhichLinesHaveNoPrice(t *testing.T) {
 	// GIVEN a platform in a region whose database prices the table lacks
 	// WHEN its cost is asked for
