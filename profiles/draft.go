@@ -30,7 +30,8 @@ func LoadDraft(path string) (*Answers, Problems, error) {
 }
 
 func parseDraft(name string, data []byte) (*Answers, Problems, error) {
-	if len(data) > MaxFileSize || strings.TrimSpace(string(data)) == "" {
+	data = withoutBOM(data)
+	if len(data) > MaxFileSize || strings.TrimSpace(string(data)) == "" || !isText(data) {
 		_, err := Parse(name, data)
 		return nil, nil, err
 	}

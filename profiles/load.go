@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -9,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -83,6 +85,10 @@ func Parse(name string, data []byte) (*Answers, error) {
 	if len(data) > MaxFileSize {
 		return fail(Position{}, fmt.Sprintf("is %d bytes (an answers file is at most %d)", len(data), MaxFileSize))
 	}
+	data = withoutBOM(data)
+	if !isText(data) {
+		return fail(Position{}, "is not a text file (an answers file is YAML text, starting with version: 1)")
+	}
 	if strings.TrimSpace(string(data)) == "" {
 		return fail(Position{}, "is empty (an answers file starts with version: 1; ecsdeck init writes one)")
 	}
@@ -152,6 +158,14 @@ func syntaxPos(err error) Position {
 	}
 	return Position{}
 }
+
+// withoutBOM drops the byte order mark some editors write at the start of
+// a UTF-8 file; YAML allows it, and it must not become part of the first key.
+func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\ufeff")) }
+
+// isText says whether data can be an answers file at all: UTF-8 without NUL
+// bytes. Anything else is shown to no one, since it would garble the terminal.
+func isText(data []byte) bool { return utf8.Valid(data) && bytes.IndexByte(data, 0) < 0 }
 
 func syntaxMessage(err error) string {
 	var ye yaml.Error

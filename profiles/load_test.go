@@ -75,6 +75,7 @@ func TestParseDecodeErrors(t *testing.T) {
 		{"snake case hint", base + "network: {vpc_id: vpc-1}\n", "x.yaml:5:11: network.vpc_id: unknown key (did you mean vpcId?)"},
 		{"null int", base + "serviceConnect:\n", "x.yaml:5:1: serviceConnect: needs a value (true or false)"},
 		{"huge int", strings.Replace(base, "nginx}", "nginx, port: 99999999999}", 1), "x.yaml:4:31: backend.port: 99999999999 is far too large"},
+		{"not text", "version: 1\nname: \x00\xff\xfe\n", "x.yaml: is not a text file (an answers file is YAML text, starting with version: 1)"},
 		{"string for bool", base + "serviceConnect: \"true\"\n", `x.yaml:5:17: serviceConnect: is the text "true" (expected true or false)`},
 		{"mapping for string", strings.Replace(base, "{image: nginx}", "{image: {name: nginx}}", 1), "x.yaml:4:18: backend.image: is a mapping (expected text)"},
 		{"merge key", base + "defaults: &d {port: 80}\n", "x.yaml:5:1: defaults: unknown key (the top level takes architecture, artifacts, awsProfile, backend, capacity, cluster, database, domain, environment, frontend, launchType, loadBalancer, name, network, pipeline, region, serviceConnect, state, tags, tier or version)"},
@@ -92,6 +93,20 @@ func TestParseDecodeErrors(t *testing.T) {
 				t.Fatalf("got:\n%s\nwant:\n%s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseSkipsAByteOrderMark(t *testing.T) {
+	// GIVEN a file an editor saved with a UTF-8 byte order mark
+	src := "\ufeffversion: 1\nname: shop\nregion: us-east-1\nbackend: {image: nginx}\n"
+	// WHEN it is parsed
+	a, err := Parse("x.yaml", []byte(src))
+	// THEN it reads as if the mark were not there
+	if err != nil {
+		t.Fatalf("got %v", err)
+	}
+	if a.Spec.Version != 1 || a.Spec.Name != "shop" || a.Set["version"] != (Position{Line: 1, Column: 1}) {
+		t.Fatalf("got version %d name %q at %v", a.Spec.Version, a.Spec.Name, a.Set["version"])
 	}
 }
 
