@@ -170,7 +170,11 @@ func isText(data []byte) bool { return utf8.Valid(data) && bytes.IndexByte(data,
 func syntaxMessage(err error) string {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
-		return ye.GetMessage()
+		msg := ye.GetMessage()
+		if strings.Contains(msg, "'\t'") {
+			return "a tab character here (YAML indents with spaces, never tabs)"
+		}
+		return msg
 	}
 	return err.Error()
 }
