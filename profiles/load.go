@@ -15,6 +15,7 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
 )
 
 // MaxFileSize bounds an answers file; real ones are a few kilobytes.
@@ -166,6 +167,12 @@ func withoutBOM(data []byte) []byte { return bytes.TrimPrefix(data, []byte("\ufe
 // isText says whether data can be an answers file at all: UTF-8 without NUL
 // bytes. Anything else is shown to no one, since it would garble the terminal.
 func isText(data []byte) bool { return utf8.Valid(data) && bytes.IndexByte(data, 0) < 0 }
+
+// isInteger says whether s is written as a whole number, sign allowed.
+func isInteger(s string) bool {
+	digits := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	return digits != "" && strings.Trim(digits, "0123456789") == ""
+}
 
 func syntaxMessage(err error) string {
 	var ye yaml.Error
@@ -456,6 +463,11 @@ func (d *decoder) decodeInt(n ast.Node, path string, pos Position, v reflect.Val
 	case *ast.FloatNode:
 		d.problem(path, pos, "%s is not a whole number (expected a whole number)", t.GetToken().Value)
 	case *ast.StringNode:
+		if t.GetToken().Type == token.StringType && isInteger(t.Value) {
+			// NOTE: the YAML reader keeps a number beyond 64 bits as text.
+			d.problem(path, pos, "%s is far too large", t.Value)
+			return
+		}
 		if _, err := strconv.Atoi(t.Value); err == nil {
 			d.problem(path, pos, "is the text %q (expected a whole number: write it without quotes)", t.Value)
 			return

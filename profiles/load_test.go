@@ -75,6 +75,7 @@ func TestParseDecodeErrors(t *testing.T) {
 		{"snake case hint", base + "network: {vpc_id: vpc-1}\n", "x.yaml:5:11: network.vpc_id: unknown key (did you mean vpcId?)"},
 		{"null int", base + "serviceConnect:\n", "x.yaml:5:1: serviceConnect: needs a value (true or false)"},
 		{"huge int", strings.Replace(base, "nginx}", "nginx, port: 99999999999}", 1), "x.yaml:4:31: backend.port: 99999999999 is far too large"},
+		{"int beyond 64 bits", strings.Replace(base, "nginx}", "nginx, port: 99999999999999999999}", 1), "x.yaml:4:31: backend.port: 99999999999999999999 is far too large"},
 		{"not text", "version: 1\nname: \x00\xff\xfe\n", "x.yaml: is not a text file (an answers file is YAML text, starting with version: 1)"},
 		{"tab indent", base + "network:\n\tcidr: 10.0.0.0/16\n", "x.yaml:6:1: not valid YAML: a tab character here (YAML indents with spaces, never tabs)"},
 		{"string for bool", base + "serviceConnect: \"true\"\n", `x.yaml:5:17: serviceConnect: is the text "true" (expected true or false)`},
