@@ -166,8 +166,8 @@ func (v *problems) top(s *Spec) {
 	nameOK := v.ident("name", s.Name)
 	envOK := v.ident("environment", s.Environment)
 	if nameOK && envOK && len(s.Prefix()) > MaxPrefixLen {
-		v.add("name", "%q with environment %q makes %q, %d characters (name and environment together at most %d, so every AWS name fits)",
-			s.Name, s.Environment, s.Prefix(), len(s.Prefix()), MaxPrefixLen-1)
+		v.add("name", "%q with environment %q makes %q, %d characters (at most %d with the dash, so every AWS name fits)",
+			s.Name, s.Environment, s.Prefix(), len(s.Prefix()), MaxPrefixLen)
 	}
 	switch {
 	case s.Region == "":

@@ -61,7 +61,7 @@ func TestValidationRules(t *testing.T) {
 		{"name double dash", func(s *Spec) { s.Name = "my--shop" }, `name: "my--shop" has two dashes in a row (the database and other AWS names refuse them)`},
 		{"environment chars", func(s *Spec) { s.Environment = "Prod" }, `environment: "Prod" is not allowed (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)`},
 		{"prefix too long", func(s *Spec) { s.Name, s.Environment = "verylongshopname", "production" },
-			`name: "verylongshopname" with environment "production" makes "verylongshopname-production", 27 characters (name and environment together at most 20, so every AWS name fits)`},
+			`name: "verylongshopname" with environment "production" makes "verylongshopname-production", 27 characters (at most 21 with the dash, so every AWS name fits)`},
 		{"region missing", func(s *Spec) { s.Region = "" }, "region: missing (an AWS region such as us-east-1 or eu-west-1)"},
 		{"region typo", func(s *Spec) { s.Region = "us-est-1" }, `region: "us-est-1" is not an AWS region ecsdeck knows (did you mean us-east-1?)`},
 		{"region unknown", func(s *Spec) { s.Region = "mars-north-9" }, `region: "mars-north-9" is not an AWS region ecsdeck knows (such as us-east-1 or eu-west-1)`},
