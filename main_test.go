@@ -96,6 +96,9 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"validate", "a.yaml", "b.yaml"},
 		{"profiles", "show"},
 		{"profiles", "show", "missing"},
+		{"profiles", "show", "../shop-prod"},
+		{"profiles", "rm", "Shop"},
+		{"status", "--profile", "../shop-prod"},
 		{"validate", "--answers", "/nonexistent/x.yaml"},
 	} {
 		code, out, errs := c.run(args...)

@@ -15,6 +15,9 @@ import (
 // ErrNoProfile is returned for a profile name that is not in the store.
 var ErrNoProfile = errors.New("no such profile")
 
+// ErrBadName is returned for a name no profile can have.
+var ErrBadName = errors.New("not a profile name")
+
 var reProfile = lazy(`^[a-z][a-z0-9-]{0,62}$`)
 
 // ConfigDir is ecsdeck's directory under the user's config directory
@@ -82,7 +85,7 @@ type Result struct {
 // CheckName says whether name can name a profile.
 func CheckName(name string) error {
 	if !reProfile().MatchString(name) {
-		return fmt.Errorf("%q is not a profile name (lowercase letters, digits and dashes, starting with a letter)", name)
+		return fmt.Errorf("%q is %w (lowercase letters, digits and dashes, starting with a letter)", name, ErrBadName)
 	}
 	return nil
 }
