@@ -172,4 +172,8 @@ func TestProfilesLifecycle(t *testing.T) {
 	if code, _, errs := c.run("profiles", "show", "shop-prod"); code != 2 || !strings.Contains(errs, "no such profile") {
 		t.Fatalf("show after rm: %d %q", code, errs)
 	}
+	// WHEN it is removed again THEN it says so, and where to look
+	if code, _, errs := c.run("profiles", "rm", "shop-prod"); code != 2 || errs != "ecsdeck: profile shop-prod: no such profile (ecsdeck profiles list shows the saved ones)\n" {
+		t.Fatalf("rm after rm: %d %q", code, errs)
+	}
 }

@@ -153,7 +153,7 @@ func (s *Store) Remove(name string) error {
 	}
 	if err := os.Remove(s.Path(name)); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("profile %s: %w", name, ErrNoProfile)
+			return fmt.Errorf("profile %s: %w (ecsdeck profiles list shows the saved ones)", name, ErrNoProfile)
 		}
 		return fmt.Errorf("remove profile %s: %w", name, err)
 	}
