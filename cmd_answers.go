@@ -213,7 +213,11 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 				}
 				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Name, region, tier, launch, lastText(e.Last))
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stderr, "%d %s in %s\n", len(entries), plural(len(entries), "profile", "profiles"), st.Dir)
+			return nil
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON on stdout")

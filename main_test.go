@@ -149,9 +149,12 @@ func TestProfilesLifecycle(t *testing.T) {
 		t.Fatalf("save: %d %q", code, errs)
 	}
 	// THEN it is listed, shown with its defaults written out, and exported
-	_, out, _ = c.run("profiles", "list")
+	_, out, errs = c.run("profiles", "list")
 	if !strings.Contains(out, "shop-prod  us-east-1  two-tier  fargate  -") {
 		t.Fatalf("list:\n%s", out)
+	}
+	if want := "1 profile in " + filepath.Join(c.config, "profiles") + "\n"; errs != want {
+		t.Fatalf("list: stderr %q, want %q", errs, want)
 	}
 	_, out, _ = c.run("profiles", "show", "shop-prod")
 	if !strings.Contains(out, "deploy: blue-green") || !strings.Contains(out, "healthCheckGracePeriod: 60") {
