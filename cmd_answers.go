@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -265,6 +266,9 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 				}
 				_, err = a.stdout.Write(b)
 				return err
+			}
+			if fi, err := os.Stat(out); err == nil && fi.IsDir() {
+				return usageError("-o %s: is a directory (give a file, such as %s)", out, filepath.Join(out, args[0]+".yaml"))
 			}
 			if err := profiles.Save(out, ans.Spec); err != nil {
 				return err

@@ -164,6 +164,11 @@ func TestProfilesLifecycle(t *testing.T) {
 	if code, _, errs := c.run("profiles", "export", "shop-prod", "-o", exported); code != 0 {
 		t.Fatalf("export: %q", errs)
 	}
+	// (a directory is not a file to write)
+	dir := t.TempDir()
+	if code, _, errs := c.run("profiles", "export", "shop-prod", "-o", dir); code != 2 || errs != "ecsdeck: -o "+dir+": is a directory (give a file, such as "+filepath.Join(dir, "shop-prod.yaml")+")\n" {
+		t.Fatalf("export to a directory: %d %q", code, errs)
+	}
 	a, err := profiles.Load(exported)
 	if err != nil || a.Spec.Name != "shop" {
 		t.Fatalf("exported file: %v", err)
