@@ -434,8 +434,12 @@ func (a *app) outputsCommand() *cobra.Command {
 				return err
 			}
 			defer s.close()
+			name := s.ans.Spec.StackName()
 			if f.asJSON {
 				raw, err := rawOutputs(cmd.Context(), s.eng)
+				if errors.Is(err, stack.ErrNoStack) {
+					return usageError("%s has not been created yet (ecsdeck up creates it)", name)
+				}
 				if err != nil {
 					return err
 				}
@@ -444,11 +448,20 @@ func (a *app) outputsCommand() *cobra.Command {
 				return enc.Encode(raw)
 			}
 			o, err := s.eng.Outputs(cmd.Context())
+			if errors.Is(err, stack.ErrNoStack) {
+				return usageError("%s has not been created yet (ecsdeck up creates it)", name)
+			}
 			if err != nil {
 				return err
 			}
-			printOutputs(a.stdout, o)
-			return nil
+			var b strings.Builder
+			printOutputs(&b, o)
+			if b.Len() == 0 {
+				// NOTE: a plan creates the stack, empty; a destroy empties it.
+				return usageError("%s has no outputs: none of its resources exist (ecsdeck up creates them)", name)
+			}
+			_, err = io.WriteString(a.stdout, b.String())
+			return err
 		},
 	}
 	f.register(cmd, "")

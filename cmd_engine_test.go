@@ -323,9 +323,20 @@ func waitUnlocked(stateDir string, wait time.Duration) bool {
 
 func TestOutputsOfMissingStack(t *testing.T) {
 	c := newEngineCLI(t, &fakePlatform{})
-	code, _, errs := c.run("outputs", "--answers", hello)
-	if code != 1 || !strings.Contains(errs, "hello-dev has not been created yet (ecsdeck up creates it)") {
-		t.Fatalf("%d %s", code, errs)
+	// WHEN the outputs of a platform never created are asked for
+	code, out, errs := c.run("outputs", "--answers", hello)
+	// THEN it is bad input (exit 2) and says what to do
+	if code != 2 || out != "" || errs != "ecsdeck: hello-dev has not been created yet (ecsdeck up creates it)\n" {
+		t.Fatalf("%d %q %q", code, out, errs)
+	}
+	// WHEN a plan has made the stack, with nothing in it
+	if code, _, errs := c.run("plan", "--answers", hello); code != 0 {
+		t.Fatalf("plan: %d %s", code, errs)
+	}
+	code, out, errs = c.run("outputs", "--answers", hello)
+	// THEN the outputs say so instead of printing nothing
+	if code != 2 || out != "" || errs != "ecsdeck: hello-dev has no outputs: none of its resources exist (ecsdeck up creates them)\n" {
+		t.Fatalf("after plan: %d %q %q", code, out, errs)
 	}
 }
 
