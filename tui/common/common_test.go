@@ -136,6 +136,29 @@ func TestShortHelpListsEnabledKeys(t *testing.T) {
 	}
 }
 
+// helpKeys is a page's keys for HelpView.
+type helpKeys struct{ short, full []key.Binding }
+
+func (k helpKeys) ShortHelp() []key.Binding  { return k.short }
+func (k helpKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.full} }
+
+func TestHelpViewSaysFewerKeysWhileAllAreShown(t *testing.T) {
+	km := DefaultKeyMap()
+	st := NewStyles(true)
+	keys := helpKeys{short: []key.Binding{km.Quit, km.Help}, full: []key.Binding{km.Select, km.Quit, km.Help}}
+	// WHEN one line of help is shown THEN ? offers more keys
+	if got := HelpView(st, 80, keys, false); got != "q quit • ? more keys" {
+		t.Errorf("short help = %q", got)
+	}
+	// WHEN every key is shown THEN ? offers fewer, and the page's own binding is untouched
+	if got := HelpView(st, 80, keys, true); !strings.Contains(got, "fewer keys") || strings.Contains(got, "more keys") {
+		t.Errorf("full help = %q", got)
+	}
+	if keys.full[2].Help().Desc != "more keys" {
+		t.Errorf("the page's binding now reads %q", keys.full[2].Help().Desc)
+	}
+}
+
 func TestDefaultKeyMapKeys(t *testing.T) {
 	km := DefaultKeyMap()
 	for name, tc := range map[string]struct {

@@ -2,6 +2,7 @@ package common
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -60,12 +61,23 @@ func Rule(st *Styles, width int) string {
 }
 
 // HelpView renders the help for km: one line, or every key when full.
+// While every key is shown, ? says it shows fewer.
 func HelpView(st *Styles, width int, km help.KeyMap, full bool) string {
 	h := help.New()
 	h.Styles = st.Help
 	h.Width = width
 	if full {
-		return h.FullHelpView(km.FullHelp())
+		groups := km.FullHelp()
+		out := make([][]key.Binding, len(groups))
+		for i, g := range groups {
+			out[i] = slices.Clone(g)
+			for j := range out[i] {
+				if out[i][j].Help().Key == "?" {
+					out[i][j].SetHelp("?", "fewer keys")
+				}
+			}
+		}
+		return h.FullHelpView(out)
 	}
 	return h.ShortHelpView(km.ShortHelp())
 }
