@@ -139,6 +139,11 @@ func TestHomeStartsAndEditsSetups(t *testing.T) {
 	if !strings.Contains(d.View(), "ecsdeck · edit shop-prod · Basics") || !strings.Contains(d.View(), "> shop") {
 		t.Errorf("e did not open the profile's answers:\n%s", d.View())
 	}
+	// esc while editing asks about the changes, not about unsaved answers
+	d.Keys("esc")
+	if !strings.Contains(d.View(), "Discard the changes to shop-prod? The saved profile stays as it was.") {
+		t.Errorf("esc while editing asked:\n%s", d.View())
+	}
 }
 
 func TestHomeKeys(t *testing.T) {

@@ -177,6 +177,8 @@ func (p *WizardPage) View() string {
 func (p *WizardPage) statusLine() string {
 	st, w := p.c.Styles, p.c.Width
 	switch {
+	case p.confirm && p.profile != "":
+		return common.StatusLine(st, w, "Discard the changes to "+p.profile+"? The saved profile stays as it was.", true, "")
 	case p.confirm:
 		return common.StatusLine(st, w, "Discard the answers of this setup? Nothing has been saved.", true, "")
 	case p.w.Loading() != "":
