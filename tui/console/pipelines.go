@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // pipeState is what the console knows of one pipeline.
@@ -267,11 +268,11 @@ func (t *pipelinesTab) View() string {
 	}
 	all := t.sh.be.Target.Pipelines
 	if len(all) == 0 {
-		msg := "  No pipelines are known for " + t.sh.target() + "."
+		msg := "No pipelines are known for " + t.sh.target() + "."
 		if t.sh.be.Target.Discover {
 			msg += " Name them with --pipeline NAME (ecsdeck console --cluster … --pipeline NAME)."
 		}
-		return st.Muted.Render(msg)
+		return st.Muted.Render(lipgloss.NewStyle().PaddingLeft(2).Width(max(t.w, 3)).Render(msg))
 	}
 	refs := t.refs()
 	var lines []string

@@ -132,9 +132,10 @@ func TestReleaseFromTheServicesTabPicksThePipelineOfTheTier(t *testing.T) {
 func TestPipelinesTabOfAClusterWithoutPipelines(t *testing.T) {
 	f := newFake()
 	tg := &ops.Target{Region: "eu-west-1", Cluster: "prod", Discover: true}
-	d := drive(t, New(t.Context(), testCommon(100, 30), Options{Backend: f.backend(tg), Now: func() time.Time { return now }}))
+	d := drive(t, New(t.Context(), testCommon(80, 24), Options{Backend: f.backend(tg), Now: func() time.Time { return now }}))
 	d.keys("3")
-	d.has("No pipelines are known for cluster prod (eu-west-1). Name them with --pipeline NAME")
+	// THEN the whole advice shows, wrapped to the width
+	d.has("  No pipelines are known for cluster prod (eu-west-1). Name them with --pipeline\n  NAME (ecsdeck console --cluster … --pipeline NAME).")
 }
 
 func TestPipelinesTabSaysWhenAPipelineCannotBeRead(t *testing.T) {
