@@ -253,6 +253,19 @@ func (s *session) finish(ctx context.Context, action string, res *stack.Result, 
 	return err
 }
 
+// needYesFor refuses to change anything without --yes when there is no
+// terminal to ask in. The answers are read first, so that what is wrong
+// with them is said before --yes is asked for.
+func (a *app) needYesFor(f *engineFlags, what string) error {
+	if f.yes || a.isTTY() {
+		return nil
+	}
+	if _, err := a.load(&f.target); err != nil {
+		return err
+	}
+	return usageError("%s: pass --yes to go ahead (there is no terminal to ask in)", what)
+}
+
 // confirm asks a yes/no question on the terminal.
 func (a *app) confirm(question string) bool {
 	fmt.Fprintf(a.stderr, "%s [y/N] ", question)
@@ -284,8 +297,8 @@ a second Ctrl-C stops at once and says how to recover.`,
 		Example: "  ecsdeck up --answers prod.yaml --yes\n  ecsdeck up --profile shop-prod",
 		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !f.yes && !a.isTTY() {
-				return usageError("up changes your AWS account: pass --yes to go ahead (there is no terminal to ask in)")
+			if err := a.needYesFor(&f, "up changes your AWS account"); err != nil {
+				return err
 			}
 			s, err := a.newSession(&f, "up")
 			if err != nil {
@@ -361,8 +374,8 @@ A database with deletion protection stops the deletion until the protection
 is turned off; one without is deleted with no final snapshot.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !f.yes && !a.isTTY() {
-				return usageError("destroy deletes every resource of the platform: pass --yes to go ahead (there is no terminal to ask in)")
+			if err := a.needYesFor(&f, "destroy deletes every resource of the platform"); err != nil {
+				return err
 			}
 			s, err := a.newSession(&f, "destroy")
 			if err != nil {

@@ -181,6 +181,16 @@ func TestUpNeedsYesWithoutTerminal(t *testing.T) {
 	if code != 2 || out != "" || errs != "ecsdeck: up changes your AWS account: pass --yes to go ahead (there is no terminal to ask in)\n" {
 		t.Fatalf("%d %q %q", code, out, errs)
 	}
+	// WHEN the answers are missing or wrong THEN that is said first, not --yes
+	code, out, errs = c.run("up")
+	if code != 2 || out != "" || errs != "ecsdeck: no answers given (use --answers FILE or --profile NAME; ecsdeck init writes them)\n" {
+		t.Fatalf("no answers: %d %q %q", code, out, errs)
+	}
+	bad := writeFile(t, "bad.yaml", "version: 1\nname: hello\nregion: us-east-1\nbackend: {image: nginx, prot: 80}\n")
+	code, out, errs = c.run("destroy", "--answers", bad)
+	if code != 2 || out != "" || errs != bad+":4:25: backend.prot: unknown key (did you mean port?)\n1 problem; nothing was changed.\n" {
+		t.Fatalf("bad answers: %d %q %q", code, out, errs)
+	}
 }
 
 func TestUpInTerminalAsksAfterThePlan(t *testing.T) {

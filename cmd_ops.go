@@ -45,6 +45,9 @@ its cluster, services and pipelines come from the stack outputs) or any ECS
 cluster (--cluster NAME, with --region). AWS credentials come from the usual
 places: environment, AWS_PROFILE, SSO, instance roles.`
 
+// errNoTarget is the usage error of a day-2 command given no target.
+var errNoTarget = usageError("no target given: use --profile NAME or --answers FILE for a platform ecsdeck created, or --cluster NAME for any ECS cluster")
+
 // opsClient resolves the target and returns an ops client for it.
 func (a *app) opsClient(ctx context.Context, f *opsFlags) (*ops.Client, error) {
 	var (
@@ -82,7 +85,7 @@ func (a *app) opsClient(ctx context.Context, f *opsFlags) (*ops.Client, error) {
 		}
 		awsProfile = ans.Spec.AWSProfile
 	default:
-		return nil, usageError("no target given: use --profile NAME or --answers FILE for a platform ecsdeck created, or --cluster NAME for any ECS cluster")
+		return nil, errNoTarget
 	}
 	cfg, err := ops.LoadConfig(ctx, ops.ConfigOptions{Region: tg.Region, Profile: awsProfile})
 	if err != nil {
@@ -147,6 +150,9 @@ func (a *app) interruptible(parent context.Context) (context.Context, func() boo
 // in; it is checked before any AWS call.
 func (a *app) needYes(f *opsFlags, what string) error {
 	if !f.yes && !a.isTTY() {
+		if f.cluster == "" && !f.target.set() {
+			return errNoTarget
+		}
 		return usageError("%s: pass --yes to go ahead (there is no terminal to ask in)", what)
 	}
 	return nil

@@ -254,6 +254,10 @@ func TestActionsWithoutATerminalNeedYes(t *testing.T) {
 	if _, _, errs := c.run("rollback", "web", "--cluster", "shop"); errs != "ecsdeck: rollback changes service web: pass --yes to go ahead (there is no terminal to ask in)\n" {
 		t.Fatalf("stderr = %q", errs)
 	}
+	// WHEN no target is given THEN that is said first, not --yes
+	if code, _, errs := c.run("scale", "web", "3"); code != 2 || errs != "ecsdeck: no target given: use --profile NAME or --answers FILE for a platform ecsdeck created, or --cluster NAME for any ECS cluster\n" {
+		t.Fatalf("no target: %d %q", code, errs)
+	}
 }
 
 func serviceOf(t *testing.T, c *opsCLI, name string) ecsServiceView {
