@@ -27,6 +27,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // ErrNoCredentials says that the profile has no usable AWS credentials.
@@ -118,6 +120,40 @@ func (c *Client) config(ctx context.Context, profile, region string) (aws.Config
 	return cfg, nil
 }
 
+// CallError is an AWS call of a lookup that failed. Its text says why in a
+// few words a person can act on (AWS could not be reached, the AWS error
+// code and message), not in the SDK's; the SDK's error is still reachable
+// with errors.As.
+type CallError struct {
+	What string // the call, such as "describe regions"
+	Err  error
+}
+
+func (e *CallError) Error() string { return reason(e.Err) }
+
+// Unwrap returns the SDK's error.
+func (e *CallError) Unwrap() error { return e.Err }
+
+func callFailed(what string, err error) error { return &CallError{What: what, Err: err} }
+
+// reason says briefly why an AWS call failed.
+func reason(err error) string {
+	var ae smithy.APIError
+	var se *smithyhttp.RequestSendError
+	var re *smithyhttp.ResponseError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "no answer in time"
+	case errors.As(err, &ae):
+		return ae.ErrorCode() + ": " + ae.ErrorMessage()
+	case errors.As(err, &se):
+		return "could not reach AWS: no network, or a proxy or firewall in the way"
+	case errors.As(err, &re):
+		return fmt.Sprintf("AWS answered HTTP %d", re.HTTPStatusCode())
+	}
+	return err.Error()
+}
+
 func forProfile(p string) string {
 	if p == "" {
 		return ""
@@ -206,7 +242,7 @@ func (c *Client) Regions(ctx context.Context, profile, region string) ([]string,
 	}
 	out, err := ec2.NewFromConfig(cfg).DescribeRegions(ctx, &ec2.DescribeRegionsInput{})
 	if err != nil {
-		return nil, fmt.Errorf("describe regions: %w", err)
+		return nil, callFailed("describe regions", err)
 	}
 	var names []string
 	for _, r := range out.Regions {
@@ -229,7 +265,7 @@ func (c *Client) VPCs(ctx context.Context, profile, region string) ([]VPC, error
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("describe VPCs in %s: %w", region, err)
+			return nil, callFailed("describe VPCs in "+region, err)
 		}
 		for _, v := range page.Vpcs {
 			out = append(out, VPC{
@@ -267,7 +303,7 @@ func (c *Client) Subnets(ctx context.Context, profile, region, vpcID string) ([]
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("describe subnets of %s: %w", vpcID, err)
+			return nil, callFailed("describe subnets of "+vpcID, err)
 		}
 		for _, s := range page.Subnets {
 			out = append(out, Subnet{
@@ -309,7 +345,7 @@ func (c *Client) HostedZones(ctx context.Context, profile, domain string) ([]Hos
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list hosted zones: %w", err)
+			return nil, callFailed("list hosted zones", err)
 		}
 		for _, z := range page.HostedZones {
 			if z.Config != nil && z.Config.PrivateZone {
@@ -350,7 +386,7 @@ func (c *Client) Certificates(ctx context.Context, profile, region, domain strin
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("list certificates in %s: %w", region, err)
+			return nil, callFailed("list certificates in "+region, err)
 		}
 		for _, s := range page.CertificateSummaryList {
 			names := s.SubjectAlternativeNameSummaries
@@ -358,7 +394,7 @@ func (c *Client) Certificates(ctx context.Context, profile, region, domain strin
 				// NOTE: the summary may leave names out; the certificate has them all.
 				d, err := client.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: s.CertificateArn})
 				if err != nil {
-					return nil, fmt.Errorf("describe certificate %s: %w", aws.ToString(s.CertificateArn), err)
+					return nil, callFailed("describe certificate "+aws.ToString(s.CertificateArn), err)
 				}
 				names = d.Certificate.SubjectAlternativeNames
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -235,6 +236,29 @@ func TestNoCredentialsFailsFastAfterTheFirstTry(t *testing.T) {
 	}
 	if want := "no AWS credentials; set AWS_PROFILE or log in with aws sso login"; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
+	}
+}
+
+func TestAnUnreachableAWSIsSaidInWords(t *testing.T) {
+	// GIVEN credentials, and an endpoint where nothing listens
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	c := New(config.WithBaseEndpoint("http://"+addr),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
+		config.WithSharedConfigFiles([]string{}), config.WithSharedCredentialsFiles([]string{}))
+	// WHEN the regions are asked for
+	_, err = c.Regions(context.Background(), "", "eu-west-1")
+	// THEN the error says why in words, and keeps the SDK's error
+	if want := "could not reach AWS: no network, or a proxy or firewall in the way"; err == nil || err.Error() != want {
+		t.Fatalf("error = %v, want %q", err, want)
+	}
+	var ce *CallError
+	if !errors.As(err, &ce) || ce.What != "describe regions" {
+		t.Fatalf("error %v is not the call's", err)
 	}
 }
 
