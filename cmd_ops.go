@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -16,6 +17,7 @@ import (
 	"ecsdeck/ops"
 	"ecsdeck/stack"
 
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/spf13/cobra"
 )
 
@@ -123,7 +125,22 @@ func opsError(ctx context.Context, err error) error {
 	case errors.As(err, &nc):
 		return nc // what the SDK chain says around it adds nothing a person can act on
 	}
-	return err
+	return unreachable(err)
+}
+
+// unreachable says in words that AWS could not be reached, with where and
+// why, when err is an AWS call that got no answer at all; else it returns err.
+func unreachable(err error) error {
+	var se *smithyhttp.RequestSendError
+	if !errors.As(err, &se) {
+		return err
+	}
+	why := se.Err
+	var ue *url.Error
+	if errors.As(why, &ue) {
+		return fmt.Errorf("could not reach AWS at %s: %v (check the network, a proxy or firewall, or AWS_ENDPOINT_URL)", ue.URL, ue.Err)
+	}
+	return fmt.Errorf("could not reach AWS: %v (check the network, a proxy or firewall, or AWS_ENDPOINT_URL)", why)
 }
 
 // interruptible returns a context that Ctrl-C (or SIGTERM) cancels, and a

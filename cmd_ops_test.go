@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -576,5 +577,25 @@ func TestStatusWithoutCredentialsSaysWhatToDo(t *testing.T) {
 	want := "ecsdeck: no AWS credentials found: set AWS_PROFILE (or awsProfile in the answers), run aws sso login, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n"
 	if code != 1 || out != "" || errs != want {
 		t.Fatalf("%d %q %q", code, out, errs)
+	}
+}
+
+func TestStatusWithAWSUnreachableSaysWhereAndWhat(t *testing.T) {
+	// GIVEN credentials and an endpoint where nothing listens
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	endpoint := "http://" + l.Addr().String()
+	l.Close()
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	// WHEN status runs THEN exit 1, saying where AWS was not reached, why, and what to check
+	code, out, errs := newCLI(t).run("status", "--cluster", "shop", "--region", "us-east-1")
+	want := "ecsdeck: could not reach AWS at " + endpoint + "/: dial tcp " + l.Addr().String() + ": connect: connection refused (check the network, a proxy or firewall, or AWS_ENDPOINT_URL)\n"
+	if code != 1 || out != "" || errs != want {
+		t.Fatalf("%d %q\nerr  %q\nwant %q", code, out, errs, want)
 	}
 }
