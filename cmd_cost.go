@@ -149,7 +149,8 @@ func (a *app) runCost(ctx context.Context, spec *profiles.Spec, f costFlags) err
 			if ctx.Err() != nil {
 				return errInterrupted
 			}
-			return fmt.Errorf("%w\nRun without --live-prices to use the prices shipped with ecsdeck (of %s).", err, prices.AsOf)
+			// NOTE: an unreachable API fails every price alike: say it once.
+			return fmt.Errorf("%w\nRun without --live-prices to use the prices shipped with ecsdeck (of %s).", unreachable(err), prices.AsOf)
 		}
 		checks = cs
 		if b, err = cost.Estimate(spec, live, f.a); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -301,6 +302,26 @@ func TestCostLivePricesFailWithAWayOn(t *testing.T) {
 	if code != 1 || out != "" || !strings.Contains(errs, "AccessDeniedException") ||
 		!strings.HasSuffix(errs, "Run without --live-prices to use the prices shipped with ecsdeck (of 2025-01).\n") {
 		t.Errorf("code %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+func TestCostLivePricesUnreachableSaysItOnce(t *testing.T) {
+	// GIVEN a Price List API endpoint where nothing listens
+	priceListStub(t, true)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	t.Setenv("AWS_ENDPOINT_URL_PRICING", "http://"+addr)
+	// WHEN the cost is asked for with live prices
+	code, out, errs := costRun(t, "cost", "--live-prices", "-f", "examples/single-fargate.yaml")
+	// THEN exit 1 with one line on where and why, and the way on
+	want := "ecsdeck: could not reach AWS at http://" + addr + "/: dial tcp " + addr + ": connect: connection refused (check the network, a proxy or firewall, or AWS_ENDPOINT_URL)\n" +
+		"Run without --live-prices to use the prices shipped with ecsdeck (of 2025-01).\n"
+	if code != 1 || out != "" || errs != want {
+		t.Errorf("code %d, stdout %q\nstderr %q\nwant   %q", code, out, errs, want)
 	}
 }
 
