@@ -350,6 +350,18 @@ func TestOutputsOfMissingStack(t *testing.T) {
 	}
 }
 
+func TestCommandsOnAMissingStackSayWhatToDo(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{})
+	for _, cmd := range []string{"refresh", "cancel"} {
+		// WHEN a command that needs the stack runs before it was created
+		code, out, errs := c.run(cmd, "--answers", hello)
+		// THEN it is bad input (exit 2), said as what to do
+		if code != 2 || out != "" || !strings.HasPrefix(errs, "ecsdeck: hello-dev has not been created yet (ecsdeck up creates it)\n") {
+			t.Errorf("%s: %d %q %q", cmd, code, out, errs)
+		}
+	}
+}
+
 func TestUpWithoutNetworkFailsCleanly(t *testing.T) {
 	// GIVEN the real AWS program, no provider plugin installed, no network
 	// and no AWS credentials

@@ -134,7 +134,7 @@ func (a *app) report(err error) int {
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	if errors.Is(err, profiles.ErrNoProfile) || errors.Is(err, profiles.ErrBadName) {
+	if errors.Is(err, profiles.ErrNoProfile) || errors.Is(err, profiles.ErrBadName) || errors.Is(err, stack.ErrNoStack) {
 		code = exitUsage
 	}
 	if code == exitInterrupted {

@@ -162,6 +162,16 @@ func (e *Engine) workspaceOpts() []pauto.LocalWorkspaceOption {
 	}
 }
 
+// noStackError is stack.ErrNoStack for one stack, said as what to do.
+type noStackError struct{ stack string }
+
+func (e noStackError) Error() string {
+	return e.stack + " has not been created yet (ecsdeck up creates it)"
+}
+
+// Is makes the error match stack.ErrNoStack.
+func (e noStackError) Is(target error) bool { return target == stack.ErrNoStack }
+
 // open returns the stack, creating it when create is set.
 func (e *Engine) open(ctx context.Context, create bool) (pauto.Stack, error) {
 	var (
@@ -175,7 +185,7 @@ func (e *Engine) open(ctx context.Context, create bool) (pauto.Stack, error) {
 	}
 	if err != nil {
 		if pauto.IsSelectStack404Error(err) || strings.Contains(err.Error(), "no stack named") {
-			return st, fmt.Errorf("%w: %s has not been created yet (ecsdeck up creates it)", stack.ErrNoStack, e.o.Stack)
+			return st, noStackError{e.o.Stack}
 		}
 		return st, e.cleanErr("open stack "+e.o.Stack, err)
 	}
