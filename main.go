@@ -160,8 +160,9 @@ func (a *app) rootCommand() *cobra.Command {
 services, pipelines, database) from a few answers, and then runs it:
 services, deployments, pipelines and logs, with release, rollback and scale.
 
-Run it with no command in a terminal to start the setup wizard, or give it an
-answers file for a headless run:  ecsdeck up --answers prod.yaml --yes`,
+Run it with no command in a terminal for the home screen (the saved
+platforms, a new setup, the console); ecsdeck init starts the setup wizard.
+Without a terminal, give it an answers file:  ecsdeck up --answers prod.yaml --yes`,
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -48,6 +48,15 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+func TestHelpSaysWhatNoCommandOpens(t *testing.T) {
+	// WHEN ecsdeck runs with no command and no terminal
+	code, out, _ := newCLI(t).run()
+	// THEN its help says that a terminal opens the home screen, and init the wizard
+	if code != 0 || !strings.Contains(out, "Run it with no command in a terminal for the home screen (the saved\nplatforms, a new setup, the console); ecsdeck init starts the setup wizard.") {
+		t.Fatalf("code %d, help:\n%s", code, out)
+	}
+}
+
 func TestValidateGoodFile(t *testing.T) {
 	// GIVEN an example WHEN validated THEN exit 0 and it says valid
 	code, out, errs := newCLI(t).run("validate", "--answers", "examples/single-fargate.yaml")
