@@ -90,7 +90,12 @@ func (a *app) runTUI(ctx context.Context, start tui.Start) error {
 	case err != nil:
 		return fmt.Errorf("run the terminal UI: %w", err)
 	}
-	res := final.(*tui.Model).Result()
+	return a.tuiOutcome(final.(*tui.Model).Result())
+}
+
+// tuiOutcome reports what the terminal UI did once it has ended: what was
+// saved, the created platform's endpoints on stdout, and how it ended.
+func (a *app) tuiOutcome(res tui.Result) error {
 	for _, s := range res.Saved {
 		fmt.Fprintf(a.stderr, "saved %s\n", s)
 	}
@@ -103,6 +108,10 @@ func (a *app) runTUI(ctx context.Context, start tui.Start) error {
 		fmt.Fprintf(a.stdout, "%s\t%s\n", role, res.Endpoints[role])
 	}
 	if res.Interrupted && len(res.Saved) == 0 {
+		if res.Discarded {
+			fmt.Fprintln(a.stderr, "discarded the answers; nothing was saved")
+			return silentError{code: exitInterrupted}
+		}
 		return errInterrupted
 	}
 	return nil

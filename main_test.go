@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"ecsdeck/profiles"
+	"ecsdeck/tui"
 )
 
 // cli runs one command line in-process with a private config directory.
@@ -192,5 +193,32 @@ func TestProfilesLifecycle(t *testing.T) {
 	// WHEN it is removed again THEN it says so, and where to look
 	if code, _, errs := c.run("profiles", "rm", "shop-prod"); code != 2 || errs != "ecsdeck: profile shop-prod: no such profile (ecsdeck profiles list shows the saved ones)\n" {
 		t.Fatalf("rm after rm: %d %q", code, errs)
+	}
+}
+
+func TestTheUIsOutcomeSaysHowItEnded(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		res    tui.Result
+		code   int
+		stdout string
+		stderr string
+	}{
+		{"answers discarded", tui.Result{Interrupted: true, Discarded: true}, 130, "", "discarded the answers; nothing was saved\n"},
+		{"ctrl+c", tui.Result{Interrupted: true}, 130, "", "ecsdeck: interrupted\n"},
+		{"saved, then ctrl+c", tui.Result{Interrupted: true, Saved: []string{"profile shop-prod (/p/shop-prod.yaml)"}}, 0, "", "saved profile shop-prod (/p/shop-prod.yaml)\n"},
+		{"created", tui.Result{Endpoints: map[string]string{"backend": "https://api.shop.example.com"}}, 0, "backend\thttps://api.shop.example.com\n", ""},
+	} {
+		// GIVEN the UI ended this way WHEN the command reports it
+		var out, errb bytes.Buffer
+		a := newApp(strings.NewReader(""), &out, &errb)
+		code := exitOK
+		if err := a.tuiOutcome(tc.res); err != nil {
+			code = a.report(err)
+		}
+		// THEN the exit code and the words match what happened
+		if code != tc.code || out.String() != tc.stdout || errb.String() != tc.stderr {
+			t.Errorf("%s: code %d, stdout %q, stderr %q", tc.name, code, out.String(), errb.String())
+		}
 	}
 }

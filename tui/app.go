@@ -33,6 +33,7 @@ type Result struct {
 	Profile     string            // the profile saved or created
 	Endpoints   map[string]string // of the platform created, by role
 	Interrupted bool              // ended with ctrl+c, or the answers were discarded
+	Discarded   bool              // the person chose to discard the answers
 }
 
 type pageID int
@@ -150,7 +151,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case discardMsg:
 		m.wiz.Close()
 		if m.start.Wizard {
-			m.result.Interrupted = true
+			m.result.Interrupted, m.result.Discarded = true, true
 			return m, m.quit()
 		}
 		return m, m.goHome()

@@ -64,7 +64,7 @@ func TestDiscardingTheInitWizardQuits(t *testing.T) {
 	d.Keys("esc")
 	_, cmd := m.Update(keyMsg("y"))
 	d.Run(cmd)
-	if !m.Result().Interrupted {
+	if !m.Result().Interrupted || !m.Result().Discarded {
 		t.Errorf("result %+v", m.Result())
 	}
 	if !quitSeen(d) {
