@@ -35,6 +35,17 @@ func TestServicesTabListsTheRowsOfARefresh(t *testing.T) {
 	}
 }
 
+func TestServicesCountsSayScalingApartFromDeploying(t *testing.T) {
+	// GIVEN a refresh where shop-web runs a task more than it wants
+	f := newFake()
+	d := drive(t, newConsole(f, 100, 30))
+	rows := services()
+	rows[1].Running = 3
+	d.send(snapshot(rows))
+	// THEN the counts name it scaling, as its row does
+	d.has("  shop-web    scaling       3/2", "3 services · 1 deploying · 1 scaling · 1 failing")
+}
+
 func TestServicesCursorStaysOnItsServiceAcrossRefreshes(t *testing.T) {
 	// GIVEN the cursor on shop-web
 	f := newFake()

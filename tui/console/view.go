@@ -46,16 +46,19 @@ func (m *Model) View() string {
 	return common.Fit(b.String(), c.Width, c.Height)
 }
 
-// counts is the status line's right side: "12 services · 2 deploying".
+// counts is the status line's right side: "12 services · 2 deploying",
+// with the states the rows show.
 func (m *Model) counts() string {
 	if !m.sh.loaded {
 		return ""
 	}
-	n, deploying, failing := len(m.sh.services), 0, 0
+	n, deploying, scaling, failing := len(m.sh.services), 0, 0, 0
 	for _, s := range m.sh.services {
 		switch s.State() {
-		case "deploying", "scaling":
+		case "deploying":
 			deploying++
+		case "scaling":
+			scaling++
 		case "failed", "missing":
 			failing++
 		}
@@ -63,6 +66,9 @@ func (m *Model) counts() string {
 	out := fmt.Sprintf("%d %s", n, plural(n, "service", "services"))
 	if deploying > 0 {
 		out += fmt.Sprintf(" · %d deploying", deploying)
+	}
+	if scaling > 0 {
+		out += fmt.Sprintf(" · %d scaling", scaling)
 	}
 	if failing > 0 {
 		out += fmt.Sprintf(" · %d failing", failing)
