@@ -280,8 +280,9 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 	export.Flags().StringVarP(&out, "output", "o", "", "file to write (default stdout)")
 
 	var name, from string
+	var force bool
 	save := &cobra.Command{
-		Use:   "save --answers FILE [--name NAME]",
+		Use:   "save --answers FILE [--name NAME] [--force]",
 		Short: "Save an answers file as a profile",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
@@ -302,6 +303,9 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 			if err := profiles.CheckName(name); err != nil {
 				return usageError("--name: %v", err)
 			}
+			if _, err := os.Stat(st.Path(name)); err == nil && !force {
+				return usageError("profile %s is already saved (its platform may be running): pass --force to replace it, or --name to save under another name", name)
+			}
 			if err := st.Save(name, ans.Spec); err != nil {
 				return err
 			}
@@ -311,6 +315,7 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 	}
 	save.Flags().StringVarP(&from, "answers", "f", "", "answers file to save")
 	save.Flags().StringVar(&name, "name", "", "profile name (default name-environment)")
+	save.Flags().BoolVar(&force, "force", false, "replace a profile saved under the same name")
 
 	rm := &cobra.Command{
 		Use:   "rm NAME",

@@ -158,6 +158,14 @@ func TestProfilesLifecycle(t *testing.T) {
 	if code != 0 || !strings.Contains(errs, "saved profile shop-prod") {
 		t.Fatalf("save: %d %q", code, errs)
 	}
+	// AND saving it again needs --force
+	code, _, errs = c.run("profiles", "save", "--answers", "examples/two-tier-s3-bluegreen.yaml")
+	if code != 2 || !strings.Contains(errs, "profile shop-prod is already saved (its platform may be running): pass --force to replace it") {
+		t.Fatalf("second save: %d %q", code, errs)
+	}
+	if code, _, errs = c.run("profiles", "save", "--force", "--answers", "examples/two-tier-s3-bluegreen.yaml"); code != 0 {
+		t.Fatalf("save --force: %d %q", code, errs)
+	}
 	// THEN it is listed, shown with its defaults written out, and exported
 	_, out, errs = c.run("profiles", "list")
 	if !strings.Contains(out, "shop-prod  us-east-1  two-tier  fargate  -") {

@@ -59,10 +59,16 @@ type Review struct {
 	status      string
 	failed      bool
 	confirmQuit bool
-	showHelp    bool
-	vp          viewport.Model
-	ctx         context.Context
-	cancel      context.CancelFunc // stops the plan
+	// ask is a question before saving: replace a profile that exists, or
+	// create AWS resources; askApply says which action waits on it.
+	ask      string
+	askApply bool
+	exists   bool // a new setup's name is already a saved profile
+	replace  bool // the person agreed to replace it
+	showHelp bool
+	vp       viewport.Model
+	ctx      context.Context
+	cancel   context.CancelFunc // stops the plan
 }
 
 // NewReview returns the review of spec (which it copies and completes);
@@ -70,13 +76,21 @@ type Review struct {
 func NewReview(ctx context.Context, c common.Common, deps Deps, spec *profiles.Spec, profile, saveAnswers string) *Review {
 	s := wizard.Clone(spec)
 	s.Complete()
-	if profile == "" {
+	newSetup := profile == ""
+	if newSetup {
 		profile = s.Prefix()
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	r := &Review{c: c, deps: deps, spec: s, profile: profile, saveAnswers: saveAnswers, ctx: ctx, cancel: cancel, vp: viewport.New(c.Width, 1)}
 	r.problems = profiles.Validate(s)
 	r.est, r.estOK = deps.estimate(s)
+	if newSetup && deps.Store != nil {
+		if entries, err := deps.Store.List(); err == nil {
+			for _, e := range entries {
+				r.exists = r.exists || e.Name == profile
+			}
+		}
+	}
 	r.SetSize(c.Width, c.Height)
 	return r
 }
@@ -115,7 +129,7 @@ func (r *Review) SetSize(width, height int) {
 // ShortHelp lists the keys of the help line.
 func (r *Review) ShortHelp() []key.Binding {
 	km := r.c.KeyMap
-	if r.confirmQuit {
+	if r.confirmQuit || r.ask != "" {
 		return []key.Binding{km.Yes, km.No}
 	}
 	save, apply, back := km.Save, km.Apply, km.Back
@@ -156,6 +170,18 @@ func (r *Review) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return r, send(applyMsg{profile: r.profile, spec: wizard.Clone(r.spec)})
 		}
 	case tea.KeyMsg:
+		if r.ask != "" {
+			switch {
+			case key.Matches(msg, km.Yes):
+				r.ask, r.replace = "", r.replace || r.exists
+				return r, r.save(r.askApply)
+			case key.Matches(msg, km.No):
+				r.ask = ""
+				r.status, r.failed = "Nothing was saved or created.", false
+			}
+			r.SetSize(r.c.Width, r.c.Height)
+			return r, nil
+		}
 		if r.confirmQuit {
 			switch {
 			case key.Matches(msg, km.Yes):
@@ -167,13 +193,24 @@ func (r *Review) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		switch {
 		case key.Matches(msg, km.Save):
+			if r.exists && !r.replace && len(r.problems.Errors()) == 0 {
+				r.ask, r.askApply = fmt.Sprintf("A profile named %s is already saved (its platform may be running). Replace it with these answers?", r.profile), false
+				break
+			}
 			return r, r.save(false)
 		case key.Matches(msg, km.Apply):
 			if r.deps.Engine == nil {
 				r.status, r.failed = "Creating the platform from here is not available in this version of ecsdeck; save it (s), then run: ecsdeck up --profile "+r.profile, true
 				return r, nil
 			}
-			return r, r.save(true)
+			if len(r.problems.Errors()) > 0 {
+				return r, r.save(true) // says what to fix first
+			}
+			q := fmt.Sprintf("Create the AWS resources of %s in %s now?", r.profile, r.spec.Region)
+			if r.exists && !r.replace {
+				q = fmt.Sprintf("A profile named %s is already saved. Replace it with these answers and apply them to its platform in %s now?", r.profile, r.spec.Region)
+			}
+			r.ask, r.askApply = q, true
 		case key.Matches(msg, km.Back), key.Matches(msg, km.Edit):
 			path := ""
 			if errs := r.problems.Errors(); len(errs) > 0 {
@@ -260,6 +297,8 @@ func (r *Review) statusView() string {
 	switch {
 	case r.confirmQuit:
 		return common.StatusBlock(st, w, "Quit without saving the answers?", true)
+	case r.ask != "":
+		return common.StatusBlock(st, w, r.ask, true)
 	case r.status != "":
 		return common.StatusBlock(st, w, r.status, r.failed)
 	case !r.vp.AtBottom() || !r.vp.AtTop():

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"ecsdeck/profiles"
+	"ecsdeck/stack"
 	"ecsdeck/wizard"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -196,5 +197,45 @@ func TestReviewEscGoesBackToTheQuestions(t *testing.T) {
 	d.Keys("pgdown")
 	if m.page != pageReview {
 		t.Errorf("forward again: page %v", m.page)
+	}
+}
+
+func TestReviewAsksBeforeReplacingASavedProfile(t *testing.T) {
+	// GIVEN a new setup whose name is already a saved profile
+	st := newStore(profiles.Entry{Name: "shop-prod", Path: "/cfg/profiles/shop-prod.yaml"})
+	_, d := reviewModel(t, Deps{Store: st}, shopSpec(), "")
+	// WHEN s is pressed THEN it asks first, and n saves nothing
+	d.Keys("s")
+	if !strings.Contains(flat(d.View()), "A profile named shop-prod is already saved (its platform may be running). Replace it with these answers?") {
+		t.Fatalf("s did not ask:\n%s", d.View())
+	}
+	d.Keys("n")
+	if len(st.saved) != 0 || !strings.Contains(flat(d.View()), "Nothing was saved or created.") {
+		t.Fatalf("n saved or did not say so: %v\n%s", st.saved, d.View())
+	}
+	// WHEN asked again and y is answered THEN it is replaced
+	d.Keys("s", "y")
+	if st.saved["shop-prod"] == nil {
+		t.Fatal("y did not save")
+	}
+}
+
+func TestReviewAsksBeforeCreatingResources(t *testing.T) {
+	// GIVEN a review that can create the platform
+	st := newStore()
+	m, d := reviewModel(t, Deps{Store: st, Engine: func(*profiles.Spec) (stack.Engine, error) { return &fakeEngine{}, nil }}, shopSpec(), "")
+	// WHEN a is pressed THEN it asks, and n neither saves nor creates
+	d.Keys("a")
+	if !strings.Contains(flat(d.View()), "Create the AWS resources of shop-prod in eu-west-1 now?") {
+		t.Fatalf("a did not ask:\n%s", d.View())
+	}
+	d.Keys("n")
+	if len(st.saved) != 0 || m.page != pageReview {
+		t.Fatalf("n went on: saved %v, page %v", st.saved, m.page)
+	}
+	// WHEN y is answered THEN it saves and moves on to the progress page
+	d.Keys("a", "y")
+	if st.saved["shop-prod"] == nil || m.page != pageProgress {
+		t.Fatalf("y: saved %v, page %v\n%s", st.saved, m.page, d.View())
 	}
 }
