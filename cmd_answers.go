@@ -27,8 +27,12 @@ type target struct {
 	profile string
 }
 
-func (t *target) register(cmd *cobra.Command) {
-	cmd.Flags().StringVarP(&t.answers, "answers", "f", "", "answers file (YAML) to use")
+func (t *target) register(cmd *cobra.Command) { t.registerShort(cmd, "f") }
+
+// registerShort registers the target flags with short as --answers' shorthand
+// ("" for none).
+func (t *target) registerShort(cmd *cobra.Command, short string) {
+	cmd.Flags().StringVarP(&t.answers, "answers", short, "", "answers file (YAML) to use")
 	cmd.Flags().StringVarP(&t.profile, "profile", "p", "", "saved profile to use (ecsdeck profiles list)")
 }
 

@@ -31,8 +31,11 @@ type opsFlags struct {
 	yes     bool
 }
 
-func (f *opsFlags) register(cmd *cobra.Command, action bool) {
-	f.target.register(cmd)
+func (f *opsFlags) register(cmd *cobra.Command, action bool) { f.registerShort(cmd, action, "f") }
+
+// registerShort is register with short as --answers' shorthand ("" for none).
+func (f *opsFlags) registerShort(cmd *cobra.Command, action bool, short string) {
+	f.target.registerShort(cmd, short)
 	cmd.Flags().StringVar(&f.cluster, "cluster", "", "any ECS cluster, instead of a platform's answers")
 	cmd.Flags().StringVar(&f.region, "region", "", "region of --cluster (default: AWS_REGION or your AWS profile's)")
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print JSON on stdout")
@@ -499,8 +502,10 @@ offers it, else by polling) until Ctrl-C.
 			return nil
 		},
 	}
-	f.register(cmd, false)
-	cmd.Flags().BoolVar(&follow, "follow", false, "keep printing new lines until Ctrl-C")
+	// NOTE: -f follows here, as in tail, docker and kubectl; the answers
+	// file is --answers on this command.
+	f.registerShort(cmd, false, "")
+	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new lines until Ctrl-C")
 	cmd.Flags().StringVar(&since, "since", "10m", "first lines from this long ago (10m, 2h, 1d) or this time")
 	cmd.Flags().StringVar(&filter, "filter", "", "CloudWatch Logs filter pattern (e.g. ERROR)")
 	return cmd

@@ -403,7 +403,7 @@ func TestLogsFollowUntilCtrlC(t *testing.T) {
 	done := make(chan int, 1)
 	// GIVEN logs --follow running
 	go func() {
-		done <- a.main(context.Background(), []string{"logs", "api", "--cluster", "shop", "--follow", "--json"})
+		done <- a.main(context.Background(), []string{"logs", "api", "--cluster", "shop", "-f", "--json"})
 	}()
 	waitFor(t, func() bool { return strings.Contains(errb.String(), "polling every 1s") }, &errb)
 	// WHEN a line arrives
