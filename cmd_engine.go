@@ -529,7 +529,7 @@ func (a *app) cancelCommand() *cobra.Command {
 			if err := s.eng.Cancel(cmd.Context()); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "cancelled the update of %s; run ecsdeck refresh to read back what exists\n", s.ans.Spec.StackName())
+			fmt.Fprintf(a.stderr, "%s is unlocked: any update of it was told to stop (a local backend only drops the lock, so make sure no other ecsdeck is still running on it); run ecsdeck refresh to read back what exists\n", s.ans.Spec.StackName())
 			return nil
 		},
 	}

@@ -413,7 +413,7 @@ func TestCancelClearsAStaleLock(t *testing.T) {
 		t.Fatalf("locked up: %d\n%s", code, errs)
 	}
 	// WHEN cancel runs THEN the lock is gone and up works again
-	if code, _, errs := c.run("cancel", "--answers", hello); code != 0 || !strings.Contains(errs, "cancelled the update of hello-dev") {
+	if code, _, errs := c.run("cancel", "--answers", hello); code != 0 || !strings.Contains(errs, "hello-dev is unlocked: any update of it was told to stop") {
 		t.Fatalf("cancel: %d %s", code, errs)
 	}
 	if code, _, errs := c.run("up", "--answers", hello, "--yes"); code != 0 {
