@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"ecsdeck/profiles"
 	"ecsdeck/stack/program"
@@ -69,6 +70,10 @@ type Options struct {
 // DefaultAccount is the account id of an offline plan.
 const DefaultAccount = "123456789012"
 
+// planTime is the clock of an offline plan: fixed, so that a plan is
+// reproducible.
+var planTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Offline runs the program of a Spec against mocks and returns its plan.
 func Offline(ctx context.Context, spec *profiles.Spec, opts Options) (*Plan, error) {
 	if err := ctx.Err(); err != nil {
@@ -81,7 +86,7 @@ func Offline(ctx context.Context, spec *profiles.Spec, opts Options) (*Plan, err
 		opts.Zones = []string{spec.Region + "a", spec.Region + "b", spec.Region + "c"}
 	}
 	m := &mocks{stack: spec.StackName(), region: spec.Region, opts: opts, byURN: map[string]*Resource{}}
-	run := program.New(spec)
+	run := program.New(spec, program.WithClock(func() time.Time { return planTime }))
 	var exports map[string]pulumi.Input
 	err := pulumi.RunErr(func(pctx *pulumi.Context) error {
 		err := run(pctx)

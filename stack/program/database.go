@@ -66,7 +66,7 @@ func (p *platform) newDatabase(net *Network) (*Database, error) {
 		// The name carries the time the instance is created, kept in the state
 		// from then on (ignoreChanges); it is set without deletion protection
 		// too, so that turning the protection on later finds it.
-		FinalSnapshotIdentifier: pulumi.String(finalSnapshotName(name, now())),
+		FinalSnapshotIdentifier: pulumi.String(finalSnapshotName(name, p.now())),
 		Tags:                    p.tags(name),
 	}
 	export := "error"
@@ -94,9 +94,6 @@ func (p *platform) newDatabase(net *Network) (*Database, error) {
 	}).(pulumi.StringOutput)
 	return c, p.ctx.RegisterResourceOutputs(c, pulumi.Map{"endpoint": c.Endpoint, "secretArn": c.SecretARN})
 }
-
-// now is the clock of the program.
-var now = time.Now
 
 // finalSnapshotName is the name of an instance's final snapshot, unique to
 // the instance: shop-prod-db-final-20260102150405.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"ecsdeck/profiles"
 
@@ -38,16 +39,32 @@ const ProviderName = "aws"
 // New returns the inline program of the platform the Spec describes. The
 // Spec is copied and completed; an invalid Spec fails the program before
 // any resource is registered.
-func New(spec *profiles.Spec) pulumi.RunFunc {
+func New(spec *profiles.Spec, opts ...Option) pulumi.RunFunc {
 	s := *spec
 	s.Complete()
+	o := options{now: time.Now}
+	for _, opt := range opts {
+		opt(&o)
+	}
 	return func(ctx *pulumi.Context) error {
 		if err := profiles.Validate(&s).Err(); err != nil {
 			return fmt.Errorf("the answers are not valid:\n%w", err)
 		}
-		return run(ctx, &s)
+		return run(ctx, &s, o)
 	}
 }
+
+// Option changes how New builds the program.
+type Option func(*options)
+
+type options struct {
+	now func() time.Time
+}
+
+// WithClock sets the program's clock (it names the database's final
+// snapshot after the time the instance is created); the offline plan uses a
+// fixed one, so that two plans of one Spec are the same.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
 // platform is what every component builder needs.
 type platform struct {
@@ -55,6 +72,7 @@ type platform struct {
 	spec     *profiles.Spec
 	n        names
 	provider *aws.Provider
+	now      func() time.Time
 }
 
 // invoke options: every lookup goes through the platform's provider.
@@ -67,8 +85,8 @@ func (p *platform) component(typ, name string, c pulumi.ComponentResource) error
 	return p.ctx.RegisterComponentResource(typ, name, c, pulumi.Providers(p.provider))
 }
 
-func run(ctx *pulumi.Context, s *profiles.Spec) error {
-	p := &platform{ctx: ctx, spec: s}
+func run(ctx *pulumi.Context, s *profiles.Spec, o options) error {
+	p := &platform{ctx: ctx, spec: s, now: o.now}
 	// NOTE: an explicit provider pins the region (and shared-config profile)
 	// to the Spec, whatever the stack's configuration says.
 	pargs := &aws.ProviderArgs{Region: pulumi.String(s.Region)}
