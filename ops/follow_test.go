@@ -257,20 +257,24 @@ func TestLiveTailDropResumesWithoutLossOrRepeats(t *testing.T) {
 	read() // "following with live tail"
 	put(w, "ecs/app/t1", line(4))
 	s2 <- update(ev(3), ev(4))
-	read() // L4
+	// (on a loaded machine the second session may drop too; then L4 comes
+	// from the catch-up after the next reconnect, which is also correct)
+	for len(got) == 0 || got[len(got)-1] != "L4" {
+		read() // L4
+	}
 	// THEN every line came exactly once, in order
 	if want := []string{"L0", "Lgap", "L1", "L2", "L3", "L4"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("lines = %q, want %q (notices %q)", got, want, notices)
 	}
-	if want := []string{"following with live tail", "live tail ended; reconnecting", "following with live tail"}; !reflect.DeepEqual(notices, want) {
+	if want := []string{"following with live tail", "live tail ended; reconnecting", "following with live tail"}; len(notices) < 3 || !reflect.DeepEqual(notices[:3], want) {
 		t.Fatalf("notices = %q", notices)
 	}
-	if want := []FollowMode{FollowPolling, FollowLive, FollowLive, FollowLive, FollowLive}; !reflect.DeepEqual(modes, want) {
+	if want := []FollowMode{FollowPolling, FollowLive, FollowLive, FollowLive}; len(modes) < 4 || !reflect.DeepEqual(modes[:4], want) {
 		t.Fatalf("modes = %v", modes)
 	}
 	// AND live tail was asked for the service's streams of its log group
 	in := tails.Inputs()
-	if len(in) != 2 || !reflect.DeepEqual(in[0]["logGroupIdentifiers"], []any{src.GroupARN}) || !reflect.DeepEqual(in[0]["logStreamNamePrefixes"], []any{"ecs/app/"}) {
+	if len(in) < 2 || !reflect.DeepEqual(in[0]["logGroupIdentifiers"], []any{src.GroupARN}) || !reflect.DeepEqual(in[0]["logStreamNamePrefixes"], []any{"ecs/app/"}) {
 		t.Fatalf("StartLiveTail inputs = %v", in)
 	}
 }
