@@ -9,32 +9,16 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"time"
 
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 	"ecsdeck/stack/auto"
+	"ecsdeck/stack/program"
 
 	"github.com/spf13/cobra"
 )
-
-// awsPluginVersion is the Pulumi AWS provider plugin the program needs: the
-// version of the pulumi-aws SDK ecsdeck is built with.
-func awsPluginVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range bi.Deps {
-			if d.Path == "github.com/pulumi/pulumi-aws/sdk/v6" {
-				if d.Replace != nil {
-					return d.Replace.Version
-				}
-				return d.Version
-			}
-		}
-	}
-	return "v6.83.4"
-}
 
 // pulumiEngine is the engine of a platform: its program, driven through the
 // Pulumi CLI, with the state and passphrase in the user's directories.
@@ -48,7 +32,7 @@ func (a *app) pulumiEngine(ans *profiles.Answers, log io.Writer) (stack.Engine, 
 	if err != nil {
 		return nil, err
 	}
-	program, err := programFor(spec)
+	run, err := programFor(spec)
 	if err != nil {
 		return nil, err
 	}
@@ -58,12 +42,12 @@ func (a *app) pulumiEngine(ans *profiles.Answers, log io.Writer) (stack.Engine, 
 	}
 	return auto.New(auto.Options{
 		Stack:          spec.StackName(),
-		Program:        program,
+		Program:        run,
 		Backend:        spec.State.Backend,
 		StateDir:       stateDir,
 		PassphraseFile: filepath.Join(configDir, "passphrase"),
 		Config:         cfg,
-		Plugins:        []auto.Plugin{{Name: "aws", Version: awsPluginVersion()}},
+		Plugins:        []auto.Plugin{{Name: "aws", Version: program.PluginVersion()}},
 		Log:            log,
 	})
 }

@@ -350,7 +350,7 @@ func TestOutputsOfMissingStack(t *testing.T) {
 	}
 }
 
-func TestCommandsOnAMissingStackSayWhatToDo(t *testing.T) {
+func TestCommandsOnAMissingStackSayHowToCreateIt(t *testing.T) {
 	c := newEngineCLI(t, &fakePlatform{})
 	for _, cmd := range []string{"refresh", "cancel"} {
 		// WHEN a command that needs the stack runs before it was created

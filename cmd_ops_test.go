@@ -563,7 +563,7 @@ func TestStatusRidesOutThrottling(t *testing.T) {
 	}
 }
 
-func TestStatusWithoutCredentialsSaysWhatToDo(t *testing.T) {
+func TestStatusWithoutCredentialsSaysHowToGiveThem(t *testing.T) {
 	// GIVEN no AWS credentials anywhere
 	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"} {
 		t.Setenv(k, "")

@@ -54,7 +54,7 @@ func (noCredentials) Retrieve(context.Context) (aws.Credentials, error) {
 	return aws.Credentials{}, errors.New("failed to refresh cached credentials, no EC2 IMDS role found")
 }
 
-func TestNoCredentialsSaysWhatToDo(t *testing.T) {
+func TestNoCredentialsSaysHowToGiveThem(t *testing.T) {
 	// GIVEN a credential chain that finds nothing
 	cfg, err := LoadConfig(context.Background(), ConfigOptions{Region: "us-east-1", Endpoint: "http://127.0.0.1:1", Credentials: noCredentials{}, MaxAttempts: 1})
 	if err != nil {

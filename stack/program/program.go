@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -52,6 +53,22 @@ func New(spec *profiles.Spec, opts ...Option) pulumi.RunFunc {
 		}
 		return run(ctx, &s, o)
 	}
+}
+
+// PluginVersion is the version of the Pulumi AWS provider plugin the
+// program needs: the version of the pulumi-aws SDK it is built with.
+func PluginVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/pulumi/pulumi-aws/sdk/v6" {
+				if d.Replace != nil {
+					return d.Replace.Version
+				}
+				return d.Version
+			}
+		}
+	}
+	return "v6.83.4"
 }
 
 // Option changes how New builds the program.

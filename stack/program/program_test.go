@@ -260,3 +260,11 @@ func TestAnInvalidSpecRegistersNothing(t *testing.T) {
 		t.Fatalf("want the validation problem, got %v", err)
 	}
 }
+
+func TestPluginVersionIsTheSDKs(t *testing.T) {
+	// GIVEN a test binary built with the pinned pulumi-aws SDK
+	// THEN the plugin version the engine installs is that SDK's version
+	if got := program.PluginVersion(); got != "v6.83.4" {
+		t.Fatalf("got %q", got)
+	}
+}
