@@ -46,7 +46,7 @@ bench: build
 
 ## fuzz: fuzz the answers loader for a minute
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s ./profiles
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s -fuzzminimizetime 1s ./profiles
 
 clean:
 	rm -f bin/ecsdeck
