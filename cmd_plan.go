@@ -90,8 +90,7 @@ func writePlan(w io.Writer, p *plan.Plan) error {
 			continue
 		}
 		if strings.HasPrefix(r.Type, "pulumi:providers:") {
-			fmt.Fprintf(&b, "%s  %s\n", r.Name, r.Type)
-			continue
+			continue // the provider pinned to the region is bookkeeping, not a resource
 		}
 		total++
 		indent := "  + "

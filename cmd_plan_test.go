@@ -22,7 +22,7 @@ func TestPlanOfflinePrintsTheTree(t *testing.T) {
 		t.Fatalf("code %d err %q", code, errs)
 	}
 	for _, want := range []string{
-		"Offline plan of stack hello-dev in us-east-1: nothing was created; ids and ARNs are placeholders.\n",
+		"Offline plan of stack hello-dev in us-east-1: nothing was created; ids and ARNs are placeholders.\n\nconfig  ecsdeck:aws:Config",
 		"\nnetwork  ecsdeck:aws:Network  (10 resources)\n  + aws:ec2/internetGateway:InternetGateway  internet-gateway\n",
 		"\nbackend  ecsdeck:aws:Service  (7 resources)\n",
 		"  + aws:ecs/service:Service  backend-service\n",
