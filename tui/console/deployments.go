@@ -15,14 +15,13 @@ import (
 // deployment (status, lifecycle, traffic on green, time left before the
 // blue tasks end) for blue/green ones, read while the tab is on screen.
 type deploymentsTab struct {
-	sh       *shared
-	w, h     int
-	cursor   int
-	selected string
-	top      int // first line shown
-	filter   filter
-	bg       map[string]*bgState
-	active   bool
+	sh   *shared
+	w, h int
+	rowCursor
+	top    int // first line shown
+	filter filter
+	bg     map[string]*bgState
+	active bool
 }
 
 func newDeploymentsTab(sh *shared) *deploymentsTab {
@@ -79,28 +78,9 @@ func (t *deploymentsTab) readBlueGreen() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-func (t *deploymentsTab) follow() {
-	rows := t.rows()
-	for i, s := range rows {
-		if s.Name == t.selected {
-			t.cursor = i
-			return
-		}
-	}
-	t.cursor = min(t.cursor, max(len(rows)-1, 0))
-	if t.cursor < len(rows) {
-		t.selected = rows[t.cursor].Name
-	}
-}
+func (t *deploymentsTab) follow() { t.rowCursor.follow(t.rows()) }
 
-func (t *deploymentsTab) move(to int) {
-	rows := t.rows()
-	if len(rows) == 0 {
-		return
-	}
-	t.cursor = min(max(to, 0), len(rows)-1)
-	t.selected = rows[t.cursor].Name
-}
+func (t *deploymentsTab) move(to int) { t.rowCursor.move(to, t.rows()) }
 
 func (t *deploymentsTab) ShortHelp() []key.Binding {
 	km := t.sh.keys

@@ -12,13 +12,12 @@ import (
 
 // servicesTab is the table of services; enter drills into one (detail).
 type servicesTab struct {
-	sh       *shared
-	w, h     int
-	cursor   int
-	top      int
-	selected string // the name under the cursor, kept across refreshes
-	filter   filter
-	detail   *detailView
+	sh   *shared
+	w, h int
+	rowCursor
+	top    int
+	filter filter
+	detail *detailView
 }
 
 func newServicesTab(sh *shared) *servicesTab {
@@ -70,28 +69,9 @@ func (t *servicesTab) current() selection {
 
 // follow puts the cursor back on the selected service after the rows
 // changed (a refresh, a filter).
-func (t *servicesTab) follow() {
-	rows := t.rows()
-	for i, s := range rows {
-		if s.Name == t.selected {
-			t.cursor = i
-			return
-		}
-	}
-	t.cursor = min(t.cursor, max(len(rows)-1, 0))
-	if t.cursor < len(rows) {
-		t.selected = rows[t.cursor].Name
-	}
-}
+func (t *servicesTab) follow() { t.rowCursor.follow(t.rows()) }
 
-func (t *servicesTab) move(to int) {
-	rows := t.rows()
-	if len(rows) == 0 {
-		return
-	}
-	t.cursor = min(max(to, 0), len(rows)-1)
-	t.selected = rows[t.cursor].Name
-}
+func (t *servicesTab) move(to int) { t.rowCursor.move(to, t.rows()) }
 
 func (t *servicesTab) ShortHelp() []key.Binding {
 	km := t.sh.keys
