@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"ecsdeck/profiles"
+	"ecsdeck/words"
 )
 
 // Components, in the order an estimate lists them.
@@ -144,7 +145,7 @@ func Estimate(spec *profiles.Spec, prices *PriceTable, a Assumptions) (*Breakdow
 	}
 	if e.Unpriced > 0 {
 		e.Notes = append(e.Notes, fmt.Sprintf("%d %s no price for %s in the table of %s; the totals leave %s out (ecsdeck cost --live-prices looks them up).",
-			e.Unpriced, plural(e.Unpriced, "line has", "lines have"), e.Region, prices.AsOf, plural(e.Unpriced, "it", "them")))
+			e.Unpriced, words.Plural(e.Unpriced, "line has", "lines have"), e.Region, prices.AsOf, words.Plural(e.Unpriced, "it", "them")))
 	}
 	return e, nil
 }
@@ -271,7 +272,7 @@ func (b *builder) fargate(t profiles.TierService) {
 		fmt.Sprintf("%s on Spot × %s × %s h at %s %% below on-demand", tasks(sw), size, num(h), pct(b.a.SpotDiscount)))
 }
 
-func tasks(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "task", "tasks")) }
+func tasks(n int) string { return fmt.Sprintf("%d %s", n, words.Plural(n, "task", "tasks")) }
 
 func (b *builder) ec2() {
 	e := b.spec.Capacity.EC2
@@ -335,7 +336,7 @@ func (b *builder) loadBalancer() {
 	if b.ipItem != "" {
 		n := int(b.publicIPs.want)
 		b.add(CompNetwork, b.ipItem, "ipv4.hour", 1, "address-hour", b.publicIPs.times(h),
-			fmt.Sprintf("%d %s, %s × %s h", n, plural(n, "address", "addresses"), b.ipWhat, num(h)))
+			fmt.Sprintf("%d %s, %s × %s h", n, words.Plural(n, "address", "addresses"), b.ipWhat, num(h)))
 	}
 	if s.CreatesVPC() {
 		b.free(CompNetwork, "NAT gateway", "gateway", 0,
@@ -478,7 +479,7 @@ func (b *builder) storage() {
 	}
 	if repos > 0 {
 		b.add(CompStorage, "ECR repositories", "ecr.storage.gb-month", 1, "GB-month", same(float64(repos)*b.a.ImageGB),
-			fmt.Sprintf("%d %s (%s) × %s GB of images each", repos, plural(repos, "repository", "repositories"), strings.Join(names, ", "), num(b.a.ImageGB)))
+			fmt.Sprintf("%d %s (%s) × %s GB of images each", repos, words.Plural(repos, "repository", "repositories"), strings.Join(names, ", "), num(b.a.ImageGB)))
 	}
 	if s.Artifacts.Bucket == "" {
 		b.add(CompStorage, "S3 artifacts bucket", "s3.storage.gb-month", 1, "GB-month", same(b.a.ArtifactsGB),
@@ -502,7 +503,7 @@ func (b *builder) observe() {
 	metrics := float64(insightsClusterMetrics + insightsServiceMetrics*b.services)
 	b.add(CompObserve, "Container Insights metrics", "cloudwatch.metric-month", 1, "metric-month", same(metrics),
 		fmt.Sprintf("about %d metrics for the cluster and %d per service (%d %s), charged as custom metrics; standard Container Insights, not enhanced",
-			insightsClusterMetrics, insightsServiceMetrics, b.services, plural(b.services, "service", "services")))
+			insightsClusterMetrics, insightsServiceMetrics, b.services, words.Plural(b.services, "service", "services")))
 	b.add(CompObserve, "Container Insights performance events", "logs.ingest.gb", 1, "GB", b.tasks.times(insightsTaskEventsGB),
 		fmt.Sprintf("about %s GB of performance log events per task a month × %s", num(insightsTaskEventsGB), tasks(int(b.tasks.want))))
 }
@@ -541,10 +542,3 @@ func num(v float64) string {
 }
 
 func pct(f float64) string { return num(f * 100) }
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}

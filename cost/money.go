@@ -1,12 +1,7 @@
 package cost
 
-import (
-	"math"
-	"strconv"
-)
+import "ecsdeck/words"
 
 // Money formats a USD amount for display: two decimals, rounded half away
 // from zero. Amounts are kept unrounded everywhere else.
-func Money(v float64) string {
-	return strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64)
-}
+func Money(v float64) string { return words.Money(v) }

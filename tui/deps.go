@@ -9,6 +9,7 @@ import (
 	"ecsdeck/stack"
 	"ecsdeck/tui/common"
 	"ecsdeck/wizard"
+	"ecsdeck/words"
 )
 
 // Store is what the UI needs of the profile store; *profiles.Store is one.
@@ -47,9 +48,9 @@ func (e Estimate) String() string {
 	if e.Unpriced > 0 {
 		more = "+"
 	}
-	s := "≈ " + money(e.Monthly) + more + "/month"
+	s := "≈ " + words.Dollars(e.Monthly) + more + "/month"
 	if e.Min != e.Max && (e.Min != e.Monthly || e.Max != e.Monthly) {
-		s += fmt.Sprintf(" (%s–%s)", money(e.Min), money(e.Max))
+		s += fmt.Sprintf(" (%s–%s)", words.Dollars(e.Min), words.Dollars(e.Max))
 	}
 	return s
 }

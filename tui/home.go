@@ -6,6 +6,7 @@ import (
 
 	"ecsdeck/profiles"
 	"ecsdeck/tui/common"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -198,7 +199,7 @@ func (h *Home) View() string {
 
 func headerRight(h *Home) string {
 	if n := len(h.entries); h.loaded && n > 0 {
-		return fmt.Sprintf("%d %s", n, plural(n, "platform", "platforms"))
+		return fmt.Sprintf("%d %s", n, words.Plural(n, "platform", "platforms"))
 	}
 	return ""
 }
@@ -232,13 +233,6 @@ func scrollRows(rows []string, cursor, height int) string {
 	}
 	start := max(0, min(cursor-height/2, len(rows)-height))
 	return strings.Join(rows[start:start+height], "\n")
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // send is a tea.Cmd that delivers msg.

@@ -11,6 +11,7 @@ import (
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 	"ecsdeck/tui/common"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -524,7 +525,7 @@ func (p *Progress) statusLine() string {
 	_, _, failed, _ := p.counts()
 	msg := fmt.Sprintf("Failed after %s", duration(end.Sub(p.begun)))
 	if failed > 0 {
-		msg += fmt.Sprintf(": %d %s failed (shown above)", failed, plural(failed, "resource", "resources"))
+		msg += fmt.Sprintf(": %d %s failed (shown above)", failed, words.Plural(failed, "resource", "resources"))
 	} else if p.err != nil {
 		msg += ": " + p.err.Error()
 	}
@@ -598,7 +599,7 @@ func (p *Progress) groupLines(g *group) []string {
 	case running > 0:
 		head = st.Running.Render(fmt.Sprintf("%s %-14s %d/%d", p.spin(), g.name, done, len(g.rows)))
 	default:
-		head = st.Success.Render(fmt.Sprintf("%s %-14s %d %s", st.Check, g.name, done, plural(done, "resource", "resources")))
+		head = st.Success.Render(fmt.Sprintf("%s %-14s %d %s", st.Check, g.name, done, words.Plural(done, "resource", "resources")))
 	}
 	lines := []string{head}
 	if running == 0 && failed == 0 && !p.showAll {

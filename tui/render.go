@@ -42,14 +42,6 @@ func duration(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
-// money renders US dollars: $0.50 below ten dollars, whole dollars above.
-func money(usd float64) string {
-	if usd < 10 {
-		return fmt.Sprintf("$%.2f", usd)
-	}
-	return fmt.Sprintf("$%.0f", math.Round(usd))
-}
-
 // stepsLine renders the wizard's steps on one line: done ones checked, the
 // current one marked, the ones the answers skip left out. When the names do
 // not fit, done steps shrink to their check mark and the last ones give way

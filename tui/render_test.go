@@ -9,6 +9,7 @@ import (
 	"ecsdeck/stack"
 	"ecsdeck/tui/common"
 	"ecsdeck/wizard"
+	"ecsdeck/words"
 )
 
 func TestProgressBar(t *testing.T) {
@@ -45,8 +46,8 @@ func TestDurationAndMoney(t *testing.T) {
 		}
 	}
 	for usd, want := range map[float64]string{0.5: "$0.50", 9.994: "$9.99", 10: "$10", 84.4: "$84", 1234.5: "$1235"} {
-		if got := money(usd); got != want {
-			t.Errorf("money(%v) = %q, want %q", usd, got, want)
+		if got := words.Dollars(usd); got != want {
+			t.Errorf("words.Dollars(%v) = %q, want %q", usd, got, want)
 		}
 	}
 	for e, want := range map[Estimate]string{

@@ -9,6 +9,7 @@ import (
 	"ecsdeck/profiles"
 	"ecsdeck/tui/common"
 	"ecsdeck/wizard"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
@@ -239,7 +240,7 @@ func (r *Review) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // is created once it is saved.
 func (r *Review) save(apply bool) tea.Cmd {
 	if errs := r.problems.Errors(); len(errs) > 0 {
-		r.status, r.failed = fmt.Sprintf("%d %s to fix first (esc goes to the first one).", len(errs), plural(len(errs), "problem", "problems")), true
+		r.status, r.failed = fmt.Sprintf("%d %s to fix first (esc goes to the first one).", len(errs), words.Plural(len(errs), "problem", "problems")), true
 		return nil
 	}
 	if r.saving {
@@ -356,7 +357,7 @@ func (r *Review) body() string {
 		b.WriteString("  " + wrap(r.est.String()+" before tax (ecsdeck cost --profile "+r.profile+" shows every line)", w, 2) + "\n")
 		if n := r.est.Unpriced; n > 0 {
 			b.WriteString(st.Warning.Render("  "+wrap(fmt.Sprintf("%d %s no price for %s in ecsdeck's table and %s left out (ecsdeck cost --live-prices looks them up).",
-				n, plural(n, "part has", "parts have"), r.spec.Region, plural(n, "is", "are")), w, 2)) + "\n")
+				n, words.Plural(n, "part has", "parts have"), r.spec.Region, words.Plural(n, "is", "are")), w, 2)) + "\n")
 		}
 	}
 	if steps := manualSteps(r.spec, nil); len(steps) > 0 {

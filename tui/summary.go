@@ -7,6 +7,7 @@ import (
 
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
+	"ecsdeck/words"
 )
 
 // field is one line of the answers summary.
@@ -72,7 +73,7 @@ func capacityText(s *profiles.Spec) string {
 		return fmt.Sprintf("Fargate Spot only, %s", s.Architecture)
 	}
 	return fmt.Sprintf("Fargate: %d %s on Spot, then Spot to on-demand %d:%d, %s",
-		f.SpotBase, plural(f.SpotBase, "task", "tasks"), f.SpotWeight, f.OnDemandWeight, s.Architecture)
+		f.SpotBase, words.Plural(f.SpotBase, "task", "tasks"), f.SpotWeight, f.OnDemandWeight, s.Architecture)
 }
 
 func networkText(s *profiles.Spec) string {
@@ -121,7 +122,7 @@ func serviceText(s *profiles.Spec, role string, svc *profiles.Service) string {
 	}
 	parts = append(parts, fmt.Sprintf("port %d", svc.Port), fmt.Sprintf("%s / %s", cpuText(svc.CPU), memText(svc.Memory)))
 	a := svc.Autoscaling
-	tasks := fmt.Sprintf("%d %s", svc.DesiredCount, plural(svc.DesiredCount, "task", "tasks"))
+	tasks := fmt.Sprintf("%d %s", svc.DesiredCount, words.Plural(svc.DesiredCount, "task", "tasks"))
 	if a.Max > a.Min {
 		tasks += fmt.Sprintf(" (%d to %d at %d%% CPU)", a.Min, a.Max, a.CPUTarget)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"ecsdeck/stack"
+	"ecsdeck/words"
 
 	pauto "github.com/pulumi/pulumi/sdk/v3/go/auto"
 	"github.com/pulumi/pulumi/sdk/v3/go/auto/events"
@@ -254,7 +255,7 @@ func (e *Engine) Up(ctx context.Context, out chan<- stack.Event) (*stack.Result,
 	})
 	if err == nil && out != nil {
 		if o, oerr := e.Outputs(ctx); oerr == nil {
-			out <- stack.Event{Kind: stack.OutputsReady, Time: e.o.Now(), Outputs: o}
+			send(ctx, out, nil, stack.Event{Kind: stack.OutputsReady, Time: e.o.Now(), Outputs: o})
 		}
 	}
 	return res, err
@@ -386,9 +387,7 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 					case stack.StepFailed:
 						failed = append(failed, se)
 					}
-					if out != nil {
-						out <- se
-					}
+					send(ctx, out, stop, se)
 				}
 			case <-stop:
 				return
@@ -413,9 +412,7 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 	case ctx.Err() != nil || opCtx.Err() != nil || (summary != nil && summary.Status == "cancelled"):
 		res.Status = "cancelled"
 	}
-	if out != nil {
-		out <- stack.Event{Kind: stack.Summary, Time: e.o.Now(), Result: res}
-	}
+	send(ctx, out, nil, stack.Event{Kind: stack.Summary, Time: e.o.Now(), Result: res})
 	if opErr == nil {
 		return res, nil
 	}
@@ -445,7 +442,7 @@ func (e *Engine) opErr(kind string, err error, failed []stack.Event) error {
 	}
 	if len(failed) > 0 {
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s failed: %d %s failed", kind, len(failed), plural(len(failed), "resource", "resources"))
+		fmt.Fprintf(&b, "%s failed: %d %s failed", kind, len(failed), words.Plural(len(failed), "resource", "resources"))
 		sort.SliceStable(failed, func(i, j int) bool { return failed[i].Time.Before(failed[j].Time) })
 		for _, f := range failed {
 			msg := f.Message
@@ -540,9 +537,31 @@ func firstLine(s string) string {
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n    ") }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// sendGrace is how long a send waits, once the operation's context has
+// ended, for a consumer that may still be reading (it wants the summary).
+const sendGrace = 2 * time.Second
+
+// send forwards ev to out (nil: nowhere). NOTE: a consumer that stopped
+// reading must not block the engine: an unread channel here would stop the
+// draining of the CLI's events, and with it the operation. So once ctx has
+// ended (or stop closed), send waits at most sendGrace for the consumer to
+// take ev, and then gives up.
+func send(ctx context.Context, out chan<- stack.Event, stop <-chan struct{}, ev stack.Event) bool {
+	if out == nil {
+		return false
 	}
-	return many
+	select {
+	case out <- ev:
+		return true
+	case <-ctx.Done():
+	case <-stop:
+	}
+	t := time.NewTimer(sendGrace)
+	defer t.Stop()
+	select {
+	case out <- ev:
+		return true
+	case <-t.C:
+		return false
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ecsdeck/ops"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -177,7 +178,7 @@ func (t *deploymentsTab) View() string {
 	case len(rows) == 0:
 		return strings.Join(append(head, st.Muted.Render("  no service matches the filter (esc clears it)")), "\n")
 	}
-	head = append(head, st.Muted.Render(fmt.Sprintf("  %d of %d %s deploying", deploying, len(t.sh.services), plural(len(t.sh.services), "service", "services"))))
+	head = append(head, st.Muted.Render(fmt.Sprintf("  %d of %d %s deploying", deploying, len(t.sh.services), words.Plural(len(t.sh.services), "service", "services"))))
 
 	// Every service's block; the view scrolls by lines so that the block
 	// under the cursor shows whole when it fits.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"ecsdeck/ops"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -311,7 +312,7 @@ func (t *logsTab) View() string {
 	if !t.follow && !t.ended {
 		state += ", paused"
 	}
-	head += st.Muted.Render(fmt.Sprintf(" · %s · %d %s", state, t.lines.Len(), plural(t.lines.Len(), "line", "lines")))
+	head += st.Muted.Render(fmt.Sprintf(" · %s · %d %s", state, t.lines.Len(), words.Plural(t.lines.Len(), "line", "lines")))
 	if t.err != "" {
 		head += " " + st.Error.Render(t.err)
 	} else if t.notice != "" {

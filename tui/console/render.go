@@ -8,6 +8,7 @@ import (
 
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -180,17 +181,6 @@ func statusGlyph(st *common.Styles, status string) string {
 	return st.Pending
 }
 
-// deployKind names the deployment controller for people.
-func deployKind(controller string) string {
-	switch controller {
-	case "CODE_DEPLOY":
-		return "blue/green"
-	case "ECS", "":
-		return "rolling"
-	}
-	return strings.ToLower(controller)
-}
-
 // rolloutText is a rollout state for people: "in progress", "completed".
 func rolloutText(s string) string {
 	if s == "" {
@@ -270,7 +260,7 @@ func serviceRow(st *common.Styles, c serviceCols, s ops.Service, selected bool) 
 		tasks = fmt.Sprintf("%d/%d", s.Running, s.Desired)
 		pending = strconv.Itoa(int(s.Pending))
 		rollout = rolloutText(s.Rollout)
-		kind = deployKind(s.Controller)
+		kind = words.DeployKind(s.Controller)
 		if s.TaskDefinition.Revision > 0 {
 			rev = strconv.Itoa(s.TaskDefinition.Revision)
 		}
@@ -392,7 +382,7 @@ func deploymentBlock(st *common.Styles, width int, s ops.Service, bg bgState, no
 	if selected {
 		prefix, name = st.Cursor, st.Selected.Render(name)
 	}
-	head := prefix + name + "  " + stateStyle(st, s.State()).Render(s.State()) + " · " + deployKind(s.Controller)
+	head := prefix + name + "  " + stateStyle(st, s.State()).Render(s.State()) + " · " + words.DeployKind(s.Controller)
 	if s.Controller == "ECS" || s.Controller == "" {
 		head += " · rollout " + statusStyle(st, s.Rollout).Render(rolloutText(s.Rollout)) + " · " + circuitText(s.CircuitBreaker)
 	}
@@ -439,21 +429,6 @@ func deploymentBlock(st *common.Styles, width int, s ops.Service, bg bgState, no
 	return lines
 }
 
-// shortID keeps the first 12 characters of a task or execution id.
-func shortID(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
 // detailLines renders one service in full: state, deployments, tasks (with
 // why the stopped ones stopped), target health, the CodeDeploy deployment
 // and recent events.
@@ -470,7 +445,7 @@ func detailLines(st *common.Styles, width int, d *ops.ServiceDetail, now time.Ti
 	add(st.Title.Render(name))
 	label("state", stateStyle(st, d.State()).Render(d.State())+fmt.Sprintf(": %d of %d running, %d pending", d.Running, d.Desired, d.Pending))
 	label("task def", d.TaskDefinition.String())
-	deploys := deployKind(d.Controller)
+	deploys := words.DeployKind(d.Controller)
 	if d.Controller == "ECS" {
 		deploys += ", " + circuitText(d.CircuitBreaker)
 	}
@@ -503,8 +478,8 @@ func detailLines(st *common.Styles, width int, d *ops.ServiceDetail, now time.Ti
 		} else if t.StartedAt.IsZero() {
 			when = "not started"
 		}
-		health := strings.ToLower(dash(t.Health))
-		add("  " + cell(shortID(t.ID), 12) + "  " + statusStyle(st, t.LastStatus).Render(cell(strings.ToLower(t.LastStatus), 12)) + "  " +
+		health := strings.ToLower(words.Dash(t.Health))
+		add("  " + cell(words.ShortID(t.ID), 12) + "  " + statusStyle(st, t.LastStatus).Render(cell(strings.ToLower(t.LastStatus), 12)) + "  " +
 			statusStyle(st, t.Health).Render(cell(health, 9)) + "  " + cell(t.TaskDefinition.String(), 16) + "  " + st.Muted.Render(when))
 		if t.Explanation != "" {
 			add("    " + st.Error.Render(t.Explanation))
@@ -600,9 +575,9 @@ func pipelineLines(st *common.Styles, width int, p *ops.Pipeline, now time.Time)
 		add(st.Muted.Render("  none"))
 	}
 	for _, s := range p.Stages {
-		add("  " + statusStyle(st, s.Status).Render(statusGlyph(st, s.Status)) + " " + cell(s.Name, 16) + " " + statusStyle(st, s.Status).Render(dash(s.Status)))
+		add("  " + statusStyle(st, s.Status).Render(statusGlyph(st, s.Status)) + " " + cell(s.Name, 16) + " " + statusStyle(st, s.Status).Render(words.Dash(s.Status)))
 		for _, a := range s.Actions {
-			line := "      " + cell(a.Name, 18) + " " + statusStyle(st, a.Status).Render(cell(dash(a.Status), 11))
+			line := "      " + cell(a.Name, 18) + " " + statusStyle(st, a.Status).Render(cell(words.Dash(a.Status), 11))
 			if !a.Changed.IsZero() {
 				line += " " + st.Muted.Render(cell(ago(now, a.Changed), 9))
 			}
@@ -620,7 +595,7 @@ func pipelineLines(st *common.Styles, width int, p *ops.Pipeline, now time.Time)
 		add(st.Muted.Render("  none"))
 	}
 	for _, e := range p.Executions {
-		line := "  " + cell(shortID(e.ID), 12) + "  " + statusStyle(st, e.Status).Render(cell(e.Status, 11)) + "  " + st.Muted.Render(cell("started "+ago(now, e.Started), 17))
+		line := "  " + cell(words.ShortID(e.ID), 12) + "  " + statusStyle(st, e.Status).Render(cell(e.Status, 11)) + "  " + st.Muted.Render(cell("started "+ago(now, e.Started), 17))
 		if len(e.Revisions) > 0 {
 			line += "  " + revisionText(e.Revisions[0])
 		} else if e.Trigger != "" {
@@ -646,12 +621,4 @@ func logText(l ops.LogLine, loc *time.Location) string {
 // matchLine says whether a log line holds the filter text (any case).
 func matchLine(l ops.LogLine, lower string) bool {
 	return lower == "" || strings.Contains(strings.ToLower(l.Message), lower) || strings.Contains(strings.ToLower(l.Stream), lower)
-}
-
-// plural picks the word for n.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

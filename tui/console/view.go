@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"ecsdeck/tui/common"
+	"ecsdeck/words"
 )
 
 // View renders the console: header with the refresh time, tab bar, the
@@ -63,7 +64,7 @@ func (m *Model) counts() string {
 			failing++
 		}
 	}
-	out := fmt.Sprintf("%d %s", n, plural(n, "service", "services"))
+	out := fmt.Sprintf("%d %s", n, words.Plural(n, "service", "services"))
 	if deploying > 0 {
 		out += fmt.Sprintf(" · %d deploying", deploying)
 	}

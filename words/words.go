@@ -1,0 +1,104 @@
+// Package words holds the wording helpers that the headless output and the
+// console share, so a count, an amount, an id or a deploy kind reads the
+// same wherever ecsdeck shows it. It imports nothing of ecsdeck's and no UI
+// library.
+package words
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Plural picks the word for n: one for 1, many otherwise.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Count is n followed by the word for n: "1 service", "3 services".
+func Count(n int, one, many string) string {
+	return strconv.Itoa(n) + " " + Plural(n, one, many)
+}
+
+// DeployKind names an ECS deployment controller for people; a service that
+// names none deploys rolling, as ECS's default controller does.
+func DeployKind(controller string) string {
+	switch controller {
+	case "CODE_DEPLOY":
+		return "blue/green"
+	case "ECS", "":
+		return "rolling"
+	}
+	return strings.ToLower(controller)
+}
+
+// Dash stands in for an empty value in a table.
+func Dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// Clock is a time of day in the local zone, or a dash for no time.
+func Clock(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("15:04:05")
+}
+
+// ShortID keeps the first 12 characters of a task or execution id, as the
+// ECS console does.
+func ShortID(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// Money formats a USD amount with two decimals, rounded half away from
+// zero. Amounts are kept unrounded everywhere else.
+func Money(v float64) string {
+	return strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64)
+}
+
+// Dollars is a USD amount at a glance: $0.50 below ten dollars, whole
+// dollars from there.
+func Dollars(usd float64) string {
+	if usd < 10 {
+		return fmt.Sprintf("$%.2f", usd)
+	}
+	return fmt.Sprintf("$%.0f", math.Round(usd))
+}
+
+// Wrap breaks plain text into lines of at most width runes, at spaces. A
+// word longer than width stands alone on its line.
+func Wrap(text string, width int) []string {
+	var out []string
+	var cur strings.Builder
+	n := 0
+	for _, word := range strings.Fields(text) {
+		wn := len([]rune(word))
+		if n > 0 && n+1+wn > width {
+			out = append(out, cur.String())
+			cur.Reset()
+			n = 0
+		}
+		if n > 0 {
+			cur.WriteByte(' ')
+			n++
+		}
+		cur.WriteString(word)
+		n += wn
+	}
+	if n > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}

@@ -1,0 +1,45 @@
+package words
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestWording(t *testing.T) {
+	for _, tt := range []struct{ got, want string }{
+		{Plural(1, "task", "tasks"), "task"},
+		{Plural(0, "task", "tasks"), "tasks"},
+		{Count(2, "service", "services"), "2 services"},
+		{DeployKind("CODE_DEPLOY"), "blue/green"},
+		{DeployKind("ECS"), "rolling"},
+		{DeployKind(""), "rolling"},
+		{DeployKind("EXTERNAL"), "external"},
+		{Dash(""), "-"},
+		{Dash("x"), "x"},
+		{Clock(time.Time{}), "-"},
+		{ShortID("0123456789abcdef"), "0123456789ab"},
+		{ShortID("abc"), "abc"},
+		{Money(0.005), "0.01"},
+		{Money(48.694), "48.69"},
+		{Dollars(0.5), "$0.50"},
+		{Dollars(12.5), "$13"},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %q, want %q", tt.got, tt.want)
+		}
+	}
+}
+
+func TestWrapKeepsWordsWhole(t *testing.T) {
+	// GIVEN a sentence, WHEN it is wrapped at 10 runes,
+	got := Wrap("one two three fourteen-long-word é é é", 10)
+	// THEN no line is longer than 10 but the long word, and no word is cut.
+	want := []string{"one two", "three", "fourteen-long-word", "é é é"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	if Wrap("", 10) != nil {
+		t.Fatal("empty text wraps to no lines")
+	}
+}
