@@ -50,6 +50,30 @@ type Outputs struct {
 	ConnectionPending  bool              `json:"connectionPending,omitempty"` // the source connection still needs activating
 }
 
+// Keys of each entry of OutServices (a ServiceOutput); the struct tags of
+// ServiceOutput are these, as a test checks.
+const (
+	SvcRole             = "role"
+	SvcName             = "name"
+	SvcTaskFamily       = "taskFamily"
+	SvcContainer        = "container"
+	SvcLogGroup         = "logGroup"
+	SvcLogStreamPrefix  = "logStreamPrefix"
+	SvcDeployController = "deployController"
+	SvcCodeDeployApp    = "codeDeployApp"
+	SvcCodeDeployGroup  = "codeDeployGroup"
+	SvcTargetGroups     = "targetGroups"
+	SvcURL              = "url"
+)
+
+// Keys of each entry of OutPipelines (a PipelineOutput).
+const (
+	PipeRole          = "role"
+	PipeName          = "name"
+	PipeBuildProject  = "buildProject"
+	PipeBuildLogGroup = "buildLogGroup"
+)
+
 // ServiceOutput describes one ECS service of the platform.
 type ServiceOutput struct {
 	Role             string   `json:"role"` // backend or frontend

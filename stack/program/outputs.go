@@ -2,31 +2,9 @@ package program
 
 import (
 	"ecsdeck/profiles"
+	"ecsdeck/stack"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-)
-
-// Stack output keys; they are those of ecsdeck/stack (Out*), which this
-// package cannot import (the stack package runs this program).
-const (
-	outRegion             = "region"
-	outClusterName        = "clusterName"
-	outClusterARN         = "clusterArn"
-	outServices           = "services"
-	outPipelines          = "pipelines"
-	outEndpoints          = "endpoints"
-	outLoadBalancerDNS    = "loadBalancerDns"
-	outDistributionID     = "distributionId"
-	outDistributionDomain = "distributionDomain"
-	outFrontendBucket     = "frontendBucket"
-	outArtifactsBucket    = "artifactsBucket"
-	outRepositories       = "repositories"
-	outLogGroups          = "logGroups"
-	outDatabaseEndpoint   = "databaseEndpoint"
-	outDatabaseSecretARN  = "databaseSecretArn"
-	outConnectionARN      = "connectionArn"
-	outConnectionARNs     = "connectionArns"
-	outConnectionPending  = "connectionPending"
 )
 
 type exports struct {
@@ -44,12 +22,12 @@ type exports struct {
 // export publishes the stack outputs the console and the user read.
 func (p *platform) export(e exports) {
 	ctx, s := p.ctx, p.spec
-	ctx.Export(outRegion, pulumi.String(s.Region))
-	ctx.Export(outClusterName, e.cluster.Name)
-	ctx.Export(outClusterARN, e.cluster.ARN)
-	ctx.Export(outLoadBalancerDNS, e.lb.DNSName)
-	ctx.Export(outArtifactsBucket, e.cfg.Bucket)
-	ctx.Export(outRepositories, pulumi.ToStringArray(append([]string{}, e.reg.Names...)))
+	ctx.Export(stack.OutRegion, pulumi.String(s.Region))
+	ctx.Export(stack.OutClusterName, e.cluster.Name)
+	ctx.Export(stack.OutClusterARN, e.cluster.ARN)
+	ctx.Export(stack.OutLoadBalancerDNS, e.lb.DNSName)
+	ctx.Export(stack.OutArtifactsBucket, e.cfg.Bucket)
+	ctx.Export(stack.OutRepositories, pulumi.ToStringArray(append([]string{}, e.reg.Names...)))
 
 	services := pulumi.Array{}
 	endpoints := pulumi.StringMap{}
@@ -58,54 +36,54 @@ func (p *platform) export(e exports) {
 		svc := e.services[t.Role]
 		tgs := pulumi.StringArray{svc.TargetGroups[0].ARN, svc.TargetGroups[1].ARN}
 		services = append(services, pulumi.Map{
-			"role":             pulumi.String(string(t.Role)),
-			"name":             svc.Name,
-			"taskFamily":       pulumi.String(svc.TaskFamily),
-			"container":        pulumi.String(AppContainer),
-			"logGroup":         pulumi.String(svc.LogGroup),
-			"logStreamPrefix":  pulumi.String(AppContainer),
-			"deployController": pulumi.String(svc.DeployController),
-			"codeDeployApp":    svc.CodeDeployApp,
-			"codeDeployGroup":  svc.CodeDeployGroup,
-			"targetGroups":     tgs,
-			"url":              svc.URL,
+			stack.SvcRole:             pulumi.String(string(t.Role)),
+			stack.SvcName:             svc.Name,
+			stack.SvcTaskFamily:       pulumi.String(svc.TaskFamily),
+			stack.SvcContainer:        pulumi.String(AppContainer),
+			stack.SvcLogGroup:         pulumi.String(svc.LogGroup),
+			stack.SvcLogStreamPrefix:  pulumi.String(AppContainer),
+			stack.SvcDeployController: pulumi.String(svc.DeployController),
+			stack.SvcCodeDeployApp:    svc.CodeDeployApp,
+			stack.SvcCodeDeployGroup:  svc.CodeDeployGroup,
+			stack.SvcTargetGroups:     tgs,
+			stack.SvcURL:              svc.URL,
 		})
 		endpoints[string(t.Role)] = svc.URL
 		logGroups = append(logGroups, svc.LogGroup)
 	}
-	ctx.Export(outServices, services)
+	ctx.Export(stack.OutServices, services)
 	if f := e.frontend; f != nil {
 		endpoints[string(profiles.RoleFrontend)] = f.URL
-		ctx.Export(outDistributionID, f.DistributionID)
-		ctx.Export(outDistributionDomain, f.DistributionDomain)
-		ctx.Export(outFrontendBucket, f.Bucket)
+		ctx.Export(stack.OutDistributionID, f.DistributionID)
+		ctx.Export(stack.OutDistributionDomain, f.DistributionDomain)
+		ctx.Export(stack.OutFrontendBucket, f.Bucket)
 	}
-	ctx.Export(outEndpoints, endpoints)
+	ctx.Export(stack.OutEndpoints, endpoints)
 
 	pipelines := pulumi.Array{}
 	for _, pl := range e.pipelines {
 		pipelines = append(pipelines, pulumi.Map{
-			"role":          pulumi.String(string(pl.Role)),
-			"name":          pl.Name,
-			"buildProject":  pl.BuildProject,
-			"buildLogGroup": pulumi.String(pl.BuildLogGroup),
+			stack.PipeRole:          pulumi.String(string(pl.Role)),
+			stack.PipeName:          pl.Name,
+			stack.PipeBuildProject:  pl.BuildProject,
+			stack.PipeBuildLogGroup: pulumi.String(pl.BuildLogGroup),
 		})
 		logGroups = append(logGroups, pl.BuildLogGroup)
 	}
-	ctx.Export(outPipelines, pipelines)
-	ctx.Export(outLogGroups, pulumi.ToStringArray(logGroups))
+	ctx.Export(stack.OutPipelines, pipelines)
+	ctx.Export(stack.OutLogGroups, pulumi.ToStringArray(logGroups))
 
 	if e.db != nil {
-		ctx.Export(outDatabaseEndpoint, e.db.Endpoint)
-		ctx.Export(outDatabaseSecretARN, e.db.SecretARN)
+		ctx.Export(stack.OutDatabaseEndpoint, e.db.Endpoint)
+		ctx.Export(stack.OutDatabaseSecretARN, e.db.SecretARN)
 	}
 	if src := e.source; src != nil && len(src.ARNs) > 0 {
 		arns := pulumi.StringArray{}
 		for _, a := range src.ARNs {
 			arns = append(arns, a)
 		}
-		ctx.Export(outConnectionARN, src.ARNs[0])
-		ctx.Export(outConnectionARNs, arns)
-		ctx.Export(outConnectionPending, pulumi.Bool(src.Created))
+		ctx.Export(stack.OutConnectionARN, src.ARNs[0])
+		ctx.Export(stack.OutConnectionARNs, arns)
+		ctx.Export(stack.OutConnectionPending, pulumi.Bool(src.Created))
 	}
 }
