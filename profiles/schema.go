@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"reflect"
 	"strconv"
-	"strings"
 )
 
 // SchemaID is the $id of the answers-file JSON Schema.
@@ -37,21 +36,12 @@ func structSchema(t reflect.Type, def reflect.Value) object {
 }
 
 func addStructProps(t reflect.Type, def reflect.Value, props object) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	for _, k := range KeysOf(t) {
 		var fd reflect.Value
 		if def.IsValid() {
-			fd = def.Field(i)
+			fd = def.FieldByIndex(k.Index)
 		}
-		if opts == "inline" {
-			addStructProps(f.Type, fd, props)
-			continue
-		}
-		if name == "" || name == "-" {
-			continue
-		}
-		props[name] = fieldSchema(f, fd)
+		props[k.Name] = fieldSchema(k.Field, fd)
 	}
 }
 

@@ -20,35 +20,6 @@ var ErrBadName = errors.New("not a profile name")
 
 var reProfile = lazy(`^[a-z][a-z0-9-]{0,62}$`)
 
-// ConfigDir is ecsdeck's directory under the user's config directory
-// ($XDG_CONFIG_HOME/ecsdeck on Linux); ECSDECK_CONFIG_DIR overrides it.
-func ConfigDir() (string, error) {
-	if d := os.Getenv("ECSDECK_CONFIG_DIR"); d != "" {
-		return d, nil
-	}
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the config directory: %w", err)
-	}
-	return filepath.Join(d, "ecsdeck"), nil
-}
-
-// StateDir is where ecsdeck keeps local state ($XDG_STATE_HOME/ecsdeck, or
-// ~/.local/state/ecsdeck); ECSDECK_STATE_DIR overrides it.
-func StateDir() (string, error) {
-	if d := os.Getenv("ECSDECK_STATE_DIR"); d != "" {
-		return d, nil
-	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "ecsdeck"), nil
-	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find the state directory: %w", err)
-	}
-	return filepath.Join(home, ".local", "state", "ecsdeck"), nil
-}
-
 // Store keeps named profiles: one answers file per platform, each mapped to
 // one Pulumi stack.
 type Store struct {

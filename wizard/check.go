@@ -96,18 +96,10 @@ func (w *Wizard) deferred(p profiles.Problem) bool {
 // pageOf returns the index of the page that asks path or its nearest
 // parent, or len(pages) when no page asks it.
 func (w *Wizard) pageOf(path string) int {
-	if i := strings.IndexByte(path, '['); i >= 0 {
-		path = path[:i]
-	}
-	for p := path; p != ""; {
+	for _, p := range profiles.Ancestors(path) {
 		if i, ok := w.owner[p]; ok {
 			return i
 		}
-		j := strings.LastIndexByte(p, '.')
-		if j < 0 {
-			break
-		}
-		p = p[:j]
 	}
 	return len(w.pages)
 }

@@ -1,8 +1,6 @@
 package wizard
 
 import (
-	"reflect"
-	"strings"
 	"sync"
 
 	"ecsdeck/profiles"
@@ -18,33 +16,9 @@ var (
 func Doc(path string) string {
 	docsOnce.Do(func() {
 		docs = map[string]string{}
-		collectDocs(reflect.TypeOf(profiles.Spec{}), "")
+		for _, f := range profiles.Fields() {
+			docs[f.Path] = f.Doc
+		}
 	})
 	return docs[path]
-}
-
-func collectDocs(t reflect.Type, prefix string) {
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
-		ft := f.Type
-		if ft.Kind() == reflect.Pointer {
-			ft = ft.Elem()
-		}
-		if opts == "inline" {
-			collectDocs(ft, prefix)
-			continue
-		}
-		if name == "" || name == "-" {
-			continue
-		}
-		path := name
-		if prefix != "" {
-			path = prefix + "." + name
-		}
-		docs[path] = f.Tag.Get("doc")
-		if ft.Kind() == reflect.Struct {
-			collectDocs(ft, path)
-		}
-	}
 }
