@@ -35,6 +35,8 @@ type ConfigOptions struct {
 	// Logger receives the SDK's own warnings; default: none, so that
 	// nothing but ecsdeck writes to the terminal.
 	Logger logging.Logger
+	// Extra load options go last (tests point the SDK at an emulator).
+	Extra []func(*config.LoadOptions) error
 }
 
 // NoCredentialsError is an AWS call that found no credentials to sign with.
@@ -62,7 +64,9 @@ func (p explainCredentials) Retrieve(ctx context.Context) (aws.Credentials, erro
 // ErrNoRegion means no region was given and the default chain has none.
 var ErrNoRegion = errors.New("no AWS region: give --region, or set AWS_REGION or a region in your AWS profile")
 
-// LoadConfig loads the AWS configuration with adaptive retries: a throttled
+// LoadConfig is ecsdeck's one AWS configuration loader (the day-2 clients,
+// the wizard's lookups and the Price List client all use it). It loads the
+// configuration with adaptive retries: a throttled
 // call is retried and the client slows its own request rate, so throttling
 // makes a refresh slower rather than failed. AWS_RETRY_MODE and
 // AWS_MAX_ATTEMPTS (or the shared config's retry_mode and max_attempts)
@@ -87,7 +91,7 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	if o.Credentials != nil {
 		opts = append(opts, config.WithCredentialsProvider(o.Credentials))
 	}
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := config.LoadDefaultConfig(ctx, append(opts, o.Extra...)...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS configuration: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -131,4 +132,94 @@ func describeErr(err error) string {
 		return "no error"
 	}
 	return err.Error()
+}
+
+// UnreachableError is an AWS call that got no answer at all: no network, a
+// proxy or firewall in the way, or a wrong endpoint.
+type UnreachableError struct {
+	// URL is the address that was called, when the SDK says it.
+	URL string
+	Err error
+}
+
+func (e *UnreachableError) Error() string {
+	const todo = " (check the network, a proxy or firewall, or AWS_ENDPOINT_URL)"
+	if e.URL != "" {
+		return fmt.Sprintf("could not reach AWS at %s: %v%s", e.URL, e.Err, todo)
+	}
+	return fmt.Sprintf("could not reach AWS: %v%s", e.Err, todo)
+}
+
+// Unwrap returns the SDK's error.
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// ThrottledError is an AWS call that AWS kept refusing as too many requests,
+// after every retry: the account's request rate, not the person's mistake.
+type ThrottledError struct {
+	// Operation is the AWS operation, such as DescribeServices.
+	Operation string
+	Err       error
+}
+
+func (e *ThrottledError) Error() string {
+	op := "the calls"
+	if e.Operation != "" {
+		op = e.Operation
+	}
+	return fmt.Sprintf("AWS throttled %s (too many requests for this account and region, from ecsdeck or others): try again in a minute", op)
+}
+
+// Unwrap returns the SDK's error.
+func (e *ThrottledError) Unwrap() error { return e.Err }
+
+// Explain gives an AWS call's error its meaning as one of ops' typed errors
+// (UnreachableError, ThrottledError, NoCredentialsError), so callers branch
+// on types and people read words, not the SDK's retry chain. Other errors
+// come back as they are.
+func Explain(err error) error {
+	if err == nil {
+		return nil
+	}
+	var (
+		nc *NoCredentialsError
+		ue *UnreachableError
+		te *ThrottledError
+	)
+	if errors.As(err, &nc) || errors.As(err, &ue) || errors.As(err, &te) {
+		if nc != nil {
+			return nc // what the SDK chain says around it adds nothing a person can act on
+		}
+		return err
+	}
+	if IsThrottle(err) {
+		var oe *smithy.OperationError
+		op := ""
+		if errors.As(err, &oe) {
+			op = oe.Operation()
+		}
+		return &ThrottledError{Operation: op, Err: err}
+	}
+	var se *smithyhttp.RequestSendError
+	if !errors.As(err, &se) {
+		return err
+	}
+	var urlErr *url.Error
+	if errors.As(se.Err, &urlErr) {
+		return &UnreachableError{URL: urlErr.URL, Err: urlErr.Err}
+	}
+	return &UnreachableError{Err: se.Err}
+}
+
+// IsBadInput says whether err is something the person asked for that cannot
+// be: an unknown service, pipeline or cluster, a bad filter, or an action
+// the service's state does not allow. Commands exit 2 on these.
+func IsBadInput(err error) bool {
+	var (
+		us *UnknownServiceError
+		up *UnknownPipelineError
+		cn *ClusterNotFoundError
+		fe *FilterError
+		np *NotPossibleError
+	)
+	return errors.As(err, &us) || errors.As(err, &up) || errors.As(err, &cn) || errors.As(err, &fe) || errors.As(err, &np)
 }

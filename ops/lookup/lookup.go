@@ -20,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"ecsdeck/ops"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/acm"
@@ -90,11 +92,8 @@ func (c *Client) WithTimeout(d time.Duration) *Client {
 // config loads the configuration of a profile and region, checking once per
 // profile that it has credentials.
 func (c *Client) config(ctx context.Context, profile, region string) (aws.Config, error) {
-	opts := []func(*config.LoadOptions) error{config.WithRegion(region), config.WithRetryMaxAttempts(2)}
-	if profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(profile))
-	}
-	cfg, err := config.LoadDefaultConfig(ctx, append(opts, c.opts...)...)
+	cfg, err := ops.LoadConfig(ctx, ops.ConfigOptions{Region: region, Profile: profile, MaxAttempts: 2,
+		RetryMode: aws.RetryModeStandard, Extra: c.opts})
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load AWS config%s: %w", forProfile(profile), err)
 	}
