@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"ecsdeck/internal/pulumitest"
 	"ecsdeck/stack"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -24,11 +25,7 @@ const secretValue = "hush-hush-config-value-42"
 
 func cliPath(t *testing.T) string {
 	t.Helper()
-	p, err := filepath.Abs("../../bin/pulumi")
-	if err != nil || !isExecutable(p) {
-		t.Fatalf("the Pulumi CLI is not at %s: run make tools first", p)
-	}
-	return p
+	return pulumitest.CLI(t)
 }
 
 type testProgram struct {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -86,8 +86,7 @@ func TestConsoleOpenerConnectsToAPlatformInTheBackground(t *testing.T) {
 func pump(t *testing.T, m tea.Model, cmd tea.Cmd, done func() bool) {
 	t.Helper()
 	msgs := make(chan tea.Msg, 100)
-	var start func(tea.Cmd)
-	start = func(c tea.Cmd) {
+	start := func(c tea.Cmd) {
 		if c == nil {
 			return
 		}

@@ -1,8 +1,11 @@
-package main
+package describe
 
 import (
 	"bytes"
 	"errors"
+	"os"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,23 +34,23 @@ func scripted(t0 time.Time) []stack.Event {
 func TestPrinterHumanGolden(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	var w, out bytes.Buffer
-	p := &printer{w: &w, out: &out, op: "up", start: t0}
+	p := &Printer{w: &w, out: &out, op: "up", start: t0}
 	evs := scripted(t0)
 	for _, ev := range evs {
-		p.event(ev)
+		p.Event(ev)
 	}
-	p.finish(evs[len(evs)-1].Result, nil, errors.New("up failed"))
+	p.Finish(evs[len(evs)-1].Result, nil, errors.New("up failed"))
 	golden(t, "printer-human.golden", w.String()+"--- stdout\n"+out.String())
 }
 
 func TestPrinterJSONGolden(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	var w bytes.Buffer
-	p := &printer{w: &w, json: true, op: "up", start: t0}
+	p := &Printer{w: &w, json: true, op: "up", start: t0}
 	for _, ev := range scripted(t0) {
-		p.event(ev)
+		p.Event(ev)
 	}
-	p.event(stack.Event{Kind: stack.OutputsReady, Time: t0.Add(77 * time.Second), Outputs: &stack.Outputs{ClusterName: "shop-prod",
+	p.Event(stack.Event{Kind: stack.OutputsReady, Time: t0.Add(77 * time.Second), Outputs: &stack.Outputs{ClusterName: "shop-prod",
 		Endpoints: map[string]string{"backend": "https://api.shop.example.com"}}})
 	golden(t, "printer-json.golden", w.String())
 }
@@ -55,12 +58,12 @@ func TestPrinterJSONGolden(t *testing.T) {
 func TestPrinterPreviewAndRefresh(t *testing.T) {
 	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	var w bytes.Buffer
-	p := &printer{w: &w, op: "preview", start: t0}
-	p.event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:ecs/cluster:Cluster", Name: "c", Component: "cluster", Op: stack.OpCreate, Duration: time.Second})
+	p := &Printer{w: &w, op: "preview", start: t0}
+	p.Event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:ecs/cluster:Cluster", Name: "c", Component: "cluster", Op: stack.OpCreate, Duration: time.Second})
 	p.op = "refresh"
 	// an unchanged resource on refresh is not drift and prints nothing
-	p.event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:s3/bucket:Bucket", Name: "b", Op: stack.OpRefresh})
-	p.event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:s3/bucket:Bucket", Name: "b", Op: stack.OpRefresh, Diffs: []string{"tags"}})
+	p.Event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:s3/bucket:Bucket", Name: "b", Op: stack.OpRefresh})
+	p.Event(stack.Event{Kind: stack.StepFinished, Time: t0, Type: "aws:s3/bucket:Bucket", Name: "b", Op: stack.OpRefresh, Diffs: []string{"tags"}})
 	want := "[00:00] +  create   cluster       aws:ecs/cluster:Cluster c\n" +
 		"[00:00] ~  drifted  -             aws:s3/bucket:Bucket b [tags]\n"
 	if w.String() != want {
@@ -78,8 +81,26 @@ func TestSummarySentence(t *testing.T) {
 		{&stack.Result{Operation: "destroy", Status: "cancelled", Duration: 1500 * time.Millisecond}, "destroy cancelled in 1.5s: no changes"},
 	}
 	for _, tt := range tests {
-		if got := summary(tt.r); got != tt.want {
+		if got := Summary(tt.r); got != tt.want {
 			t.Errorf("got %q want %q", got, tt.want)
+		}
+	}
+}
+
+// The --json event type is a documented contract: every field of
+// JSONEvent and JSONResult is named in docs/json.md.
+func TestJSONEventFieldsAreDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../docs/json.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{JSONEvent{}, JSONResult{}} {
+		rt := reflect.TypeOf(v)
+		for i := 0; i < rt.NumField(); i++ {
+			tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+			if !strings.Contains(string(doc), "`"+tag+"`") {
+				t.Errorf("%s.%s (%q) is not documented in docs/json.md", rt.Name(), rt.Field(i).Name, tag)
+			}
 		}
 	}
 }

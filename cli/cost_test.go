@@ -1,10 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -341,3 +342,6 @@ func TestREADMEShowsTheRealEstimate(t *testing.T) {
 		t.Errorf("README.md's example estimate is not the command's output; paste this in:\n%s", out)
 	}
 }
+
+// costCents rounds a USD amount to whole cents, as the table shows it.
+func costCents(v float64) int64 { return int64(math.Round(v * 100)) }

@@ -1,180 +1,18 @@
-package main
+package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
 
-	"ecsdeck/profiles"
-
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
+
+	"ecsdeck/profiles"
+	"ecsdeck/words"
 )
-
-func isTerminal(v any) bool {
-	f, ok := v.(*os.File)
-	return ok && term.IsTerminal(int(f.Fd()))
-}
-
-// target is where a command's Spec comes from: an answers file or a profile.
-type target struct {
-	answers string
-	profile string
-}
-
-func (t *target) register(cmd *cobra.Command) { t.registerShort(cmd, "f") }
-
-// registerShort registers the target flags with short as --answers' shorthand
-// ("" for none).
-func (t *target) registerShort(cmd *cobra.Command, short string) {
-	cmd.Flags().StringVarP(&t.answers, "answers", short, "", "answers file (YAML) to use")
-	cmd.Flags().StringVarP(&t.profile, "profile", "p", "", "saved profile to use (ecsdeck profiles list)")
-}
-
-func (t *target) set() bool { return t.answers != "" || t.profile != "" }
-
-// load returns the answers of the target; it prints the file's warnings.
-func (a *app) load(t *target) (*profiles.Answers, error) {
-	var (
-		ans *profiles.Answers
-		err error
-	)
-	switch {
-	case t.answers != "" && t.profile != "":
-		return nil, usageError("--answers and --profile both given (use one)")
-	case t.answers != "":
-		ans, err = profiles.Load(t.answers)
-	case t.profile != "":
-		st, serr := a.store()
-		if serr != nil {
-			return nil, serr
-		}
-		ans, err = st.Load(t.profile)
-	default:
-		return nil, usageError("no answers given (use --answers FILE or --profile NAME; ecsdeck init writes them)")
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range ans.Warnings {
-		fmt.Fprintln(a.stderr, w.String())
-	}
-	return ans, nil
-}
-
-func (a *app) validateCommand() *cobra.Command {
-	var t target
-	var asJSON bool
-	cmd := &cobra.Command{
-		Use:     "validate [--answers FILE | FILE]",
-		Short:   "Check an answers file and report every problem",
-		GroupID: "answers",
-		Long: `Check an answers file: unknown keys, wrong types, values out of range and
-rules between fields. Every problem is printed as file:line:col: field: what
-is wrong (what is allowed). Exit code 0 when the file is usable, 2 when not.`,
-		Example: "  ecsdeck validate --answers examples/single-fargate.yaml",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return usageError("validate takes one answers file")
-			}
-			return nil
-		},
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 1 {
-				if t.answers != "" {
-					return usageError("give the file once (as --answers or as an argument)")
-				}
-				t.answers = args[0]
-			}
-			if !t.set() {
-				return usageError("no answers given (ecsdeck validate --answers FILE)")
-			}
-			if asJSON {
-				return a.validateJSON(&t)
-			}
-			ans, err := a.load(&t)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(a.stderr, "%s: valid (%d %s)\n", ans.File, len(ans.Warnings), plural(len(ans.Warnings), "warning", "warnings"))
-			return nil
-		},
-	}
-	t.register(cmd)
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print the problems as JSON on stdout")
-	return cmd
-}
-
-type jsonProblem struct {
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Path    string `json:"path,omitempty"`
-	Message string `json:"message"`
-	Warning bool   `json:"warning,omitempty"`
-}
-
-func (a *app) validateJSON(t *target) error {
-	var list profiles.Problems
-	ans, err := a.loadQuiet(t)
-	var probs profiles.Problems
-	switch {
-	case errors.As(err, &probs):
-		list = probs
-	case err != nil:
-		return err
-	default:
-		list = ans.Warnings
-	}
-	out := struct {
-		Valid    bool          `json:"valid"`
-		Problems []jsonProblem `json:"problems"`
-	}{Valid: err == nil, Problems: []jsonProblem{}}
-	for _, p := range list {
-		out.Problems = append(out.Problems, jsonProblem{p.File, p.Pos.Line, p.Pos.Column, p.Path, p.Message, p.Warning})
-	}
-	enc := json.NewEncoder(a.stdout)
-	enc.SetIndent("", "  ")
-	if e := enc.Encode(out); e != nil {
-		return e
-	}
-	if err != nil {
-		return silentError{code: exitUsage}
-	}
-	return nil
-}
-
-func (a *app) loadQuiet(t *target) (*profiles.Answers, error) {
-	saved := a.stderr
-	a.stderr = io.Discard
-	defer func() { a.stderr = saved }()
-	return a.load(t)
-}
-
-func (a *app) schemaCommand() *cobra.Command {
-	return &cobra.Command{
-		Use:     "schema",
-		Short:   "Print the JSON Schema of the answers file",
-		GroupID: "answers",
-		Long: `Print the JSON Schema (draft 2020-12) of the answers file on stdout, for
-editors: save it and point your YAML language server at it, e.g. with
-# yaml-language-server: $schema=./ecsdeck.schema.json`,
-		Args: noArgs,
-		RunE: func(*cobra.Command, []string) error {
-			b, err := profiles.Schema()
-			if err != nil {
-				return err
-			}
-			_, err = a.stdout.Write(b)
-			return err
-		},
-	}
-}
 
 func (a *app) profilesCommand() *cobra.Command {
 	cmd := &cobra.Command{
@@ -186,6 +24,12 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
+	cmd.AddCommand(a.profilesListCommand(), a.profilesShowCommand(), a.profilesExportCommand(), a.profilesSaveCommand(), a.profilesRmCommand())
+	return cmd
+}
+
+// profilesListCommand is profiles list: the saved profiles as a table or JSON.
+func (a *app) profilesListCommand() *cobra.Command {
 	var asJSON bool
 	list := &cobra.Command{
 		Use:   "list",
@@ -221,12 +65,16 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "%d %s in %s\n", len(entries), plural(len(entries), "profile", "profiles"), st.Dir)
+			fmt.Fprintf(a.stderr, "%d %s in %s\n", len(entries), words.Plural(len(entries), "profile", "profiles"), st.Dir)
 			return nil
 		},
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print JSON on stdout")
+	return list
+}
 
+// profilesShowCommand is profiles show NAME: a saved profile as an answers file.
+func (a *app) profilesShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show NAME",
 		Short: "Print a saved profile as an answers file",
@@ -248,7 +96,11 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 			return err
 		},
 	}
+	return show
+}
 
+// profilesExportCommand is profiles export NAME [-o FILE].
+func (a *app) profilesExportCommand() *cobra.Command {
 	var out string
 	export := &cobra.Command{
 		Use:   "export NAME [-o FILE]",
@@ -282,7 +134,11 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 		},
 	}
 	export.Flags().StringVarP(&out, "output", "o", "", "file to write (default stdout)")
+	return export
+}
 
+// profilesSaveCommand is profiles save --answers FILE: an answers file saved as a profile.
+func (a *app) profilesSaveCommand() *cobra.Command {
 	var name, from string
 	var force bool
 	save := &cobra.Command{
@@ -320,7 +176,11 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 	save.Flags().StringVarP(&from, "answers", "f", "", "answers file to save")
 	save.Flags().StringVar(&name, "name", "", "profile name (default name-environment)")
 	save.Flags().BoolVar(&force, "force", false, "replace a profile saved under the same name")
+	return save
+}
 
+// profilesRmCommand is profiles rm NAME: the saved file goes, the platform stays.
+func (a *app) profilesRmCommand() *cobra.Command {
 	rm := &cobra.Command{
 		Use:   "rm NAME",
 		Short: "Remove a saved profile (its AWS resources stay; ecsdeck destroy removes those)",
@@ -337,8 +197,7 @@ in the user's config directory (` + "`ecsdeck profiles list`" + ` shows where).`
 			return nil
 		},
 	}
-	cmd.AddCommand(list, show, export, save, rm)
-	return cmd
+	return rm
 }
 
 func lastText(r *profiles.Result) string {
@@ -377,25 +236,4 @@ func (a *app) profilesJSON(entries []profiles.Entry) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rows)
-}
-
-// noArgs refuses arguments with a usage error (exit 2).
-func noArgs(cmd *cobra.Command, args []string) error {
-	if len(args) > 0 {
-		if cmd.HasSubCommands() {
-			return usageError("unknown command %q for %s (see %s --help)", args[0], cmd.CommandPath(), cmd.CommandPath())
-		}
-		return usageError("%s takes no arguments (got %q)", cmd.CommandPath(), args[0])
-	}
-	return nil
-}
-
-// exactArgs is cobra.ExactArgs with a usage error naming the argument.
-func exactArgs(n int, names string) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if len(args) != n {
-			return usageError("%s takes %s (%s)", cmd.CommandPath(), names, cmd.UseLine())
-		}
-		return nil
-	}
 }

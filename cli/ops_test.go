@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -439,8 +439,7 @@ func waitFor(t *testing.T, cond func() bool, show *syncBuffer) {
 func pipelineState(exec string, stages ...[3]string) motoserver.Handler {
 	var ss []any
 	for _, s := range stages {
-		var act map[string]any
-		act = map[string]any{"actionName": s[1], "latestExecution": map[string]any{"status": s[2]}}
+		act := map[string]any{"actionName": s[1], "latestExecution": map[string]any{"status": s[2]}}
 		if s[2] == "Failed" {
 			act["latestExecution"].(map[string]any)["errorDetails"] = map[string]any{"code": "JobFailed", "message": "Build failed: exit status 2"}
 		}

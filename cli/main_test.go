@@ -1,9 +1,10 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -229,4 +230,15 @@ func TestTheUIsOutcomeSaysHowItEnded(t *testing.T) {
 			t.Errorf("%s: code %d, stdout %q, stderr %q", tc.name, code, out.String(), errb.String())
 		}
 	}
+}
+
+// TestMain runs the command tree's tests from the module root, where a
+// person runs ecsdeck: paths such as examples/single-fargate.yaml read as
+// they do in the README.
+func TestMain(m *testing.M) {
+	if err := os.Chdir(".."); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(m.Run())
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"ecsdeck/describe"
+	"ecsdeck/internal/pulumitest"
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 	"ecsdeck/stack/auto"
@@ -75,11 +77,7 @@ func newEngineCLI(t *testing.T, p *fakePlatform) *engineCLI {
 	t.Setenv("ECSDECK_CACHE_DIR", filepath.Join(c.config, "..", "cache"))
 	t.Setenv(auto.PassphraseEnv, "")
 	os.Unsetenv(auto.PassphraseEnv)
-	cliPath, _ := filepath.Abs("bin/pulumi")
-	if _, err := os.Stat(cliPath); err != nil {
-		t.Fatalf("the Pulumi CLI is not at %s: run make tools first", cliPath)
-	}
-	t.Setenv("ECSDECK_PULUMI", cliPath)
+	t.Setenv("ECSDECK_PULUMI", pulumitest.CLI(t))
 	return &engineCLI{cli: c, stateDir: filepath.Join(c.config, "..", "state"), platform: p, sigs: make(chan os.Signal, 2)}
 }
 
@@ -118,9 +116,9 @@ func TestUpJSONThenOutputsThenDestroy(t *testing.T) {
 	}
 	// THEN stdout is one JSON event per line: steps, a summary, the outputs
 	kinds := map[string]int{}
-	var summary jsonEvent
+	var summary describe.JSONEvent
 	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-		var ev jsonEvent
+		var ev describe.JSONEvent
 		if err := json.Unmarshal([]byte(l), &ev); err != nil {
 			t.Fatalf("not JSON: %q", l)
 		}

@@ -1,4 +1,4 @@
-package main
+package describe
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 
 // printer writes engine events for a headless run: one line per resource
 // step for people (on stderr), or one JSON object per line (on stdout).
-type printer struct {
+type Printer struct {
 	w     io.Writer // step lines, or JSON lines
 	out   io.Writer // the final summary and endpoints (human mode)
 	json  bool
@@ -22,34 +22,68 @@ type printer struct {
 	op    string // preview, up, refresh, destroy
 }
 
-// jsonEvent is the JSON shape of one event line.
-type jsonEvent struct {
-	Kind            string         `json:"kind"`
-	Time            string         `json:"time"`
-	Op              string         `json:"op,omitempty"`
-	Type            string         `json:"type,omitempty"`
-	Name            string         `json:"name,omitempty"`
-	Component       string         `json:"component,omitempty"`
-	URN             string         `json:"urn,omitempty"`
-	DurationSeconds *float64       `json:"durationSeconds,omitempty"`
-	Diffs           []string       `json:"diffs,omitempty"`
-	Severity        string         `json:"severity,omitempty"`
-	Message         string         `json:"message,omitempty"`
-	Result          *jsonResult    `json:"result,omitempty"`
-	Outputs         *stack.Outputs `json:"outputs,omitempty"`
-	Error           string         `json:"error,omitempty"`
+// NewPrinter returns a printer of the events of operation op (preview, up,
+// refresh, destroy) that started at start: step lines on w and the summary
+// on out for people, or (asJSON) one JSON event a line on w.
+func NewPrinter(w, out io.Writer, asJSON bool, op string, start time.Time) *Printer {
+	return &Printer{w: w, out: out, json: asJSON, op: op, start: start}
 }
 
-type jsonResult struct {
-	Operation       string         `json:"operation"`
-	Status          string         `json:"status"`
-	Changes         map[string]int `json:"changes"`
-	DurationSeconds float64        `json:"durationSeconds"`
+// Begin starts operation op now: step times count from here.
+func (p *Printer) Begin(op string, now time.Time) { p.op, p.start = op, now }
+
+// JSONEvent is the JSON shape of one line of --json output of plan, up,
+// refresh and destroy: a public contract that scripts read (docs/json.md).
+// Fields that do not apply to a kind are left out.
+type JSONEvent struct {
+	// Kind is step-started, step-finished, step-failed, diagnostic,
+	// summary, outputs, or error (the last line of a failed run).
+	Kind string `json:"kind"`
+	// Time is when it happened, RFC 3339 in UTC with fractions of a second.
+	Time string `json:"time"`
+	// Op is what a step does: create, update, replace, delete, same, read
+	// or refresh.
+	Op string `json:"op,omitempty"`
+	// Type is the resource type, such as aws:ecs/service:Service.
+	Type string `json:"type,omitempty"`
+	// Name is the resource's name in the program.
+	Name string `json:"name,omitempty"`
+	// Component is the component resource the step belongs to (network,
+	// cluster, service-backend, ...).
+	Component string `json:"component,omitempty"`
+	// URN is the resource's Pulumi URN.
+	URN string `json:"urn,omitempty"`
+	// DurationSeconds is how long a finished or failed step took.
+	DurationSeconds *float64 `json:"durationSeconds,omitempty"`
+	// Diffs names the properties a step changes.
+	Diffs []string `json:"diffs,omitempty"`
+	// Severity of a diagnostic: info, warning or error.
+	Severity string `json:"severity,omitempty"`
+	// Message of a diagnostic or failed step, secrets scrubbed.
+	Message string `json:"message,omitempty"`
+	// Result is the operation's result, on the summary line.
+	Result *JSONResult `json:"result,omitempty"`
+	// Outputs are the stack outputs, on the outputs line after an up.
+	Outputs *stack.Outputs `json:"outputs,omitempty"`
+	// Error says why the run failed, on the error line.
+	Error string `json:"error,omitempty"`
+}
+
+// JSONResult is the result of one operation, on the summary line.
+type JSONResult struct {
+	// Operation is preview, up, refresh or destroy.
+	Operation string `json:"operation"`
+	// Status is succeeded, failed or cancelled.
+	Status string `json:"status"`
+	// Changes counts the steps by op (create, update, replace, delete, same).
+	Changes map[string]int `json:"changes"`
+	// DurationSeconds is the operation's wall time.
+	DurationSeconds float64 `json:"durationSeconds"`
 }
 
 func seconds(d time.Duration) float64 { return math.Round(d.Seconds()*1000) / 1000 }
 
-func (p *printer) emit(v any) {
+func (p *Printer) emit(v any) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return
@@ -58,9 +92,9 @@ func (p *printer) emit(v any) {
 }
 
 // event prints one engine event.
-func (p *printer) event(ev stack.Event) {
+func (p *Printer) Event(ev stack.Event) {
 	if p.json {
-		je := jsonEvent{Kind: string(ev.Kind), Time: ev.Time.UTC().Format(time.RFC3339Nano), Op: string(ev.Op), Type: ev.Type,
+		je := JSONEvent{Kind: string(ev.Kind), Time: ev.Time.UTC().Format(time.RFC3339Nano), Op: string(ev.Op), Type: ev.Type,
 			Name: ev.Name, Component: ev.Component, URN: ev.URN, Diffs: ev.Diffs, Severity: ev.Severity, Message: ev.Message, Outputs: ev.Outputs}
 		if ev.Duration > 0 {
 			s := seconds(ev.Duration)
@@ -90,7 +124,7 @@ func (p *printer) event(ev stack.Event) {
 	}
 }
 
-func (p *printer) stamp(t time.Time) string {
+func (p *Printer) stamp(t time.Time) string {
 	d := t.Sub(p.start)
 	if d < 0 || p.start.IsZero() {
 		d = 0
@@ -102,7 +136,7 @@ var opSymbol = map[stack.Op]string{
 	stack.OpCreate: "+", stack.OpUpdate: "~", stack.OpReplace: "+-", stack.OpDelete: "-", stack.OpRefresh: "~",
 }
 
-func (p *printer) doneWord(op stack.Op) string {
+func (p *Printer) doneWord(op stack.Op) string {
 	if p.op == "preview" {
 		return map[stack.Op]string{stack.OpCreate: "create", stack.OpUpdate: "update", stack.OpReplace: "replace", stack.OpDelete: "delete"}[op]
 	}
@@ -111,7 +145,7 @@ func (p *printer) doneWord(op stack.Op) string {
 }
 
 // stepLine renders: [mm:ss] + created  network  aws:ec2/vpc:Vpc shop-prod-vpc (1.2s) [diffs]
-func (p *printer) stepLine(ev stack.Event, word string, d time.Duration) string {
+func (p *Printer) stepLine(ev stack.Event, word string, d time.Duration) string {
 	sym := opSymbol[ev.Op]
 	if word == "failed" {
 		sym = "!"
@@ -140,8 +174,8 @@ func roundDuration(d time.Duration) string {
 	return d.Round(time.Minute).String()
 }
 
-func toJSONResult(r *stack.Result) *jsonResult {
-	jr := &jsonResult{Operation: r.Operation, Status: r.Status, Changes: map[string]int{}, DurationSeconds: seconds(r.Duration)}
+func toJSONResult(r *stack.Result) *JSONResult {
+	jr := &JSONResult{Operation: r.Operation, Status: r.Status, Changes: map[string]int{}, DurationSeconds: seconds(r.Duration)}
 	for op, n := range r.Changes {
 		jr.Changes[string(op)] = n
 	}
@@ -149,7 +183,7 @@ func toJSONResult(r *stack.Result) *jsonResult {
 }
 
 // summary renders a result as one sentence.
-func summary(r *stack.Result) string {
+func Summary(r *stack.Result) string {
 	if r == nil {
 		return ""
 	}
@@ -179,23 +213,23 @@ func summary(r *stack.Result) string {
 
 // finish prints the result of the operation and, after an update, what the
 // person can open now.
-func (p *printer) finish(r *stack.Result, outputs *stack.Outputs, err error) {
+func (p *Printer) Finish(r *stack.Result, outputs *stack.Outputs, err error) {
 	if p.json {
 		if err != nil {
-			p.emit(jsonEvent{Kind: "error", Time: time.Now().UTC().Format(time.RFC3339Nano), Error: err.Error()})
+			p.emit(JSONEvent{Kind: "error", Time: time.Now().UTC().Format(time.RFC3339Nano), Error: err.Error()})
 		}
 		return
 	}
 	if r != nil && r.Status != "" {
-		fmt.Fprintln(p.out, summary(r))
+		fmt.Fprintln(p.out, Summary(r))
 	}
 	if outputs != nil && err == nil {
-		printEndpoints(p.out, outputs)
+		Endpoints(p.out, outputs)
 	}
 }
 
-// printEndpoints lists the URLs and the manual steps left.
-func printEndpoints(w io.Writer, o *stack.Outputs) {
+// Endpoints lists the URLs and the manual steps left.
+func Endpoints(w io.Writer, o *stack.Outputs) {
 	roles := make([]string, 0, len(o.Endpoints))
 	for r := range o.Endpoints {
 		roles = append(roles, r)

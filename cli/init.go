@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -11,6 +11,10 @@ import (
 	"slices"
 	"sync"
 
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+
 	"ecsdeck/cost"
 	"ecsdeck/ops/lookup"
 	"ecsdeck/profiles"
@@ -18,11 +22,6 @@ import (
 	"ecsdeck/stack/plan"
 	"ecsdeck/tui"
 	"ecsdeck/tui/common"
-	"ecsdeck/wizard"
-
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/spf13/cobra"
 )
 
 func (a *app) initCommand() *cobra.Command {
@@ -158,12 +157,11 @@ func estimate(spec *profiles.Spec) (tui.Estimate, bool) {
 }
 
 // logToFile sends the standard logger to ecsdeck.log in the user cache
-// directory while the UI owns the terminal (nowhere when there is none).
+// directory (profiles.CacheDir) while the UI owns the terminal (nowhere when there is none).
 func logToFile() (restore func()) {
 	var w io.Writer = io.Discard
 	var f *os.File
-	if dir, err := os.UserCacheDir(); err == nil {
-		dir = filepath.Join(dir, "ecsdeck")
+	if dir, err := profiles.CacheDir(); err == nil {
 		if os.MkdirAll(dir, 0o700) == nil {
 			if lf, err := tea.LogToFile(filepath.Join(dir, "ecsdeck.log"), "ecsdeck"); err == nil {
 				f, w = lf, lf
@@ -177,45 +175,4 @@ func logToFile() (restore func()) {
 			f.Close()
 		}
 	}
-}
-
-// wizardLookup gives the wizard the account's choices through ops/lookup,
-// converting to the wizard's own types.
-type wizardLookup struct{ c *lookup.Client }
-
-func (l wizardLookup) Profiles(ctx context.Context) ([]string, error) { return l.c.Profiles(ctx) }
-
-func (l wizardLookup) Regions(ctx context.Context, at wizard.Scope) ([]string, error) {
-	return l.c.Regions(ctx, at.Profile, at.Region)
-}
-
-func (l wizardLookup) VPCs(ctx context.Context, at wizard.Scope) ([]wizard.VPC, error) {
-	vs, err := l.c.VPCs(ctx, at.Profile, at.Region)
-	return convert(vs, func(v lookup.VPC) wizard.VPC { return wizard.VPC(v) }), err
-}
-
-func (l wizardLookup) Subnets(ctx context.Context, at wizard.Scope, vpcID string) ([]wizard.Subnet, error) {
-	ss, err := l.c.Subnets(ctx, at.Profile, at.Region, vpcID)
-	return convert(ss, func(s lookup.Subnet) wizard.Subnet { return wizard.Subnet(s) }), err
-}
-
-func (l wizardLookup) HostedZones(ctx context.Context, at wizard.Scope, domain string) ([]wizard.HostedZone, error) {
-	zs, err := l.c.HostedZones(ctx, at.Profile, domain)
-	return convert(zs, func(z lookup.HostedZone) wizard.HostedZone { return wizard.HostedZone(z) }), err
-}
-
-func (l wizardLookup) Certificates(ctx context.Context, at wizard.Scope, domain string) ([]wizard.Certificate, error) {
-	cs, err := l.c.Certificates(ctx, at.Profile, at.Region, domain)
-	return convert(cs, func(c lookup.Certificate) wizard.Certificate { return wizard.Certificate(c) }), err
-}
-
-func convert[A, B any](in []A, f func(A) B) []B {
-	if in == nil {
-		return nil
-	}
-	out := make([]B, len(in))
-	for i, v := range in {
-		out[i] = f(v)
-	}
-	return out
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -7,17 +7,17 @@ import (
 	"io"
 	"log"
 
+	"github.com/aws/smithy-go/logging"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/spf13/cobra"
+
 	"ecsdeck/ops"
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 	"ecsdeck/tui"
 	"ecsdeck/tui/common"
 	"ecsdeck/tui/console"
-
-	"github.com/aws/smithy-go/logging"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/spf13/cobra"
 )
 
 func (a *app) consoleCommand() *cobra.Command {

@@ -1,0 +1,242 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"ecsdeck/describe"
+	"ecsdeck/profiles"
+	"ecsdeck/stack"
+)
+
+func (a *app) upCommand() *cobra.Command {
+	var f engineFlags
+	cmd := &cobra.Command{
+		Use:     "up",
+		Short:   "Create or update the platform",
+		GroupID: "setup",
+		Long: `Create or update every AWS resource of the platform described by the answers.
+
+In a terminal, ecsdeck first shows the plan and asks before changing anything;
+--yes skips the question, and is required when there is no terminal (CI).
+Ctrl-C cancels gracefully (the steps in flight finish, the state is saved);
+a second Ctrl-C stops at once and says how to recover.`,
+		Example: "  ecsdeck up --answers prod.yaml --yes\n  ecsdeck up --profile shop-prod",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.needYesFor(&f, "up changes your AWS account"); err != nil {
+				return err
+			}
+			s, err := a.newSession(&f, "up")
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			ctx := cmd.Context()
+			if !f.yes {
+				res, err := s.run(ctx, "preview", s.eng.Preview)
+				if err != nil {
+					return s.finish(ctx, "preview", res, err)
+				}
+				s.pr.Finish(res, nil, nil)
+				if changes(res) == 0 {
+					fmt.Fprintln(a.stderr, "nothing to do: the platform matches the answers")
+					return nil
+				}
+				if !a.confirm(fmt.Sprintf("Apply these changes to %s?", s.ans.Spec.StackName())) {
+					fmt.Fprintln(a.stderr, "nothing was changed")
+					return silentError{code: exitFailed}
+				}
+			}
+			res, err := s.run(ctx, "up", s.eng.Up)
+			return s.finish(ctx, "up", res, err)
+		},
+	}
+	f.register(cmd, "apply without asking (required without a terminal)")
+	return cmd
+}
+
+func (a *app) refreshCommand() *cobra.Command {
+	var f engineFlags
+	cmd := &cobra.Command{
+		Use:     "refresh",
+		Short:   "Read every resource back from AWS and show drift",
+		GroupID: "setup",
+		Long: `Read every resource of the platform back from AWS, show what drifted from
+the last update (changed by hand in the console, deleted, ...) and record it
+in the state. It changes nothing in AWS; ecsdeck up then puts things back.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.newSession(&f, "refresh")
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			res, err := s.run(cmd.Context(), "refresh", s.eng.Refresh)
+			return s.finish(cmd.Context(), "refresh", res, err)
+		},
+	}
+	f.register(cmd, "")
+	return cmd
+}
+
+func (a *app) destroyCommand() *cobra.Command {
+	var f engineFlags
+	cmd := &cobra.Command{
+		Use:     "destroy",
+		Short:   "Delete every resource of the platform",
+		GroupID: "setup",
+		Long: `Delete every AWS resource of the platform. ecsdeck first lists what holds
+data (buckets, image repositories, the database) and asks you to type the
+stack name; --yes skips that, and is required when there is no terminal.
+Buckets and repositories are emptied so the deletion does not stop half way.
+A database with deletion protection stops the deletion until the protection
+is turned off; one without is deleted with no final snapshot.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := a.needYesFor(&f, "destroy deletes every resource of the platform"); err != nil {
+				return err
+			}
+			s, err := a.newSession(&f, "destroy")
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			ctx := cmd.Context()
+			name := s.ans.Spec.StackName()
+			outs, err := s.eng.Outputs(ctx)
+			if errors.Is(err, stack.ErrNoStack) {
+				return fmt.Errorf("%s has not been created, so there is nothing to destroy", name)
+			}
+			if err == nil {
+				if holders := dataHolders(outs, s.ans.Spec); len(holders) > 0 && !f.asJSON {
+					fmt.Fprintf(a.stderr, "This deletes every resource of %s, including what holds data:\n", name)
+					for _, h := range holders {
+						fmt.Fprintf(a.stderr, "  - %s\n", h)
+					}
+				}
+			}
+			if !f.yes {
+				fmt.Fprintf(a.stderr, "Type the stack name (%s) to delete it: ", name)
+				line, _ := bufio.NewReader(a.stdin).ReadString('\n')
+				if strings.TrimSpace(line) != name {
+					fmt.Fprintln(a.stderr, "that is not the stack name; nothing was deleted")
+					return silentError{code: exitFailed}
+				}
+			}
+			res, err := s.run(ctx, "destroy", s.eng.Destroy)
+			return s.finish(ctx, "destroy", res, err)
+		},
+	}
+	f.register(cmd, "delete without asking (required without a terminal)")
+	return cmd
+}
+
+// dataHolders lists the resources whose contents a destroy removes.
+func dataHolders(o *stack.Outputs, spec *profiles.Spec) []string {
+	var out []string
+	if o.DatabaseEndpoint != "" {
+		if spec.Database.DeletionProtection {
+			out = append(out, fmt.Sprintf("database %s: deletion protection is on, so destroy stops there; "+
+				"to delete it, set database.deletionProtection: false and run ecsdeck up first", o.DatabaseEndpoint))
+		} else {
+			out = append(out, fmt.Sprintf("database %s (deleted without a final snapshot)", o.DatabaseEndpoint))
+		}
+	}
+	for _, b := range []string{o.ArtifactsBucket, o.FrontendBucket} {
+		if b != "" {
+			out = append(out, fmt.Sprintf("S3 bucket %s (emptied, then deleted)", b))
+		}
+	}
+	for _, r := range o.Repositories {
+		out = append(out, fmt.Sprintf("ECR repository %s (its images are deleted)", r))
+	}
+	return out
+}
+
+func (a *app) outputsCommand() *cobra.Command {
+	var f engineFlags
+	cmd := &cobra.Command{
+		Use:     "outputs",
+		Short:   "Print the platform's outputs (URLs, names)",
+		GroupID: "setup",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.newSession(&f, "outputs")
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			name := s.ans.Spec.StackName()
+			if f.asJSON {
+				raw, err := rawOutputs(cmd.Context(), s.eng)
+				if errors.Is(err, stack.ErrNoStack) {
+					return usageError("%s has not been created yet (ecsdeck up creates it)", name)
+				}
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(a.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(raw)
+			}
+			o, err := s.eng.Outputs(cmd.Context())
+			if errors.Is(err, stack.ErrNoStack) {
+				return usageError("%s has not been created yet (ecsdeck up creates it)", name)
+			}
+			if err != nil {
+				return err
+			}
+			var b strings.Builder
+			describe.Outputs(&b, o)
+			if b.Len() == 0 {
+				// NOTE: a plan creates the stack, empty; a destroy empties it.
+				return usageError("%s has no outputs: none of its resources exist (ecsdeck up creates them)", name)
+			}
+			_, err = io.WriteString(a.stdout, b.String())
+			return err
+		},
+	}
+	f.register(cmd, "")
+	return cmd
+}
+
+func rawOutputs(ctx context.Context, e stack.Engine) (any, error) {
+	if r, ok := e.(interface {
+		RawOutputs(context.Context) (map[string]any, error)
+	}); ok {
+		return r.RawOutputs(ctx)
+	}
+	return e.Outputs(ctx)
+}
+
+func (a *app) cancelCommand() *cobra.Command {
+	var t target
+	cmd := &cobra.Command{
+		Use:     "cancel",
+		Short:   "Stop the update holding the platform's stack, or clear a crashed run's lock",
+		GroupID: "setup",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, err := a.newSession(&engineFlags{target: t}, "cancel")
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			if err := s.eng.Cancel(cmd.Context()); err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stderr, "%s is unlocked: any update of it was told to stop (a local backend only drops the lock, so make sure no other ecsdeck is still running on it); run ecsdeck refresh to read back what exists\n", s.ans.Spec.StackName())
+			return nil
+		},
+	}
+	t.register(cmd)
+	return cmd
+}
