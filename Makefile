@@ -29,12 +29,17 @@ tools:
 			-o ../../bin/pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi; \
 	fi
 
-## check: formatting, vet and the package layering rules
-check:
+## staticcheck: build the linter into bin/ from its own module (tools/staticcheck)
+bin/staticcheck: tools/staticcheck/go.mod tools/staticcheck/go.sum
+	cd tools/staticcheck && $(GO) build -o ../../bin/staticcheck honnef.co/go/tools/cmd/staticcheck
+
+## check: formatting, vet, staticcheck and the package layering rules (a Go test)
+check: bin/staticcheck
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tools/*')); \
 		if [ -n "$$out" ]; then echo "gofmt needed: $$out"; exit 1; fi
 	$(GO) vet ./...
-	@./scripts/check-layers
+	./bin/staticcheck ./...
+	$(GO) test -count=1 -run '^TestLayeringRules' ./internal/layout
 
 ## test: everything: checks, unit, integration (real Pulumi CLI, moto_server), tmux end-to-end
 test: tools check
