@@ -24,6 +24,7 @@ const (
 	outLogGroups          = "logGroups"
 	outDatabaseEndpoint   = "databaseEndpoint"
 	outDatabaseSecretARN  = "databaseSecretArn"
+	outDatabaseSnapshot   = "databaseFinalSnapshot"
 	outConnectionARN      = "connectionArn"
 	outConnectionARNs     = "connectionArns"
 	outConnectionPending  = "connectionPending"
@@ -98,6 +99,7 @@ func (p *platform) export(e exports) {
 	if e.db != nil {
 		ctx.Export(outDatabaseEndpoint, e.db.Endpoint)
 		ctx.Export(outDatabaseSecretARN, e.db.SecretARN)
+		ctx.Export(outDatabaseSnapshot, e.db.FinalSnapshot)
 	}
 	if src := e.source; src != nil && len(src.ARNs) > 0 {
 		arns := pulumi.StringArray{}
