@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
 	"testing"
 
+	"ecsdeck/internal/motoserver"
 	"ecsdeck/profiles"
 	"ecsdeck/stack/plan"
 )
@@ -63,6 +65,9 @@ type awsRequest struct {
 	Service   string         `json:"service"`
 	Operation string         `json:"operation"`
 	Params    map[string]any `json:"params"`
+	// Setup is what moto needs before the call: the trust policy of a
+	// pipeline's role (roleTrust).
+	Setup map[string]string `json:"setup,omitempty"`
 }
 
 // python finds python3 with botocore, or says what is missing.
@@ -190,6 +195,12 @@ func awsRequests(t *testing.T, p *plan.Plan) []awsRequest {
 			stages = append(stages, map[string]any{"name": atString(st, "name"), "actions": actions})
 		}
 		store := atList(pl.Inputs, "artifactStores")[0]
+		trust := ""
+		for _, r := range p.Find("aws:iam/role:Role") {
+			if strings.HasSuffix(atString(pl.Inputs, "roleArn"), ":role/"+atString(r.Inputs, "name")) {
+				trust = atString(r.Inputs, "assumeRolePolicy")
+			}
+		}
 		add("codepipeline", "CreatePipeline", pl.Name, map[string]any{
 			"pipeline": map[string]any{
 				"name": atString(pl.Inputs, "name"), "roleArn": atString(pl.Inputs, "roleArn"),
@@ -198,6 +209,7 @@ func awsRequests(t *testing.T, p *plan.Plan) []awsRequest {
 			},
 			"tags": tagList(pl.Inputs["tags"], false),
 		})
+		out[len(out)-1].Setup = map[string]string{"roleTrust": trust}
 	}
 	for _, pr := range p.Find(tProject) {
 		env := at(pr.Inputs, "environment").(map[string]any)
@@ -224,9 +236,9 @@ func awsRequests(t *testing.T, p *plan.Plan) []awsRequest {
 	return out
 }
 
-// validate runs the requests through botocore in one process and returns
-// the errors by request.
-func validate(t *testing.T, py string, reqs []awsRequest) map[string]string {
+// validate runs the requests through botocore (and moto_server at motoURL,
+// when given) in one process and returns the errors by request.
+func validate(t *testing.T, py, motoURL string, reqs []awsRequest) map[string]string {
 	t.Helper()
 	var in bytes.Buffer
 	enc := json.NewEncoder(&in)
@@ -235,7 +247,11 @@ func validate(t *testing.T, py string, reqs []awsRequest) map[string]string {
 			t.Fatal(err)
 		}
 	}
-	cmd := exec.Command(py, "testdata/awsvalidate.py")
+	args := []string{"testdata/awsvalidate.py"}
+	if motoURL != "" {
+		args = append(args, motoURL)
+	}
+	cmd := exec.Command(py, args...)
 	cmd.Stdin = &in
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -263,8 +279,10 @@ func validate(t *testing.T, py string, reqs []awsRequest) map[string]string {
 	return errs
 }
 
-func TestDocumentsPassBotocoreValidation(t *testing.T) {
-	py := python(t)
+// distinctRequests lists the documents of the matrix, each once, with where
+// it was first seen and how many of each operation there are.
+func distinctRequests(t *testing.T) ([]awsRequest, map[string]string, []string) {
+	t.Helper()
 	var reqs []awsRequest
 	where := map[string]string{}
 	seen := map[string]bool{}
@@ -283,20 +301,148 @@ func TestDocumentsPassBotocoreValidation(t *testing.T) {
 			reqs = append(reqs, r)
 		}
 	}
-	errs := validate(t, py, reqs)
-	shown := 0
-	for id, e := range errs {
-		if shown++; shown <= 20 {
-			t.Errorf("%s: the AWS model refuses it:\n%s", where[id], e)
-		}
-	}
-	if len(errs) > 20 {
-		t.Errorf("... and %d more", len(errs)-20)
-	}
 	var summary []string
 	for k, n := range ops {
 		summary = append(summary, fmt.Sprintf("%s %d", k, n))
 	}
 	sort.Strings(summary)
+	return reqs, where, summary
+}
+
+// reportRefusals fails the test with the first refusals.
+func reportRefusals(t *testing.T, judge string, errs, where map[string]string) {
+	t.Helper()
+	ids := make([]string, 0, len(errs))
+	for id := range errs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for i, id := range ids {
+		if i == 20 {
+			t.Errorf("... and %d more", len(ids)-20)
+			break
+		}
+		t.Errorf("%s: %s refuses it:\n%s", where[id], judge, errs[id])
+	}
+}
+
+func TestDocumentsPassBotocoreValidation(t *testing.T) {
+	py := python(t)
+	reqs, where, summary := distinctRequests(t)
+	reportRefusals(t, "the AWS model", validate(t, py, "", reqs), where)
 	t.Logf("botocore: %d distinct documents of %d platforms: %s", len(reqs), len(plannedMatrix(t)), strings.Join(summary, ", "))
+}
+
+func TestDocumentsAcceptedByMoto(t *testing.T) {
+	py := python(t)
+	if _, err := exec.LookPath("moto_server"); err != nil {
+		what := "moto_server is not installed (pip install 'moto[server]'); the documents were not made into requests"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(what)
+		}
+		t.Skip(what)
+	}
+	srv, err := motoserver.Start(motoserver.Options{})
+	if err != nil {
+		t.Fatalf("start moto_server: %v", err)
+	}
+	t.Cleanup(srv.Stop)
+	reqs, where, _ := distinctRequests(t)
+	// NOTE: botocore validates first; moto gets the valid ones it implements.
+	reportRefusals(t, "moto_server or the AWS model", validate(t, py, srv.URL, reqs), where)
+}
+
+// cfnTemplate puts the matrix's distinct IAM documents and lifecycle
+// policies into one CloudFormation template, where each maps cleanly onto a
+// resource's property.
+func cfnTemplate(t *testing.T) (map[string]any, map[string]string) {
+	t.Helper()
+	resources := map[string]any{}
+	where := map[string]string{}
+	seen := map[string]bool{}
+	doc := func(s string) any {
+		var v any
+		if err := json.Unmarshal([]byte(s), &v); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, s)
+		}
+		return v
+	}
+	put := func(name, typ string, props map[string]any) {
+		b, _ := json.Marshal(props)
+		if seen[typ+string(b)] {
+			return
+		}
+		seen[typ+string(b)] = true
+		id := fmt.Sprintf("R%d", len(resources)+1)
+		where[id] = name
+		// NOTE: the platforms share names; a template's must be unique.
+		for _, k := range []string{"RoleName", "Bucket", "RepositoryName"} {
+			if v, ok := props[k].(string); ok {
+				props[k] = v + "-" + strings.ToLower(id)
+			}
+		}
+		resources[id] = map[string]any{"Type": typ, "Properties": props}
+	}
+	for _, pp := range plannedMatrix(t) {
+		p := pp.plan
+		policies := map[string][]any{}
+		for _, r := range p.Find(tRolePolicy) {
+			policies[atString(r.Inputs, "role")] = append(policies[atString(r.Inputs, "role")],
+				map[string]any{"PolicyName": atString(r.Inputs, "name"), "PolicyDocument": doc(atString(r.Inputs, "policy"))})
+		}
+		for _, r := range p.Find("aws:iam/role:Role") {
+			name := atString(r.Inputs, "name")
+			props := map[string]any{"RoleName": name, "Description": atString(r.Inputs, "description"), "AssumeRolePolicyDocument": doc(atString(r.Inputs, "assumeRolePolicy"))}
+			if pol := policies[name]; pol != nil {
+				props["Policies"] = pol
+			}
+			put(pp.name+" | "+r.Name, "AWS::IAM::Role", props)
+		}
+		for _, r := range p.Find("aws:s3/bucketPolicy:BucketPolicy") {
+			put(pp.name+" | "+r.Name, "AWS::S3::BucketPolicy", map[string]any{"Bucket": atString(r.Inputs, "bucket"), "PolicyDocument": doc(atString(r.Inputs, "policy"))})
+		}
+		for _, r := range p.Find("aws:ecr/lifecyclePolicy:LifecyclePolicy") {
+			put(pp.name+" | "+r.Name, "AWS::ECR::Repository", map[string]any{"RepositoryName": atString(r.Inputs, "repository"), "LifecyclePolicy": map[string]any{"LifecyclePolicyText": atString(r.Inputs, "policy")}})
+		}
+	}
+	return map[string]any{"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}, where
+}
+
+func TestDocumentsPassCfnLint(t *testing.T) {
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		what := "cfn-lint is not installed (pip install cfn-lint); the resource schemas were not checked"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(what)
+		}
+		t.Skip(what)
+	}
+	tmpl, where := cfnTemplate(t)
+	path := filepath.Join(t.TempDir(), "template.json")
+	b, _ := json.MarshalIndent(tmpl, "", " ")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(lint, "--format", "json", "--regions", "us-east-1", "--", path).Output()
+	var matches []struct {
+		Rule     struct{ ID, Description string }
+		Level    string
+		Message  string
+		Location struct{ Path []any }
+	}
+	if jerr := json.Unmarshal(out, &matches); jerr != nil {
+		t.Fatalf("cfn-lint: %v (%v)\n%s", err, jerr, out)
+	}
+	for i, m := range matches {
+		if i == 20 {
+			t.Errorf("... and %d more", len(matches)-20)
+			break
+		}
+		res := ""
+		if len(m.Location.Path) > 1 {
+			res, _ = m.Location.Path[1].(string)
+		}
+		t.Errorf("%s: cfn-lint %s %s: %s (at %v)", where[res], m.Level, m.Rule.ID, m.Message, m.Location.Path)
+	}
+	t.Logf("cfn-lint: %d resources (roles with their policies, bucket policies, lifecycle policies)", len(tmpl["Resources"].(map[string]any)))
 }
