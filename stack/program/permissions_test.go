@@ -142,8 +142,10 @@ func (c permissionChoice) String() string {
 }
 
 // permissionMatrix is every shape × launch type × deploy × existing network
-// or load balancer × pipeline provider × volume the Spec allows; the
-// database engine and nginx turn with the index, so that each meets many.
+// or load balancer × pipeline provider × volume the Spec allows. The
+// database engine turns with the volume and the provider, so that under each
+// shape, launch type, deploy and network every volume meets every engine;
+// nginx turns with the index.
 func permissionMatrix() []permissionChoice {
 	var out []permissionChoice
 	i := 0
@@ -152,10 +154,10 @@ func permissionMatrix() []permissionChoice {
 		for _, launch := range []profiles.LaunchType{profiles.LaunchFargate, profiles.LaunchEC2} {
 			for _, deploy := range []profiles.DeployStrategy{profiles.DeployRolling, profiles.DeployBlueGreen} {
 				for _, existing := range []string{"", "vpc", "alb"} {
-					for _, provider := range []string{"", "github", "mixed"} {
-						for _, volume := range []string{"none", "efs", "efs-created", "ebs", "bind", "ephemeral"} {
+					for pi, provider := range []string{"", "github", "mixed"} {
+						for vi, volume := range []string{"none", "efs", "efs-created", "ebs", "bind", "ephemeral"} {
 							out = append(out, permissionChoice{shape: shape, launch: launch, deploy: deploy, existing: existing,
-								provider: provider, volume: volume, engine: engines[i%3], nginx: (i/3)%2 == 0})
+								provider: provider, volume: volume, engine: engines[(vi+pi)%3], nginx: (i/7)%2 == 0})
 							i++
 						}
 					}
@@ -222,6 +224,19 @@ func TestPermissionsDecidedByAnIAMEvaluator(t *testing.T) {
 	}
 	if specs < 200 {
 		t.Errorf("only %d platforms in the matrix", specs)
+	}
+	// AND every value of every choice was checked
+	seen := map[string]bool{}
+	for _, pp := range plannedMatrix(t) {
+		for _, v := range strings.Split(pp.name, "/") {
+			seen[v] = true
+		}
+	}
+	for _, v := range []string{"single", "s3", "ecs", "fargate", "ec2", "rolling", "blue-green", "existing=", "existing=vpc", "existing=alb",
+		"repo=", "repo=github", "repo=mixed", "none", "efs", "efs-created", "ebs", "bind", "ephemeral", "mysql", "postgres", "nginx=true", "nginx=false"} {
+		if !seen[v] {
+			t.Errorf("no valid platform of the matrix has %s", v)
+		}
 	}
 	t.Logf("IAM evaluator: %d platforms, %d roles, %d calls checked (%d distinct requests); planned in %v, decided in %v",
 		specs, len(fx.roles), len(fx.checks), len(fx.requests), planned.Round(time.Second), (time.Since(start) - planned).Round(time.Second))
