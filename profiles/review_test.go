@@ -41,6 +41,9 @@ func TestReviewRules(t *testing.T) {
 			s.Backend.Volume = Volume{Kind: VolumeEBS, SizeGiB: 30, ContainerPath: "/data"}
 		}, []string{ebsWarning, "backend.volume.kind: ebs cannot be used with pipeline.deploy: blue-green (ECS does not attach EBS volumes to CodeDeploy services)"}},
 		{"efs without an id is created", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeEFS, ContainerPath: "/data"} }, nil},
+		{"deleteOnDestroy without a file system", func(s *Spec) {
+			s.Backend.Volume = Volume{Kind: VolumeEphemeral, SizeGiB: 30, ContainerPath: "/data", DeleteOnDestroy: true}
+		}, []string{"warning: backend.volume.deleteOnDestroy: ignored: only the file system of a volume of kind efs that ecsdeck creates is kept or deleted on destroy (kind is ephemeral)"}},
 		{"existing load balancer without a security group", func(s *Spec) {
 			existingVPC(s)
 			s.LoadBalancer.Existing = &ExistingLoadBalancer{ARN: albARN, ListenerARN: lsnARN, TargetGroups: TargetGroups{Backend: []string{tgBlue, tgGreen}}}

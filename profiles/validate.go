@@ -120,6 +120,7 @@ func Validate(s *Spec) Problems {
 	v.finalSnapshot(s)
 	v.connections(s)
 	v.settingsWithoutPipeline(s)
+	v.volumeRetention(s)
 	v.artifacts(s)
 	v.state(s)
 	v.tags(s)
@@ -894,5 +895,20 @@ func (v *problems) settingsWithoutPipeline(s *Spec) {
 	check("backend", &s.Backend, false)
 	if s.FrontendOnECS() || s.FrontendOnS3() {
 		check("frontend", &s.Frontend.Service, s.FrontendOnS3())
+	}
+}
+
+// volumeRetention warns when deleteOnDestroy would have nothing to delete:
+// only a file system ecsdeck creates (kind efs without efsId) is kept or
+// deleted on destroy.
+func (v *problems) volumeRetention(s *Spec) {
+	check := func(p string, vol Volume) {
+		if vol.DeleteOnDestroy && vol.Kind != VolumeEFS {
+			v.warn(p+".volume.deleteOnDestroy", "ignored: only the file system of a volume of kind efs that ecsdeck creates is kept or deleted on destroy (kind is %s)", vol.Kind)
+		}
+	}
+	check("backend", s.Backend.Volume)
+	if s.FrontendOnECS() {
+		check("frontend", s.Frontend.Volume)
 	}
 }
