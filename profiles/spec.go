@@ -156,7 +156,7 @@ type ExistingLoadBalancer struct {
 	ARN             string       `yaml:"arn" doc:"ARN of the Application Load Balancer."`
 	ListenerARN     string       `yaml:"listenerArn" doc:"ARN of its production listener."`
 	TestListenerARN string       `yaml:"testListenerArn" doc:"ARN of its test listener (blue/green); empty: no test traffic route."`
-	SecurityGroupID string       `yaml:"securityGroupId" doc:"Its security group, admitted to the tasks (sg-...)." pattern:"^(sg-[0-9a-f]{8,17})?$"`
+	SecurityGroupID string       `yaml:"securityGroupId" doc:"Optional: the security group admitted to the tasks (sg-...); empty: every security group of the load balancer, read from AWS." pattern:"^(sg-[0-9a-f]{8,17})?$"`
 	TargetGroups    TargetGroups `yaml:"targetGroups" doc:"Target groups per ECS tier: [blue, green]."`
 }
 
@@ -210,11 +210,12 @@ func (NginxConfig) Values() []string {
 
 // Volume is a service's volume.
 type Volume struct {
-	Kind          VolumeKind `yaml:"kind" doc:"none, efs (an existing file system), ebs (EC2 only), bind (a host path, EC2 only) or ephemeral (task storage)."`
-	SizeGiB       int        `yaml:"sizeGiB" doc:"Size of an ebs volume (1-16384), or of Fargate ephemeral storage (21-200)." min:"0" max:"16384"`
-	ContainerPath string     `yaml:"containerPath" doc:"Where the volume is mounted in the container." pattern:"^(/.*)?$"`
-	HostPath      string     `yaml:"hostPath" doc:"Host directory of a bind volume." pattern:"^(/.*)?$"`
-	EFSID         string     `yaml:"efsId" doc:"The existing EFS file system (fs-...) of an efs volume." pattern:"^(fs-[0-9a-f]{8,17})?$"`
+	Kind            VolumeKind `yaml:"kind" doc:"none, efs (a file system that outlives the tasks: the one of efsId, or one ecsdeck creates), ebs (EC2 only; deleted when its task stops), bind (a host path, EC2 only) or ephemeral (task storage)."`
+	SizeGiB         int        `yaml:"sizeGiB" doc:"Size of an ebs volume (1-16384), or of Fargate ephemeral storage (21-200)." min:"0" max:"16384"`
+	ContainerPath   string     `yaml:"containerPath" doc:"Where the volume is mounted in the container." pattern:"^(/.*)?$"`
+	HostPath        string     `yaml:"hostPath" doc:"Host directory of a bind volume." pattern:"^(/.*)?$"`
+	EFSID           string     `yaml:"efsId" doc:"An existing EFS file system (fs-...) for an efs volume; empty: ecsdeck creates an encrypted one." pattern:"^(fs-[0-9a-f]{8,17})?$"`
+	DeleteOnDestroy bool       `yaml:"deleteOnDestroy" doc:"Delete the EFS file system ecsdeck created (and its data) when the platform is destroyed; false: destroy leaves it in the account."`
 }
 
 // VolumeKind is the kind of a service volume.
@@ -301,9 +302,34 @@ type Pipeline struct {
 	Deploy                 DeployStrategy `yaml:"deploy" doc:"rolling (ECS rolling update with circuit breaker and rollback) or blue-green (CodeDeploy)."`
 	CodeDeployConfig       string         `yaml:"codeDeployConfig" doc:"CodeDeploy deployment configuration of blue/green deploys."`
 	BlueTerminationMinutes int            `yaml:"blueTerminationMinutes" doc:"Minutes the old (blue) tasks keep running after traffic moved, for a fast rollback." min:"0" max:"2880"`
-	ConnectionARN          string         `yaml:"connectionArn" doc:"An existing CodeConnections connection; empty: ecsdeck creates one (activate it once in the AWS console)."`
+	ConnectionARN          string         `yaml:"connectionArn" doc:"An existing CodeConnections connection for the tiers' repositories, when they share one provider; empty: ecsdeck creates one (activate it once in the AWS console)."`
+	Connections            Connections    `yaml:"connections" doc:"Existing connections by repository provider, when the tiers use different providers; a provider without one gets a connection ecsdeck creates."`
 	BuildComputeType       string         `yaml:"buildComputeType" doc:"CodeBuild compute type."`
 	BuildTimeoutMinutes    int            `yaml:"buildTimeoutMinutes" doc:"CodeBuild timeout." min:"5" max:"2160"`
+}
+
+// Connections names an existing CodeConnections connection per repository
+// provider.
+type Connections struct {
+	GitHub           string `yaml:"github" doc:"Connection to GitHub."`
+	GitHubEnterprise string `yaml:"github-enterprise" doc:"Connection to your GitHub Enterprise Server."`
+	Bitbucket        string `yaml:"bitbucket" doc:"Connection to Bitbucket."`
+	GitLab           string `yaml:"gitlab" doc:"Connection to GitLab."`
+}
+
+// For returns the connection given for a provider, or "".
+func (c Connections) For(p RepoProvider) string {
+	switch p {
+	case ProviderGitHub:
+		return c.GitHub
+	case ProviderGitHubEnterprise:
+		return c.GitHubEnterprise
+	case ProviderBitbucket:
+		return c.Bitbucket
+	case ProviderGitLab:
+		return c.GitLab
+	}
+	return ""
 }
 
 // DeployStrategy is how a new version of a service replaces the old one.
@@ -332,6 +358,7 @@ type Database struct {
 	Port                int    `yaml:"port" doc:"Port; default 3306 (mysql) or 5432 (postgres)." min:"0" max:"65535"`
 	BackupRetentionDays int    `yaml:"backupRetentionDays" doc:"Days of automated backups (0 turns them off)." min:"0" max:"35"`
 	DeletionProtection  bool   `yaml:"deletionProtection" doc:"Refuse to delete the instance until this is turned off."`
+	SkipFinalSnapshot   bool   `yaml:"skipFinalSnapshot" doc:"Delete the instance without a final snapshot; false (the default): deleting it leaves a final snapshot, named in the stack outputs."`
 }
 
 // Engine is a database engine.

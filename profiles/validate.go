@@ -117,6 +117,10 @@ func Validate(s *Spec) Problems {
 	v.frontend(s)
 	v.pipeline(s)
 	v.database(s)
+	v.finalSnapshot(s)
+	v.connections(s)
+	v.settingsWithoutPipeline(s)
+	v.volumeRetention(s)
 	v.artifacts(s)
 	v.state(s)
 	v.tags(s)
@@ -458,9 +462,7 @@ func (v *problems) loadBalancer(s *Spec) {
 		if e.TestListenerARN != "" {
 			v.arnIn("loadBalancer.existing.testListenerArn", e.TestListenerARN, reListenerARN, s.Region, "a listener ARN")
 		}
-		if e.SecurityGroupID == "" {
-			v.add("loadBalancer.existing.securityGroupId", "missing: the tasks admit traffic only from the load balancer's security group (sg-...)")
-		} else if !reSG().MatchString(e.SecurityGroupID) {
+		if e.SecurityGroupID != "" && !reSG().MatchString(e.SecurityGroupID) {
 			v.add("loadBalancer.existing.securityGroupId", "%q is not a security group id (sg- and 8 or 17 hex digits)", e.SecurityGroupID)
 		}
 		v.targetGroups(s, "loadBalancer.existing.targetGroups.backend", e.TargetGroups.Backend, true)
@@ -635,14 +637,16 @@ func (v *problems) volume(s *Spec, p string, svc *Service) {
 	}
 	switch vol.Kind {
 	case VolumeEFS:
-		if vol.EFSID == "" {
-			v.add(p+".volume.efsId", "missing: an efs volume needs the file system id (fs-...)")
-		} else if !reEFS().MatchString(vol.EFSID) {
+		if vol.EFSID != "" && !reEFS().MatchString(vol.EFSID) {
 			v.add(p+".volume.efsId", "%q is not an EFS id (fs- and 8 or 17 hex digits)", vol.EFSID)
+		}
+		if vol.EFSID != "" && vol.DeleteOnDestroy {
+			v.warn(p+".volume.deleteOnDestroy", "ignored: ecsdeck never deletes the file system of %s.volume.efsId", p)
 		}
 	case VolumeEBS:
 		needEC2("ecsdeck attaches EBS volumes to EC2 tasks")
 		v.between(p+".volume.sizeGiB", vol.SizeGiB, 1, 16384, " GiB")
+		v.warn(p+".volume.kind", "ebs: ECS deletes a task's EBS volume when the task stops, so its data does not outlive the task (for data that must persist use kind: efs)")
 		if s.BlueGreen() {
 			v.add(p+".volume.kind", "ebs cannot be used with pipeline.deploy: blue-green (ECS does not attach EBS volumes to CodeDeploy services)")
 		}
@@ -722,23 +726,6 @@ func (v *problems) pipeline(s *Spec) {
 	if pl.ConnectionARN != "" {
 		if m := reConnARN().FindStringSubmatch(pl.ConnectionARN); m == nil {
 			v.add("pipeline.connectionArn", "not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
-		}
-	}
-	if pl.ConnectionARN == "" {
-		repos := []struct {
-			path string
-			repo Repository
-		}{{"backend", s.Backend.Repository}}
-		if s.Tier == TierTwoTier && s.Frontend.Hosting != HostingNone {
-			repos = append(repos, struct {
-				path string
-				repo Repository
-			}{"frontend", s.Frontend.Repository})
-		}
-		for _, r := range repos {
-			if r.repo.Name != "" && r.repo.Provider == ProviderGitHubEnterprise {
-				v.add(r.path+".repository.provider", "github-enterprise needs pipeline.connectionArn (a connection to your GitHub Enterprise Server, created once in the AWS console; ecsdeck creates connections for github, bitbucket and gitlab only)")
-			}
 		}
 	}
 	v.enum("pipeline.buildComputeType", pl.BuildComputeType, buildComputeTypes)
@@ -843,4 +830,85 @@ func validImage(ref string) bool {
 		}
 	}
 	return true
+}
+
+// finalSnapshot warns when a production database would go without a final
+// snapshot: only an explicit database.skipFinalSnapshot does that.
+func (v *problems) finalSnapshot(s *Spec) {
+	if s.HasDatabase() && s.Database.SkipFinalSnapshot && s.Environment == "prod" {
+		v.warn("database.skipFinalSnapshot", "true on environment prod: destroying the platform deletes the database and every automated backup, with no final snapshot")
+	}
+}
+
+// connections checks that every repository provider the tiers use gets a
+// connection that serves it: one connectionArn serves one provider only.
+func (v *problems) connections(s *Spec) {
+	pl := &s.Pipeline
+	c := pl.Connections
+	for _, f := range []struct{ key, arn string }{
+		{"github", c.GitHub}, {"github-enterprise", c.GitHubEnterprise}, {"bitbucket", c.Bitbucket}, {"gitlab", c.GitLab},
+	} {
+		if f.arn != "" && reConnARN().FindStringSubmatch(f.arn) == nil {
+			v.add("pipeline.connections."+f.key, "not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
+		}
+	}
+	type use struct {
+		path     string
+		provider RepoProvider
+	}
+	var uses []use
+	if s.Backend.Repository.Name != "" {
+		uses = append(uses, use{"backend", s.Backend.Repository.Provider})
+	}
+	if (s.FrontendOnECS() || s.FrontendOnS3()) && s.Frontend.Repository.Name != "" {
+		uses = append(uses, use{"frontend", s.Frontend.Repository.Provider})
+	}
+	if len(uses) == 2 && uses[0].provider != uses[1].provider && pl.ConnectionARN != "" {
+		v.add("pipeline.connectionArn", "one connection serves one provider, but backend.repository.provider is %s and frontend.repository.provider is %s: name a connection per provider in pipeline.connections (%s: and %s:; a provider left out gets one that ecsdeck creates) and remove pipeline.connectionArn",
+			uses[0].provider, uses[1].provider, uses[0].provider, uses[1].provider)
+	}
+	if pl.ConnectionARN != "" && c != (Connections{}) {
+		v.add("pipeline.connections", "set together with pipeline.connectionArn (name connections in one place: pipeline.connections)")
+	}
+	for _, u := range uses {
+		if u.provider == ProviderGitHubEnterprise && pl.ConnectionARN == "" && c.GitHubEnterprise == "" {
+			v.add(u.path+".repository.provider", "github-enterprise needs pipeline.connectionArn or pipeline.connections.github-enterprise (a connection to your GitHub Enterprise Server, created once in the AWS console; ecsdeck creates connections for github, bitbucket and gitlab only)")
+		}
+	}
+}
+
+// settingsWithoutPipeline refuses an ssmPath that nothing would read: without
+// a pipeline no build writes the environment file, and ECS takes SSM
+// parameters into a task only by name.
+func (v *problems) settingsWithoutPipeline(s *Spec) {
+	check := func(p string, svc *Service, site bool) {
+		if svc.SSMPath == "" || svc.Repository.Name != "" || svc.EnvFile != "" || !reSSMPath().MatchString(svc.SSMPath) {
+			return // nothing to read, a build reads it, or another rule already refuses it
+		}
+		switch {
+		case site:
+			v.add(p+".ssmPath", "set, but %s.repository.name is empty: a static site reads its settings in its build, and without a repository there is no build (set %s.repository, or remove %s.ssmPath)", p, p, p)
+		case len(svc.SSMPlaceholders) == 0:
+			v.add(p+".ssmPath", "set, but %[1]s.repository.name is empty and %[1]s.ssmPlaceholders names no parameter: without a pipeline no build writes the environment file, and ECS reads SSM parameters only by name (list the names in %[1]s.ssmPlaceholders to get them as secrets, or set %[1]s.repository)", p)
+		}
+	}
+	check("backend", &s.Backend, false)
+	if s.FrontendOnECS() || s.FrontendOnS3() {
+		check("frontend", &s.Frontend.Service, s.FrontendOnS3())
+	}
+}
+
+// volumeRetention warns when deleteOnDestroy would have nothing to delete:
+// only a file system ecsdeck creates (kind efs without efsId) is kept or
+// deleted on destroy.
+func (v *problems) volumeRetention(s *Spec) {
+	check := func(p string, vol Volume) {
+		if vol.DeleteOnDestroy && vol.Kind != VolumeEFS {
+			v.warn(p+".volume.deleteOnDestroy", "ignored: only the file system of a volume of kind efs that ecsdeck creates is kept or deleted on destroy (kind is %s)", vol.Kind)
+		}
+	}
+	check("backend", s.Backend.Volume)
+	if s.FrontendOnECS() {
+		check("frontend", s.Frontend.Volume)
+	}
 }

@@ -181,8 +181,8 @@ func TestValidationRules(t *testing.T) {
 		}, "loadBalancer.existing.arn: in region us-west-2, but region is us-east-1 (it must be in the platform's region)"},
 		{"existing lb sg", func(s *Spec) {
 			existingVPC(s)
-			s.LoadBalancer.Existing = &ExistingLoadBalancer{ARN: albARN, ListenerARN: lsnARN, TargetGroups: TargetGroups{Backend: []string{tgBlue, tgGreen}}}
-		}, "loadBalancer.existing.securityGroupId: missing: the tasks admit traffic only from the load balancer's security group (sg-...)"},
+			s.LoadBalancer.Existing = &ExistingLoadBalancer{ARN: albARN, ListenerARN: lsnARN, SecurityGroupID: "sg-1", TargetGroups: TargetGroups{Backend: []string{tgBlue, tgGreen}}}
+		}, `loadBalancer.existing.securityGroupId: "sg-1" is not a security group id (sg- and 8 or 17 hex digits)`},
 		{"existing lb frontend tgs ignored", func(s *Spec) {
 			existingVPC(s)
 			s.LoadBalancer.Existing = &ExistingLoadBalancer{ARN: albARN, ListenerARN: lsnARN, SecurityGroupID: "sg-0123456789abcdef0",
@@ -251,22 +251,11 @@ func TestValidationRules(t *testing.T) {
 		{"volume enum", func(s *Spec) { s.Backend.Volume.Kind = "nfs" }, `backend.volume.kind: "nfs" is not allowed (none, efs, ebs, bind or ephemeral)`},
 		{"volume path", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeEFS, EFSID: "fs-0123456789abcdef0"} },
 			"backend.volume.containerPath: missing: a efs volume is mounted at a container path (such as /data)"},
-		{"efs id", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeEFS, ContainerPath: "/data"} },
-			"backend.volume.efsId: missing: an efs volume needs the file system id (fs-...)"},
+		{"efs id kept", func(s *Spec) {
+			s.Backend.Volume = Volume{Kind: VolumeEFS, ContainerPath: "/data", EFSID: "fs-0123456789abcdef0", DeleteOnDestroy: true}
+		}, "warning: backend.volume.deleteOnDestroy: ignored: ecsdeck never deletes the file system of backend.volume.efsId"},
 		{"efs id form", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeEFS, ContainerPath: "/data", EFSID: "fs-1"} },
 			`backend.volume.efsId: "fs-1" is not an EFS id (fs- and 8 or 17 hex digits)`},
-		{"ebs needs ec2", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeEBS, SizeGiB: 30, ContainerPath: "/data"} },
-			"backend.volume.kind: ebs needs launchType: ec2 (ecsdeck attaches EBS volumes to EC2 tasks; launchType is fargate)"},
-		{"ebs size", func(s *Spec) {
-			s.LaunchType = LaunchEC2
-			s.Backend.Volume = Volume{Kind: VolumeEBS, ContainerPath: "/data"}
-		},
-			"backend.volume.sizeGiB: 0 is out of range (1 to 16384 GiB)"},
-		{"ebs with blue-green", func(s *Spec) {
-			s.LaunchType = LaunchEC2
-			s.Pipeline.Deploy = DeployBlueGreen
-			s.Backend.Volume = Volume{Kind: VolumeEBS, SizeGiB: 30, ContainerPath: "/data"}
-		}, "backend.volume.kind: ebs cannot be used with pipeline.deploy: blue-green (ECS does not attach EBS volumes to CodeDeploy services)"},
 		{"bind needs ec2", func(s *Spec) { s.Backend.Volume = Volume{Kind: VolumeBind, HostPath: "/srv", ContainerPath: "/data"} },
 			"backend.volume.kind: bind needs launchType: ec2 (a bind volume is a directory of the instance; launchType is fargate)"},
 		{"bind host path", func(s *Spec) {
@@ -320,7 +309,7 @@ func TestValidationRules(t *testing.T) {
 			"pipeline.connectionArn: not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)"},
 		{"enterprise repository without connection", func(s *Spec) {
 			s.Backend.Repository.Name, s.Backend.Repository.Provider = "acme/api", ProviderGitHubEnterprise
-		}, "backend.repository.provider: github-enterprise needs pipeline.connectionArn (a connection to your GitHub Enterprise Server, created once in the AWS console; ecsdeck creates connections for github, bitbucket and gitlab only)"},
+		}, "backend.repository.provider: github-enterprise needs pipeline.connectionArn or pipeline.connections.github-enterprise (a connection to your GitHub Enterprise Server, created once in the AWS console; ecsdeck creates connections for github, bitbucket and gitlab only)"},
 		{"compute type", func(s *Spec) { s.Pipeline.BuildComputeType = "HUGE" },
 			`pipeline.buildComputeType: "HUGE" is not allowed (BUILD_GENERAL1_SMALL, BUILD_GENERAL1_MEDIUM, BUILD_GENERAL1_LARGE, BUILD_GENERAL1_XLARGE or BUILD_GENERAL1_2XLARGE)`},
 		{"build timeout", func(s *Spec) { s.Pipeline.BuildTimeoutMinutes = 1 }, "pipeline.buildTimeoutMinutes: 1 is out of range (5 to 2160 minutes)"},

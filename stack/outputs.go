@@ -23,9 +23,12 @@ const (
 	OutLogGroups          = "logGroups"
 	OutDatabaseEndpoint   = "databaseEndpoint"
 	OutDatabaseSecretARN  = "databaseSecretArn"
-	OutConnectionARN      = "connectionArn"
-	OutConnectionARNs     = "connectionArns"
-	OutConnectionPending  = "connectionPending"
+	// OutDatabaseSnapshot names the final snapshot that deleting the
+	// database leaves (empty when the answers skip it): destroy reports it.
+	OutDatabaseSnapshot  = "databaseFinalSnapshot"
+	OutConnectionARN     = "connectionArn"
+	OutConnectionARNs    = "connectionArns"
+	OutConnectionPending = "connectionPending"
 )
 
 // Outputs is what a provisioned platform tells the user and the console.
@@ -45,6 +48,7 @@ type Outputs struct {
 	LogGroups          []string          `json:"logGroups"`
 	DatabaseEndpoint   string            `json:"databaseEndpoint,omitempty"`
 	DatabaseSecretARN  string            `json:"databaseSecretArn,omitempty"`
+	DatabaseSnapshot   string            `json:"databaseFinalSnapshot,omitempty"` // the final snapshot deleting the database leaves
 	ConnectionARN      string            `json:"connectionArn,omitempty"`
 	ConnectionARNs     []string          `json:"connectionArns,omitempty"`    // every source connection (one per repository provider)
 	ConnectionPending  bool              `json:"connectionPending,omitempty"` // the source connection still needs activating

@@ -16,7 +16,7 @@ func TestOutputTagsAreTheDeclaredKeys(t *testing.T) {
 	}{
 		{Outputs{}, []string{OutRegion, OutClusterName, OutClusterARN, OutServices, OutPipelines, OutEndpoints,
 			OutLoadBalancerDNS, OutDistributionID, OutDistributionDomain, OutFrontendBucket, OutArtifactsBucket,
-			OutRepositories, OutLogGroups, OutDatabaseEndpoint, OutDatabaseSecretARN, OutConnectionARN,
+			OutRepositories, OutLogGroups, OutDatabaseEndpoint, OutDatabaseSecretARN, OutDatabaseSnapshot, OutConnectionARN,
 			OutConnectionARNs, OutConnectionPending}},
 		{ServiceOutput{}, []string{SvcRole, SvcName, SvcTaskFamily, SvcContainer, SvcLogGroup, SvcLogStreamPrefix,
 			SvcDeployController, SvcCodeDeployApp, SvcCodeDeployGroup, SvcTargetGroups, SvcURL}},

@@ -203,6 +203,15 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 		id = str(in, "appName") + ":" + group
 		set("arn", m.arn("codedeploy", "deploymentgroup:"+str(in, "appName")+"/"+group))
 		set("deploymentGroupId", fakeUUID(seed))
+	case "aws:efs/fileSystem:FileSystem":
+		id = "fs-" + fakeHex(seed, 17)
+		set("arn", m.arn("elasticfilesystem", "file-system/"+id))
+		set("dnsName", id+".efs."+m.region+"."+dns)
+	case "aws:efs/accessPoint:AccessPoint":
+		id = "fsap-" + fakeHex(seed, 17)
+		set("arn", m.arn("elasticfilesystem", "access-point/"+id))
+	case "aws:efs/mountTarget:MountTarget":
+		id = "fsmt-" + fakeHex(seed, 17)
 	case "aws:ssm/parameter:Parameter":
 		set("arn", m.arn("ssm", "parameter"+name))
 	case "aws:appautoscaling/target:Target":
@@ -258,9 +267,26 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		}
 		out = map[string]any{
 			"arn": arn, "id": arn, "name": name, "loadBalancerType": "application",
-			"dnsName": fmt.Sprintf("%s-%s.%s.elb.%s", name, fakeHex(arn, 10), m.region, dns),
-			"zoneId":  "Z1H1FL5HABSF5",
+			"securityGroups": []any{"sg-" + fakeHex(arn+"sg", 17)},
+			"dnsName":        fmt.Sprintf("%s-%s.%s.elb.%s", name, fakeHex(arn, 10), m.region, dns),
+			"zoneId":         "Z1H1FL5HABSF5",
 		}
+	case "aws:lb/getTargetGroup:getTargetGroup":
+		arn := str(args.Args, "arn")
+		lbs := []any{}
+		attached, ok := m.opts.TargetGroupLoadBalancers[arn]
+		if !ok && m.existingLB != "" {
+			attached = []string{m.existingLB}
+		}
+		for _, l := range attached {
+			lbs = append(lbs, l)
+		}
+		name := ""
+		if parts := strings.Split(arn, "/"); len(parts) >= 3 {
+			name = parts[1]
+		}
+		out = map[string]any{"arn": arn, "id": arn, "name": name, "loadBalancerArns": lbs,
+			"port": 80, "protocol": "HTTP", "targetType": "ip"}
 	case "aws:ec2/getVpc:getVpc":
 		id := str(args.Args, "id")
 		out = map[string]any{"id": id, "cidrBlock": "10.0.0.0/16", "arn": m.arn("ec2", "vpc/"+id), "state": "available"}

@@ -54,6 +54,9 @@ type Resource struct {
 	// DeleteBeforeReplace says that a replacement deletes the old resource
 	// first: its physical name cannot exist twice.
 	DeleteBeforeReplace bool `json:"deleteBeforeReplace,omitempty"`
+	// RetainOnDelete says that destroying the platform leaves the resource
+	// (and its data) in the account.
+	RetainOnDelete bool `json:"retainOnDelete,omitempty"`
 
 	URN       string `json:"-"`
 	ParentURN string `json:"-"`
@@ -65,6 +68,9 @@ type Resource struct {
 type Options struct {
 	Account string   // the account id lookups answer; default 123456789012
 	Zones   []string // the availability zones the region offers; default <region>a, b, c
+	// TargetGroupLoadBalancers gives the load balancers an existing target
+	// group is attached to; default: the answers' existing load balancer.
+	TargetGroupLoadBalancers map[string][]string
 }
 
 // DefaultAccount is the account id of an offline plan.
@@ -86,6 +92,9 @@ func Offline(ctx context.Context, spec *profiles.Spec, opts Options) (*Plan, err
 		opts.Zones = []string{spec.Region + "a", spec.Region + "b", spec.Region + "c"}
 	}
 	m := &mocks{stack: spec.StackName(), region: spec.Region, opts: opts, byURN: map[string]*Resource{}}
+	if e := spec.LoadBalancer.Existing; e != nil {
+		m.existingLB = e.ARN
+	}
 	run := program.New(spec, program.WithClock(func() time.Time { return planTime }))
 	var exports map[string]pulumi.Input
 	err := pulumi.RunErr(func(pctx *pulumi.Context) error {
@@ -206,9 +215,10 @@ func rank(typ string) int {
 // mocks answers the program's resource registrations and lookups with
 // plausible values, and records every resource.
 type mocks struct {
-	stack  string
-	region string
-	opts   Options
+	stack      string
+	region     string
+	opts       Options
+	existingLB string // the answers' existing load balancer, if any
 
 	mu      sync.Mutex
 	byURN   map[string]*Resource
@@ -269,11 +279,12 @@ func (m *mocks) ordered() []Resource {
 func (m *mocks) record(args pulumi.MockResourceArgs) {
 	parentURN := ""
 	var ignore []string
-	dbr := false
+	dbr, retain := false, false
 	if rpc := args.RegisterRPC; rpc != nil {
 		parentURN = rpc.GetParent()
 		ignore = rpc.GetIgnoreChanges()
 		dbr = rpc.GetDeleteBeforeReplace()
+		retain = rpc.GetRetainOnDelete()
 	}
 	parentType := tokens.Type("")
 	parentName := ""
@@ -294,6 +305,7 @@ func (m *mocks) record(args pulumi.MockResourceArgs) {
 		Inputs:              plainMap(args.Inputs),
 		IgnoreChanges:       ignore,
 		DeleteBeforeReplace: dbr,
+		RetainOnDelete:      retain,
 		URN:                 string(urn),
 		ParentURN:           parentURN,
 		Component:           !args.Custom && !strings.HasPrefix(args.TypeToken, "pulumi:providers:"),

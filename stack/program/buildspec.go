@@ -170,10 +170,21 @@ func phases(pre, build []string) buildspecPhase {
 }
 
 // ssmToEnvFile writes every parameter under the tier's SSM path as NAME=value
-// lines, decrypted, without echoing a value.
+// lines, decrypted, without echoing a value. A nested parameter keeps its
+// path below the tier's, with _ for /: a/b becomes a_b. The build fails,
+// naming the parameters, when a value holds a line break (an environment
+// file has one line per variable) or when two parameters give one name.
 func ssmToEnvFile(path string) string {
-	return fmt.Sprintf(pipefail+`aws ssm get-parameters-by-path --path "$%s" --recursive --with-decryption --output json | jq -r '.Parameters[] | "\(.Name | split("/") | last)=\(.Value)"' > %s`, EnvSSMPath, path)
+	return fmt.Sprintf(pipefail+`aws ssm get-parameters-by-path --path "$%s" --recursive --with-decryption --output json | jq -r --arg path "$%s" '%s' > %s`, EnvSSMPath, EnvSSMPath, envFileJQ, path)
 }
+
+// envFileJQ turns get-parameters-by-path's answer into an environment file.
+const envFileJQ = `.Parameters | map(. + {key: (.Name | ltrimstr($path + "/") | gsub("/"; "_"))})` +
+	` | (map(select(.Value | test("[\r\n]")) | .Name)) as $multi` +
+	` | if ($multi | length) > 0 then error("SSM parameters with more than one line, which an environment file cannot hold (keep each value on one line): " + ($multi | join(", "))) else . end` +
+	` | (group_by(.key) | map(select(length > 1) | map(.Name) | join(" and "))) as $clash` +
+	` | if ($clash | length) > 0 then error("SSM parameters that give one variable name (rename one): " + ($clash | join("; "))) else . end` +
+	` | .[] | "\(.key)=\(.Value)"`
 
 // taskDefFields are the fields of a registered task definition that a new
 // revision takes over; the rest (ARN, revision, status...) is read-only.

@@ -415,3 +415,62 @@ func TestBuildspecPipesFailOnTheirOwn(t *testing.T) {
 		t.Errorf("only %d commands pipe an aws call (registry login, settings twice, task definition)", piped)
 	}
 }
+
+// runEnvFile runs a buildspec's environment-file command against an SSM
+// answer and returns the file it writes, or the build's error output.
+func runEnvFile(t *testing.T, spec, ssmPath, answer string) (string, string, error) {
+	t.Helper()
+	pre, build, _ := parseBuildspec(t, spec)
+	var cmdline string
+	for _, c := range append(pre, build...) {
+		if strings.Contains(c, "get-parameters-by-path") {
+			cmdline = c
+		}
+	}
+	if cmdline == "" {
+		t.Fatalf("the buildspec reads no SSM path:\n%s", spec)
+	}
+	root := t.TempDir()
+	stub := "#!/bin/bash\ncat \"$STUB_SSM\"\n"
+	if err := os.WriteFile(filepath.Join(root, "aws"), []byte(stub), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "ssm.json"), []byte(answer), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", "-c", "set -eu\n"+cmdline)
+	cmd.Dir = root
+	cmd.Env = []string{"PATH=" + root + ":" + os.Getenv("PATH"), "TMPDIR=" + root, "STUB_SSM=" + filepath.Join(root, "ssm.json"), program.EnvSSMPath + "=" + ssmPath}
+	out, err := cmd.CombinedOutput()
+	env, _ := os.ReadFile(filepath.Join(root, "service.env"))
+	return string(env), string(out), err
+}
+
+func TestBuildspecEnvironmentFileKeepsNamesAndRefusesLineBreaks(t *testing.T) {
+	s := valid(t, twoTiersWithPipelines(profiles.HostingECS))
+	spec, err := program.Buildspec(s, profiles.RoleBackend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// GIVEN parameters at the top of the path and nested below it
+	answer := `{"Parameters":[{"Name":"/app/prod/backend/API_KEY","Value":"k=1 2"},{"Name":"/app/prod/backend/stripe/KEY","Value":"sk"},{"Name":"/app/prod/backend/mail/KEY","Value":"mk"}]}`
+	env, out, err := runEnvFile(t, spec, "/app/prod/backend", answer)
+	// THEN each keeps its path below the tier's, so that nested names do not collide
+	if err != nil || env != "API_KEY=k=1 2\nstripe_KEY=sk\nmail_KEY=mk\n" {
+		t.Errorf("environment file %q (%v %s)", env, err, out)
+	}
+	// GIVEN a value of two lines
+	answer = `{"Parameters":[{"Name":"/app/prod/backend/API_KEY","Value":"k"},{"Name":"/app/prod/backend/TLS_KEY","Value":"-----BEGIN KEY-----\nabc\n-----END KEY-----"}]}`
+	_, out, err = runEnvFile(t, spec, "/app/prod/backend", answer)
+	// THEN the build fails, naming the parameter and not its value
+	if err == nil || !strings.Contains(out, "SSM parameters with more than one line, which an environment file cannot hold (keep each value on one line): /app/prod/backend/TLS_KEY") || strings.Contains(out, "BEGIN") {
+		t.Errorf("a multi-line value: err %v, output %q", err, out)
+	}
+	// GIVEN two parameters that give one variable name
+	answer = `{"Parameters":[{"Name":"/app/prod/backend/a/b","Value":"1"},{"Name":"/app/prod/backend/a_b","Value":"2"}]}`
+	_, out, err = runEnvFile(t, spec, "/app/prod/backend", answer)
+	// THEN the build fails naming both
+	if err == nil || !strings.Contains(out, "SSM parameters that give one variable name (rename one): /app/prod/backend/a/b and /app/prod/backend/a_b") {
+		t.Errorf("clashing names: err %v, output %q", err, out)
+	}
+}

@@ -2,6 +2,7 @@ package program
 
 import (
 	"encoding/json"
+	"strings"
 
 	"ecsdeck/profiles"
 
@@ -39,6 +40,45 @@ func (p *platform) configRoles() []profiles.Role {
 // envKey is the key of a tier's environment file in the artifacts bucket.
 func envKey(r profiles.Role) string { return "env/" + string(r) + ".env" }
 
+// artifacts is the key pattern of a tier's pipeline artifacts: the folder
+// CodePipeline names after the tier's pipeline.
+func (c *Config) artifacts(p *platform, r profiles.Role) pulumi.StringOutput {
+	return pulumi.Sprintf("%s/%s/*", c.BucketARN, p.n.artifactFolder(r))
+}
+
+// tierIsolation denies each tier's objects (its pipeline artifacts and its
+// environment file) to the roles of the other tier, whatever their identity
+// policies say. Operators and ecsdeck itself keep their access.
+func (p *platform) tierIsolation(b *bucket) []pulumi.Output {
+	roles := p.configRoles()
+	if len(roles) < 2 {
+		return nil
+	}
+	var out []pulumi.Output
+	for _, r := range roles {
+		var others []string
+		for _, o := range roles {
+			if o != r {
+				others = append(others, p.n.roleARNPattern(o))
+			}
+		}
+		folder := p.n.artifactFolder(r)
+		key := envKey(r)
+		sid := "Only" + strings.ToUpper(string(r)[:1]) + string(r)[1:] + "Objects"
+		out = append(out, b.Arn.ApplyT(func(arn string) map[string]any {
+			return map[string]any{
+				"Sid":       sid,
+				"Effect":    "Deny",
+				"Principal": "*",
+				"Action":    "s3:*",
+				"Resource":  []string{arn + "/" + folder + "/*", arn + "/" + key},
+				"Condition": map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": others}},
+			}
+		}))
+	}
+	return out
+}
+
 func (p *platform) newConfig() (*Config, error) {
 	c := &Config{envKeys: map[profiles.Role]string{}, params: map[profiles.Role]map[string]pulumi.StringOutput{}}
 	if err := p.component(TypeConfig, "config", c); err != nil {
@@ -52,7 +92,7 @@ func (p *platform) newConfig() (*Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := p.bucketPolicy(c, "artifacts", b, nil); err != nil {
+		if err := p.bucketPolicy(c, "artifacts", b, p.tierIsolation(b)); err != nil {
 			return nil, err
 		}
 		c.Bucket, c.BucketARN = b.Bucket, b.Arn

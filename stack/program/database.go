@@ -20,6 +20,9 @@ type Database struct {
 	Name      string
 	Username  string
 	SecretARN pulumi.StringOutput // the managed master secret (JSON with username and password)
+	// FinalSnapshot is the snapshot RDS takes when the instance is deleted
+	// (the name kept in the state); empty when the answers skip it.
+	FinalSnapshot pulumi.StringOutput
 }
 
 func (p *platform) newDatabase(net *Network) (*Database, error) {
@@ -60,12 +63,14 @@ func (p *platform) newDatabase(net *Network) (*Database, error) {
 		DeletionProtection:       pulumi.Bool(d.DeletionProtection),
 		CopyTagsToSnapshot:       pulumi.Bool(true),
 		AutoMinorVersionUpgrade:  pulumi.Bool(true),
-		SkipFinalSnapshot:        pulumi.Bool(!d.DeletionProtection),
+		// NOTE: only the answers skip the final snapshot, explicitly; turning
+		// deletion protection off does not.
+		SkipFinalSnapshot: pulumi.Bool(d.SkipFinalSnapshot),
 		// NOTE: RDS keeps a final snapshot after the instance is gone, so a
 		// fixed name would stop the deletion of the platform's next instance.
 		// The name carries the time the instance is created, kept in the state
-		// from then on (ignoreChanges); it is set without deletion protection
-		// too, so that turning the protection on later finds it.
+		// from then on (ignoreChanges); it is set when snapshots are skipped
+		// too, so that keeping them later finds it.
 		FinalSnapshotIdentifier: pulumi.String(finalSnapshotName(name, p.now())),
 		Tags:                    p.tags(name),
 	}
@@ -86,13 +91,17 @@ func (p *platform) newDatabase(net *Network) (*Database, error) {
 		return nil, err
 	}
 	c.Endpoint, c.Address = db.Endpoint, db.Address
+	c.FinalSnapshot = pulumi.String("").ToStringOutput()
+	if !d.SkipFinalSnapshot {
+		c.FinalSnapshot = db.FinalSnapshotIdentifier.Elem()
+	}
 	c.SecretARN = db.MasterUserSecrets.ApplyT(func(ss []rds.InstanceMasterUserSecret) string {
 		if len(ss) == 0 || ss[0].SecretArn == nil {
 			return ""
 		}
 		return *ss[0].SecretArn
 	}).(pulumi.StringOutput)
-	return c, p.ctx.RegisterResourceOutputs(c, pulumi.Map{"endpoint": c.Endpoint, "secretArn": c.SecretARN})
+	return c, p.ctx.RegisterResourceOutputs(c, pulumi.Map{"endpoint": c.Endpoint, "secretArn": c.SecretARN, "finalSnapshot": c.FinalSnapshot})
 }
 
 // finalSnapshotName is the name of an instance's final snapshot, unique to

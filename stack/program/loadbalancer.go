@@ -84,9 +84,9 @@ func (p *platform) newLoadBalancer(net *Network) (*LoadBalancer, error) {
 	opt := pulumi.Parent(c)
 	var prod, test pulumi.StringInput
 	if e := s.LoadBalancer.Existing; e != nil {
-		alb, err := lb.LookupLoadBalancer(p.ctx, &lb.LookupLoadBalancerArgs{Arn: pulumi.StringRef(e.ARN)}, p.invoke()...)
+		alb, err := p.existingLB()
 		if err != nil {
-			return nil, fmt.Errorf("look up loadBalancer.existing.arn: %w", err)
+			return nil, err
 		}
 		c.DNSName = pulumi.String(alb.DnsName).ToStringOutput()
 		c.ZoneID = pulumi.String(alb.ZoneId).ToStringOutput()
@@ -94,6 +94,9 @@ func (p *platform) newLoadBalancer(net *Network) (*LoadBalancer, error) {
 			arns := e.TargetGroups.Backend
 			if t.Role == profiles.RoleFrontend {
 				arns = e.TargetGroups.Frontend
+			}
+			if err := p.checkAttached(t.Role, arns); err != nil {
+				return nil, err
 			}
 			var pair [2]TargetGroupRef
 			for i := range pair {
@@ -120,6 +123,48 @@ func (p *platform) newLoadBalancer(net *Network) (*LoadBalancer, error) {
 		return nil, err
 	}
 	return c, p.ctx.RegisterResourceOutputs(c, pulumi.Map{"dnsName": c.DNSName})
+}
+
+// existingLB reads the existing load balancer once.
+func (p *platform) existingLB() (*lb.LookupLoadBalancerResult, error) {
+	if p.alb != nil {
+		return p.alb, nil
+	}
+	e := p.spec.LoadBalancer.Existing
+	alb, err := lb.LookupLoadBalancer(p.ctx, &lb.LookupLoadBalancerArgs{Arn: pulumi.StringRef(e.ARN)}, p.invoke()...)
+	if err != nil {
+		return nil, fmt.Errorf("look up loadBalancer.existing.arn: %w", err)
+	}
+	p.alb = alb
+	return alb, nil
+}
+
+// checkAttached makes sure, before anything is created, that traffic of the
+// existing load balancer can reach a tier's blue target group: ecsdeck
+// forwards to it by host name when it knows the tier's hosts; otherwise it
+// must already be attached to a listener of that load balancer. Neither
+// target group may belong to another load balancer.
+func (p *platform) checkAttached(r profiles.Role, arns []string) error {
+	e := p.spec.LoadBalancer.Existing
+	field := "loadBalancer.existing.targetGroups." + string(r)
+	for i, arn := range arns {
+		tg, err := lb.LookupTargetGroup(p.ctx, &lb.LookupTargetGroupArgs{Arn: pulumi.StringRef(arn)}, p.invoke()...)
+		if err != nil {
+			return fmt.Errorf("look up %s[%d]: %w", field, i, err)
+		}
+		ours := false
+		for _, l := range tg.LoadBalancerArns {
+			if l == e.ARN {
+				ours = true
+			} else {
+				return fmt.Errorf("%s[%d]: target group %s belongs to the load balancer %s, not to loadBalancer.existing.arn %s: give target groups of that load balancer", field, i, arn, l, e.ARN)
+			}
+		}
+		if i == 0 && !ours && len(hosts(p.spec, r)) == 0 {
+			return fmt.Errorf("%s[0]: target group %s is attached to no listener of loadBalancer.existing.arn %s, and without domain.name ecsdeck adds no host rule to loadBalancer.existing.listenerArn, so no traffic would reach the %s: forward to it from that listener (its default action or a rule), or set domain.name", field, arn, e.ARN, r)
+		}
+	}
+	return nil
 }
 
 // twoECSTiers says whether two services share the load balancer by host name.

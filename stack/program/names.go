@@ -78,8 +78,40 @@ func (n names) loadBalancer() string {
 // cluster is the ECS cluster name.
 func (n names) cluster() string { return n.prefix }
 
-// service is the ECS service (and task family, CodeBuild project, pipeline) of a role.
+// service is the ECS service (and task family, CodeBuild project) of a role.
 func (n names) service(r profiles.Role) string { return n.of(string(r)) }
+
+// artifactFolderLen is how much of a pipeline's name CodePipeline uses as
+// the folder of its artifacts in the artifact store: the first 20 characters.
+const artifactFolderLen = 20
+
+// pipeline is a role's pipeline: shop-prod-backend. NOTE: CodePipeline keeps
+// a pipeline's artifacts under the first 20 characters of its name, and each
+// tier's roles reach only their own folder; a prefix so long that both
+// tiers' names share those 20 characters puts the role first instead:
+// backend-a-very-long-name-prod.
+func (n names) pipeline(r profiles.Role) string {
+	if len(n.prefix)+1 >= artifactFolderLen {
+		return string(r) + "-" + n.prefix
+	}
+	return n.service(r)
+}
+
+// artifactFolder is the folder of a role's pipeline artifacts in the
+// artifacts bucket.
+func (n names) artifactFolder(r profiles.Role) string {
+	name := n.pipeline(r)
+	if len(name) > artifactFolderLen {
+		name = name[:artifactFolderLen]
+	}
+	return name
+}
+
+// roleARNPattern matches every IAM role of a tier: the build, pipeline,
+// execution, task, CodeDeploy and volume roles.
+func (n names) roleARNPattern(r profiles.Role) string {
+	return n.globalARN("iam", "role/"+n.global(string(r))+"-*")
+}
 
 // capacityProvider names the EC2 capacity provider; AWS refuses names that
 // start with aws, ecs or fargate, which a platform name may do.

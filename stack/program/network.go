@@ -22,9 +22,12 @@ type Network struct {
 	PublicSubnetIDs   pulumi.StringArrayOutput
 	DatabaseSubnetIDs pulumi.StringArrayOutput // empty without a database
 	LoadBalancerSG    pulumi.StringOutput
-	TasksSG           pulumi.StringOutput
-	DatabaseSG        pulumi.StringOutput // empty without a database
-	KeyName           pulumi.StringOutput // empty without a key pair
+	// admitted are the security groups the tasks admit traffic from: the
+	// load balancer's.
+	admitted   pulumi.StringArray
+	TasksSG    pulumi.StringOutput
+	DatabaseSG pulumi.StringOutput // empty without a database
+	KeyName    pulumi.StringOutput // empty without a key pair
 }
 
 // Ephemeral host ports Docker maps container ports to in bridge mode.
@@ -282,8 +285,22 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 	s := p.spec
 	given := s.Network.SecurityGroups
 	switch {
-	case s.LoadBalancer.Existing != nil:
+	case s.LoadBalancer.Existing != nil && s.LoadBalancer.Existing.SecurityGroupID != "":
 		c.LoadBalancerSG = pulumi.String(s.LoadBalancer.Existing.SecurityGroupID).ToStringOutput()
+	case s.LoadBalancer.Existing != nil:
+		// NOTE: the tasks admit every security group of the existing load
+		// balancer, as AWS reports them.
+		alb, err := p.existingLB()
+		if err != nil {
+			return err
+		}
+		if len(alb.SecurityGroups) == 0 {
+			return fmt.Errorf("loadBalancer.existing.arn: %s has no security group for the tasks to admit: set loadBalancer.existing.securityGroupId to the group the tasks admit traffic from", alb.Arn)
+		}
+		c.LoadBalancerSG = pulumi.String(alb.SecurityGroups[0]).ToStringOutput()
+		for _, sg := range alb.SecurityGroups {
+			c.admitted = append(c.admitted, pulumi.String(sg))
+		}
 	case given.LoadBalancer != "":
 		c.LoadBalancerSG = pulumi.String(given.LoadBalancer).ToStringOutput()
 	default:
@@ -318,6 +335,9 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 		}
 		c.LoadBalancerSG = sg.ID().ToStringOutput()
 	}
+	if len(c.admitted) == 0 {
+		c.admitted = pulumi.StringArray{c.LoadBalancerSG}
+	}
 	if given.Tasks != "" {
 		c.TasksSG = pulumi.String(given.Tasks).ToStringOutput()
 	} else {
@@ -325,7 +345,7 @@ func (p *platform) securityGroups(c *Network, opt pulumi.ResourceOption) error {
 		for _, r := range p.taskPorts() {
 			ingress = append(ingress, &ec2.SecurityGroupIngressArgs{
 				Protocol: pulumi.String("tcp"), FromPort: pulumi.Int(r[0]), ToPort: pulumi.Int(r[1]),
-				SecurityGroups: pulumi.StringArray{c.LoadBalancerSG},
+				SecurityGroups: c.admitted,
 				Description:    pulumi.String("from the load balancer only"),
 			})
 		}

@@ -76,6 +76,7 @@ func (p *platform) export(e exports) {
 	if e.db != nil {
 		ctx.Export(stack.OutDatabaseEndpoint, e.db.Endpoint)
 		ctx.Export(stack.OutDatabaseSecretARN, e.db.SecretARN)
+		ctx.Export(stack.OutDatabaseSnapshot, e.db.FinalSnapshot)
 	}
 	if src := e.source; src != nil && len(src.ARNs) > 0 {
 		arns := pulumi.StringArray{}

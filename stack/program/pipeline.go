@@ -66,7 +66,7 @@ func (p *platform) newPipeline(r profiles.Role, d pipelineDeps) (*Pipeline, erro
 	}
 	buildStmts := []statement{
 		{Sid: "WriteBuildLogs", Actions: []string{"logs:CreateLogStream", "logs:PutLogEvents"}, Resources: []pulumi.StringInput{p.logGroupARN(c.BuildLogGroup)}},
-		{Sid: "PipelineArtifacts", Actions: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, Resources: []pulumi.StringInput{pulumi.Sprintf("%s/*", d.cfg.BucketARN)}},
+		{Sid: "PipelineArtifacts", Actions: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, Resources: []pulumi.StringInput{d.cfg.artifacts(p, r)}},
 		{Sid: "ArtifactsBucket", Actions: []string{"s3:GetBucketAcl", "s3:GetBucketLocation"}, Resources: []pulumi.StringInput{d.cfg.BucketARN}},
 	}
 	if svc.SSMPath != "" {
@@ -154,7 +154,7 @@ func (p *platform) newPipeline(r profiles.Role, d pipelineDeps) (*Pipeline, erro
 
 	conn := d.src.arn(svc.Repository.Provider)
 	pipeStmts := []statement{
-		{Sid: "PipelineArtifacts", Actions: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, Resources: []pulumi.StringInput{pulumi.Sprintf("%s/*", d.cfg.BucketARN)}},
+		{Sid: "PipelineArtifacts", Actions: []string{"s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"}, Resources: []pulumi.StringInput{d.cfg.artifacts(p, r)}},
 		{Sid: "ArtifactsBucket", Actions: []string{"s3:GetBucketLocation", "s3:GetBucketVersioning"}, Resources: []pulumi.StringInput{d.cfg.BucketARN}},
 		{Sid: "ReadSource", Actions: []string{"codeconnections:UseConnection", "codestar-connections:UseConnection"}, Resources: []pulumi.StringInput{conn}},
 		{Sid: "RunBuild", Actions: []string{"codebuild:BatchGetBuilds", "codebuild:StartBuild"}, Resources: []pulumi.StringInput{project.Arn}},
@@ -196,7 +196,7 @@ func (p *platform) newPipeline(r profiles.Role, d pipelineDeps) (*Pipeline, erro
 		return nil, err
 	}
 	pl, err := codepipeline.NewPipeline(p.ctx, string(r)+"-codepipeline", &codepipeline.PipelineArgs{
-		Name:          pulumi.String(name),
+		Name:          pulumi.String(p.n.pipeline(r)),
 		PipelineType:  pulumi.String("V2"),
 		ExecutionMode: pulumi.String("QUEUED"),
 		RoleArn:       pipeRole.Arn,
@@ -221,8 +221,8 @@ func (p *platform) deployAction(r profiles.Role, d pipelineDeps) (*codepipeline.
 	name := p.n.service(r)
 	taskDefs := p.n.arn("ecs", "task-definition/"+svc.TaskFamily+":*")
 	stmts := []statement{
-		{Sid: "RegisterTaskDefinition", Actions: []string{"ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"}, Resources: []pulumi.StringInput{anyResource}},
-		{Sid: "TagTaskDefinition", Actions: []string{"ecs:TagResource"}, Resources: strs(taskDefs)},
+		{Sid: "ReadTaskDefinition", Actions: []string{"ecs:DescribeTaskDefinition"}, Resources: []pulumi.StringInput{anyResource}},
+		{Sid: "RegisterTaskDefinition", Actions: []string{"ecs:RegisterTaskDefinition", "ecs:TagResource"}, Resources: strs(taskDefs)},
 		passRole("ecs-tasks.amazonaws.com", svc.ExecRoleARN, svc.TaskRoleARN),
 	}
 	action := &codepipeline.PipelineStageActionArgs{
@@ -258,10 +258,21 @@ func (p *platform) deployAction(r profiles.Role, d pipelineDeps) (*codepipeline.
 		"FileName":          pulumi.String(ImageDefinitionsFile),
 		"DeploymentTimeout": pulumi.String("30"),
 	}
+	cluster := p.n.arn("ecs", "cluster/"+p.n.cluster())
 	stmts = append(stmts,
 		statement{Sid: "UpdateService", Actions: []string{"ecs:DescribeServices", "ecs:UpdateService"}, Resources: strs(p.n.arn("ecs", "service/"+p.n.cluster()+"/"+name))},
-		statement{Sid: "WatchTasks", Actions: []string{"ecs:DescribeTasks", "ecs:ListTasks"}, Resources: []pulumi.StringInput{anyResource}},
+		statement{Sid: "WatchTasks", Actions: []string{"ecs:DescribeTasks"}, Resources: strs(p.n.arn("ecs", "task/"+p.n.cluster()+"/*"))},
+		// NOTE: ListTasks names no task; AWS scopes it by the cluster condition.
+		statement{Sid: "ListTasks", Actions: []string{"ecs:ListTasks"}, Resources: []pulumi.StringInput{anyResource},
+			Condition: map[string]map[string]any{"ArnEquals": {"ecs:cluster": cluster}}},
 	)
+	if svc.VolumeRoleARN != nil {
+		// NOTE: UpdateService hands the service's EBS volume role to ECS
+		// again with each new task definition.
+		pr := passRole("ecs.amazonaws.com", svc.VolumeRoleARN)
+		pr.Sid = "PassVolumeRole"
+		stmts = append(stmts, pr)
+	}
 	return action, stmts
 }
 

@@ -17,6 +17,7 @@ import (
 	"ecsdeck/profiles"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -90,6 +91,7 @@ type platform struct {
 	n        names
 	provider *aws.Provider
 	now      func() time.Time
+	alb      *lb.LookupLoadBalancerResult // the existing load balancer, once read
 }
 
 // invoke options: every lookup goes through the platform's provider.

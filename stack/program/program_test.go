@@ -157,7 +157,7 @@ func TestOutputsFollowTheStackContract(t *testing.T) {
 	known := map[string]bool{}
 	for _, k := range []string{stack.OutRegion, stack.OutClusterName, stack.OutClusterARN, stack.OutServices, stack.OutPipelines,
 		stack.OutEndpoints, stack.OutLoadBalancerDNS, stack.OutDistributionID, stack.OutDistributionDomain, stack.OutFrontendBucket,
-		stack.OutArtifactsBucket, stack.OutRepositories, stack.OutLogGroups, stack.OutDatabaseEndpoint, stack.OutDatabaseSecretARN,
+		stack.OutArtifactsBucket, stack.OutRepositories, stack.OutLogGroups, stack.OutDatabaseEndpoint, stack.OutDatabaseSecretARN, stack.OutDatabaseSnapshot,
 		stack.OutConnectionARN, stack.OutConnectionARNs, stack.OutConnectionPending} {
 		known[k] = true
 	}

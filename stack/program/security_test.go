@@ -18,9 +18,7 @@ var unscopedActions = map[string]bool{
 	"ssmmessages:OpenDataChannel":               true,
 	"logs:DescribeLogGroups":                    true,
 	"ecs:DescribeTaskDefinition":                true,
-	"ecs:RegisterTaskDefinition":                true,
-	"ecs:DescribeTasks":                         true,
-	"ecs:ListTasks":                             true,
+	"ecs:ListTasks":                             true, // held to the cluster by its condition
 	"elasticloadbalancing:DescribeListeners":    true,
 	"elasticloadbalancing:DescribeRules":        true,
 	"elasticloadbalancing:DescribeTargetGroups": true,
@@ -50,6 +48,7 @@ var untagged = map[string]bool{
 	tRecord:  true,
 	"aws:cloudfront/originAccessControl:OriginAccessControl": true,
 	"aws:autoscaling/group:Group":                            true, // tags as a list, checked below
+	"aws:efs/mountTarget:MountTarget":                        true,
 }
 
 func TestSecurityOfEveryExample(t *testing.T) {

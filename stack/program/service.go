@@ -40,6 +40,9 @@ type Service struct {
 	// in bridge mode.
 	Subnets        pulumi.StringArrayOutput
 	SecurityGroups pulumi.StringArrayOutput
+	// VolumeRoleARN is the role ECS manages the tasks' EBS volumes with; nil
+	// without an EBS volume.
+	VolumeRoleARN pulumi.StringInput
 }
 
 type serviceDeps struct {
@@ -118,6 +121,13 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 		})
 	}).(pulumi.StringOutput)
 
+	var fs *fileSystem
+	if svc.Volume.Kind == profiles.VolumeEFS {
+		var err error
+		if fs, err = p.newFileSystem(c, r, d.net); err != nil {
+			return nil, err
+		}
+	}
 	execRole, err := p.role(c, roleSpec{
 		logical: string(r) + "-execution-role", name: p.n.global(string(r), "exec"), service: "ecs-tasks",
 		desc:       "ecsdeck " + p.n.prefix + ": ECS starts the " + string(r) + " tasks (images, logs, settings)",
@@ -129,13 +139,13 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 	taskRole, err := p.role(c, roleSpec{
 		logical: string(r) + "-task-role", name: p.n.global(string(r), "task"), service: "ecs-tasks",
 		desc:       "ecsdeck " + p.n.prefix + ": the " + string(r) + " application",
-		statements: p.taskStatements(r),
+		statements: p.taskStatements(r, fs),
 	})
 	if err != nil {
 		return nil, err
 	}
 	c.ExecRoleARN, c.TaskRoleARN = execRole.Arn, taskRole.Arn
-	td, err := p.taskDefinition(c, r, containers, execRole.Arn, taskRole.Arn)
+	td, err := p.taskDefinition(c, r, containers, execRole.Arn, taskRole.Arn, fs)
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +221,7 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 		if err != nil {
 			return nil, err
 		}
+		c.VolumeRoleARN = infra.Arn
 		volTags := tagsFor(s, p.n.of(string(r), "data"))
 		args.VolumeConfiguration = &ecs.ServiceVolumeConfigurationArgs{
 			Name: pulumi.String(VolumeName),
@@ -376,7 +387,7 @@ func (p *platform) executionStatements(r profiles.Role, d serviceDeps, envARN, d
 
 // taskStatements is what a tier's application itself may do: answer ECS
 // Exec sessions and log them, and mount its EFS file system.
-func (p *platform) taskStatements(r profiles.Role) []statement {
+func (p *platform) taskStatements(r profiles.Role, fs *fileSystem) []statement {
 	var out []statement
 	if p.spec.Cluster.ExecEnabled {
 		out = append(out,
@@ -385,9 +396,9 @@ func (p *platform) taskStatements(r profiles.Role) []statement {
 			statement{Sid: "ExecLogs", Actions: []string{"logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"}, Resources: []pulumi.StringInput{p.logGroupARN(p.n.logGroup("exec"))}},
 		)
 	}
-	if vol := p.service(r).Volume; vol.Kind == profiles.VolumeEFS {
+	if fs != nil {
 		out = append(out, statement{Sid: "MountFileSystem", Actions: []string{"elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"},
-			Resources: strs(p.n.arn("elasticfilesystem", "file-system/"+vol.EFSID))})
+			Resources: []pulumi.StringInput{fs.ARN}})
 	}
 	return out
 }

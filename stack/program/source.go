@@ -10,14 +10,15 @@ import (
 )
 
 // Source holds the CodeConnections connections the pipelines read their
-// repositories through: the one given in the answers, or one per provider
-// that ecsdeck creates (each to be activated once in the AWS console).
+// repositories through, one per repository provider: the one the answers
+// give for it, or one that ecsdeck creates (to be activated once in the AWS
+// console).
 type Source struct {
 	pulumi.ResourceState
 
 	byProvider map[profiles.RepoProvider]pulumi.StringOutput
 	ARNs       []pulumi.StringOutput
-	// Created says whether ecsdeck created connections, which start PENDING.
+	// Created says whether ecsdeck created a connection, which starts PENDING.
 	Created bool
 }
 
@@ -42,21 +43,33 @@ func (p *platform) newSource(roles []profiles.Role) (*Source, error) {
 			providers = append(providers, pr)
 		}
 	}
-	if arn := p.spec.Pipeline.ConnectionARN; arn != "" {
-		out := pulumi.String(arn).ToStringOutput()
-		for _, pr := range providers {
-			src.byProvider[pr] = out
+	given := func(pr profiles.RepoProvider) string {
+		if arn := p.spec.Pipeline.Connections.For(pr); arn != "" {
+			return arn
 		}
-		src.ARNs = []pulumi.StringOutput{out}
+		// NOTE: validation accepts connectionArn only when the tiers share a provider.
+		return p.spec.Pipeline.ConnectionARN
+	}
+	var create []profiles.RepoProvider
+	for _, pr := range providers {
+		if arn := given(pr); arn != "" {
+			out := pulumi.String(arn).ToStringOutput()
+			src.byProvider[pr] = out
+			src.ARNs = append(src.ARNs, out)
+		} else {
+			create = append(create, pr)
+		}
+	}
+	if len(create) == 0 {
 		return src, nil
 	}
 	if err := p.component(TypeSource, "source", src); err != nil {
 		return nil, err
 	}
-	for _, pr := range providers {
+	for _, pr := range create {
 		t, ok := connectionTypes[pr]
 		if !ok {
-			return nil, fmt.Errorf("a %s repository needs pipeline.connectionArn: a connection to your server's host, created once in the AWS console", pr)
+			return nil, fmt.Errorf("a %s repository needs pipeline.connections.%s: a connection to your server's host, created once in the AWS console", pr, pr)
 		}
 		name := p.n.of(t[1])
 		conn, err := codeconnections.NewConnection(p.ctx, "connection-"+string(pr), &codeconnections.ConnectionArgs{

@@ -206,7 +206,7 @@ func (p *platform) containers(r profiles.Role, v taskValues) (string, error) {
 }
 
 // taskDefinition registers a tier's task definition.
-func (p *platform) taskDefinition(c *Service, r profiles.Role, containers pulumi.StringOutput, execRole, taskRole pulumi.StringOutput) (*ecs.TaskDefinition, error) {
+func (p *platform) taskDefinition(c *Service, r profiles.Role, containers pulumi.StringOutput, execRole, taskRole pulumi.StringOutput, fs *fileSystem) (*ecs.TaskDefinition, error) {
 	s := p.spec
 	svc := p.service(r)
 	args := &ecs.TaskDefinitionArgs{
@@ -231,14 +231,16 @@ func (p *platform) taskDefinition(c *Service, r profiles.Role, containers pulumi
 	vol := svc.Volume
 	switch vol.Kind {
 	case profiles.VolumeEFS:
+		auth := &ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs{Iam: pulumi.String("ENABLED")}
+		if vol.EFSID == "" {
+			auth.AccessPointId = fs.AccessPoint
+		}
 		args.Volumes = ecs.TaskDefinitionVolumeArray{&ecs.TaskDefinitionVolumeArgs{
 			Name: pulumi.String(VolumeName),
 			EfsVolumeConfiguration: &ecs.TaskDefinitionVolumeEfsVolumeConfigurationArgs{
-				FileSystemId:      pulumi.String(vol.EFSID),
-				TransitEncryption: pulumi.String("ENABLED"),
-				AuthorizationConfig: &ecs.TaskDefinitionVolumeEfsVolumeConfigurationAuthorizationConfigArgs{
-					Iam: pulumi.String("ENABLED"),
-				},
+				FileSystemId:        fs.ID,
+				TransitEncryption:   pulumi.String("ENABLED"),
+				AuthorizationConfig: auth,
 			},
 		}}
 	case profiles.VolumeEBS:
