@@ -98,7 +98,8 @@ data (buckets, image repositories, the database) and asks you to type the
 stack name; --yes skips that, and is required when there is no terminal.
 Buckets and repositories are emptied so the deletion does not stop half way.
 A database with deletion protection stops the deletion until the protection
-is turned off; one without is deleted with no final snapshot.`,
+is turned off; one without is deleted, leaving a final snapshot (named in
+the list) unless database.skipFinalSnapshot says otherwise.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := a.needYesFor(&f, "destroy deletes every resource of the platform"); err != nil {
@@ -146,8 +147,10 @@ func dataHolders(o *stack.Outputs, spec *profiles.Spec) []string {
 		if spec.Database.DeletionProtection {
 			out = append(out, fmt.Sprintf("database %s: deletion protection is on, so destroy stops there; "+
 				"to delete it, set database.deletionProtection: false and run ecsdeck up first", o.DatabaseEndpoint))
+		} else if o.DatabaseSnapshot != "" && !spec.Database.SkipFinalSnapshot {
+			out = append(out, fmt.Sprintf("database %s (deleted, leaving its final snapshot %s)", o.DatabaseEndpoint, o.DatabaseSnapshot))
 		} else {
-			out = append(out, fmt.Sprintf("database %s (deleted without a final snapshot)", o.DatabaseEndpoint))
+			out = append(out, fmt.Sprintf("database %s (deleted without a final snapshot: database.skipFinalSnapshot is true)", o.DatabaseEndpoint))
 		}
 	}
 	for _, b := range []string{o.ArtifactsBucket, o.FrontendBucket} {

@@ -436,3 +436,19 @@ func TestPlanPreviewsWithoutChanging(t *testing.T) {
 		t.Fatalf("%d\n%s", code, out)
 	}
 }
+
+// destroy names what holds data, and the database's final snapshot by name,
+// or says plainly that the answers skip it.
+func TestDestroyNamesTheFinalSnapshot(t *testing.T) {
+	o := &stack.Outputs{DatabaseEndpoint: "db.example:5432", DatabaseSnapshot: "shop-prod-db-final"}
+	spec := &profiles.Spec{}
+	got := strings.Join(dataHolders(o, spec), "\n")
+	if got != "database db.example:5432 (deleted, leaving its final snapshot shop-prod-db-final)" {
+		t.Fatalf("got %q", got)
+	}
+	spec.Database.SkipFinalSnapshot = true
+	got = strings.Join(dataHolders(o, spec), "\n")
+	if got != "database db.example:5432 (deleted without a final snapshot: database.skipFinalSnapshot is true)" {
+		t.Fatalf("got %q", got)
+	}
+}
