@@ -562,6 +562,7 @@ func (e *Engine) CancelWith(ctx context.Context, o CancelOptions) (*CancelReport
 		if err := os.Remove(h.File); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return rep, fmt.Errorf("remove the lock %s: %w", h.File, unwrapPath(err))
 		}
+		os.Remove(h.File + ".attrs") // the file backend's metadata beside it
 		rep.Cleared = append(rep.Cleared, h)
 	}
 	if len(forced) > 0 {
