@@ -543,6 +543,9 @@ func (e *Engine) CancelWith(ctx context.Context, o CancelOptions) (*CancelReport
 	if err != nil {
 		return nil, err
 	}
+	if _, serr := os.Stat(e.CheckpointPath()); len(locks) == 0 && errors.Is(serr, fs.ErrNotExist) {
+		return nil, noStackError{e.o.Stack}
+	}
 	rep := &CancelReport{}
 	var forced []string
 	for _, h := range locks {
