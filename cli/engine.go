@@ -14,6 +14,7 @@ import (
 	"ecsdeck/describe"
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
+	"ecsdeck/stack/auto"
 )
 
 func (a *app) upCommand() *cobra.Command {
@@ -65,6 +66,8 @@ a second Ctrl-C stops at once and says how to recover.`,
 
 func (a *app) refreshCommand() *cobra.Command {
 	var f engineFlags
+	var clearPending bool
+	var importPending []string
 	cmd := &cobra.Command{
 		Use:     "refresh",
 		Short:   "Read every resource back from AWS and show drift",
@@ -79,11 +82,31 @@ in the state. It changes nothing in AWS; ecsdeck up then puts things back.`,
 				return err
 			}
 			defer s.close()
-			res, err := s.run(cmd.Context(), "refresh", s.eng.Refresh)
+			op := s.eng.Refresh
+			if clearPending || len(importPending) > 0 {
+				pr, ok := s.eng.(pendingRefresher)
+				if !ok {
+					return usageError("--clear-pending and --import-pending need the Pulumi engine")
+				}
+				o := auto.RefreshOptions{ClearPending: clearPending, ImportPending: map[string]string{}}
+				for _, kv := range importPending {
+					urn, id, ok := strings.Cut(kv, "=")
+					if !ok || !strings.HasPrefix(urn, "urn:pulumi:") || id == "" {
+						return usageError("--import-pending %q: give the resource's URN and its AWS id as URN=ID (ecsdeck up lists the URNs)", kv)
+					}
+					o.ImportPending[urn] = id
+				}
+				op = func(ctx context.Context, out chan<- stack.Event) (*stack.Result, error) {
+					return pr.RefreshWith(ctx, out, o)
+				}
+			}
+			res, err := s.run(cmd.Context(), "refresh", op)
 			return s.finish(cmd.Context(), "refresh", res, err)
 		},
 	}
 	f.register(cmd, "")
+	cmd.Flags().BoolVar(&clearPending, "clear-pending", false, "forget the creates a killed run left pending (check AWS for them first)")
+	cmd.Flags().StringArrayVar(&importPending, "import-pending", nil, "keep a pending create that exists in AWS: URN=ID (repeatable)")
 	return cmd
 }
 
@@ -222,24 +245,64 @@ func rawOutputs(ctx context.Context, e stack.Engine) (any, error) {
 
 func (a *app) cancelCommand() *cobra.Command {
 	var t target
+	var force bool
 	cmd := &cobra.Command{
 		Use:     "cancel",
 		Short:   "Stop the update holding the platform's stack, or clear a crashed run's lock",
 		GroupID: "setup",
-		Args:    noArgs,
+		Long: `Stop the update holding the platform's stack, or clear the lock a crashed
+run left. ecsdeck never removes the lock of a run that still goes on this
+machine; for a lock it cannot check (a run on another machine, an unreadable
+lock file) it asks for --force.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			s, err := a.newSession(&engineFlags{target: t}, "cancel")
 			if err != nil {
 				return err
 			}
 			defer s.close()
-			if err := s.eng.Cancel(cmd.Context()); err != nil {
+			name := s.ans.Spec.StackName()
+			lc, ok := s.eng.(lockCanceller)
+			if !ok {
+				if err := s.eng.Cancel(cmd.Context()); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stderr, "%s: the update holding it was told to stop; run ecsdeck refresh to read back what exists\n", name)
+				return nil
+			}
+			rep, err := lc.CancelWith(cmd.Context(), auto.CancelOptions{Force: force})
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.stderr, "%s is unlocked: any update of it was told to stop (a local backend only drops the lock, so make sure no other ecsdeck is still running on it); run ecsdeck refresh to read back what exists\n", s.ans.Spec.StackName())
+			if rep.Warning != "" {
+				fmt.Fprintln(a.stderr, rep.Warning)
+			}
+			switch {
+			case rep.Stopped:
+				fmt.Fprintf(a.stderr, "%s: the update holding it was told to stop; run ecsdeck refresh to read back what exists\n", name)
+			case len(rep.Cleared) == 0:
+				fmt.Fprintf(a.stderr, "%s is not locked: nothing to cancel\n", name)
+			default:
+				var who []string
+				for _, h := range rep.Cleared {
+					who = append(who, h.Who())
+				}
+				fmt.Fprintf(a.stderr, "%s is unlocked: removed the lock of %s; run ecsdeck refresh to read back what exists\n", name, strings.Join(who, ", "))
+			}
 			return nil
 		},
 	}
 	t.register(cmd)
+	cmd.Flags().BoolVar(&force, "force", false, "remove a lock ecsdeck cannot check (a run on another machine), after a warning")
 	return cmd
+}
+
+// lockCanceller is the engine's cancel with options (auto.Engine).
+type lockCanceller interface {
+	CancelWith(ctx context.Context, o auto.CancelOptions) (*auto.CancelReport, error)
+}
+
+// pendingRefresher is the engine's refresh that resolves pending operations (auto.Engine).
+type pendingRefresher interface {
+	RefreshWith(ctx context.Context, out chan<- stack.Event, o auto.RefreshOptions) (*stack.Result, error)
 }

@@ -297,11 +297,12 @@ func TestSecondInterruptStopsAtOnce(t *testing.T) {
 	// recovery ecsdeck printed works: cancel clears the lock
 	close(p.gate)
 	if !waitUnlocked(c.stateDir, 30*time.Second) {
-		if code, _, errs := c.run("cancel", "--answers", hello); code != 0 {
+		code, _, errs := c.run("cancel", "--answers", hello)
+		if code != 0 {
 			t.Fatalf("cancel: %d %s", code, errs)
 		}
 		if !waitUnlocked(c.stateDir, 5*time.Second) {
-			t.Fatal("the stack stayed locked after ecsdeck cancel")
+			t.Fatalf("the stack stayed locked after ecsdeck cancel: %s", errs)
 		}
 	}
 	if code, out, errs := c.run("refresh", "--answers", hello); code != 0 {
@@ -391,7 +392,7 @@ func TestUpWithoutNetworkFailsCleanly(t *testing.T) {
 	}
 }
 
-func TestCancelClearsAStaleLock(t *testing.T) {
+func TestCancelForcesAnotherMachinesLock(t *testing.T) {
 	c := newEngineCLI(t, &fakePlatform{things: 1})
 	if code, _, errs := c.run("up", "--answers", hello, "--yes"); code != 0 {
 		t.Fatalf("up: %s", errs)
@@ -410,9 +411,15 @@ func TestCancelClearsAStaleLock(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "hello-dev is locked by ci@runner-7 (pid 4242) since ") || !strings.Contains(errs, "ecsdeck cancel") {
 		t.Fatalf("locked up: %d\n%s", code, errs)
 	}
-	// WHEN cancel runs THEN the lock is gone and up works again
-	if code, _, errs := c.run("cancel", "--answers", hello); code != 0 || !strings.Contains(errs, "hello-dev is unlocked: any update of it was told to stop") {
+	// WHEN cancel runs THEN it refuses: that run is on another machine, so ecsdeck cannot tell whether it still runs
+	if code, _, errs := c.run("cancel", "--answers", hello); code != 1 || !strings.Contains(errs, "so ecsdeck cannot tell whether it still runs.\n  If you are sure it has ended, run: ecsdeck cancel --force") {
 		t.Fatalf("cancel: %d %s", code, errs)
+	}
+	// WHEN cancel --force runs THEN the lock is gone, with a warning, and up works again
+	code, _, errs = c.run("cancel", "--answers", hello, "--force")
+	if code != 0 || !strings.Contains(errs, "warning: removed the lock of ci@runner-7 (pid 4242) since ") ||
+		!strings.Contains(errs, "hello-dev is unlocked: removed the lock of ci@runner-7 (pid 4242) since ") {
+		t.Fatalf("cancel --force: %d %s", code, errs)
 	}
 	if code, _, errs := c.run("up", "--answers", hello, "--yes"); code != 0 {
 		t.Fatalf("up after cancel: %d %s", code, errs)

@@ -231,6 +231,7 @@ func (a *app) commands() []*cobra.Command {
 		a.destroyCommand(),
 		a.outputsCommand(),
 		a.cancelCommand(),
+		a.stateCommand(),
 		a.costCommand(),
 		a.consoleCommand(),
 		a.statusCommand(),

@@ -106,10 +106,14 @@ func (s *session) run(ctx context.Context, op string, fn func(context.Context, c
 				for range events {
 				}
 			}()
+			// The CLI and its provider plugins stop now, not after ecsdeck.
+			if ab, ok := s.eng.(interface{ Abort() }); ok {
+				ab.Abort()
+			}
 			fmt.Fprintf(s.a.stderr, "stopped at once: %s of %s may have left the stack locked and some resources half made.\n"+
 				"  To recover: ecsdeck cancel %s   (clears the lock)\n"+
 				"              ecsdeck refresh %s  (reads back what exists)\n"+
-				"              then run ecsdeck %s again\n", op, name, s.targetArgs(), s.targetArgs(), op)
+				"              then run ecsdeck %s again (if it lists pending operations, it says how to resolve them)\n", op, name, s.targetArgs(), s.targetArgs(), op)
 			return nil, errInterrupted
 		}
 	}

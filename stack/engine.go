@@ -26,11 +26,19 @@ type Engine interface {
 
 // Errors callers branch on.
 var (
-	ErrLocked    = errors.New("stack is locked")
+	ErrLocked = errors.New("stack is locked")
+	// ErrLockHeld: the lock's holder runs (or may run); it is not cleared.
+	ErrLockHeld  = errors.New("stack lock is held by a running update")
 	ErrCancelled = errors.New("update cancelled")
 	ErrNoCLI     = errors.New("pulumi CLI not found")
 	ErrPlugin    = errors.New("resource plugin not available")
 	ErrNoStack   = errors.New("stack does not exist")
+	// ErrPending: a killed run left operations unfinished in the state.
+	ErrPending = errors.New("stack has pending operations")
+	// ErrStateDamaged: the saved state does not load.
+	ErrStateDamaged = errors.New("stack state is damaged")
+	// ErrDiskFull: no room to save the state.
+	ErrDiskFull = errors.New("no space for the stack state")
 )
 
 // Op is what a step does to a resource.

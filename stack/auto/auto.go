@@ -4,10 +4,15 @@
 package auto
 
 import (
+	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -62,6 +67,9 @@ type Options struct {
 	Log io.Writer
 	// Now is the clock; default time.Now.
 	Now func() time.Time
+	// MinFree is the free space an operation needs on the disk of a local
+	// state; default DefaultMinFree.
+	MinFree uint64
 	// DrainGrace is how long an operation waits, after the CLI ends, for the
 	// rest of its events; default 5s.
 	DrainGrace time.Duration
@@ -70,14 +78,20 @@ type Options struct {
 // Engine is the Automation API driver of one stack. It implements stack.Engine.
 type Engine struct {
 	o       Options
-	cmd     pauto.PulumiCommand
+	cmd     *runner
 	env     map[string]string
 	workDir string
 	redact  redactor
+	logOut  *redactWriter // the CLI's stdout, to the log
+	logErr  *redactWriter // the CLI's stderr, to the log
 
 	mu      sync.Mutex
 	cancel  context.CancelFunc // of the running operation
 	plugins bool               // installed
+	// lastOutputs are the outputs of this engine's last update, valid
+	// while the checkpoint's size and time are lastCheckpoint.
+	lastOutputs    map[string]any
+	lastCheckpoint string
 }
 
 var _ stack.Engine = (*Engine)(nil)
@@ -111,7 +125,7 @@ func New(o Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	cmd, err := pauto.NewPulumiCommand(&pauto.PulumiCommandOptions{Root: root})
+	found, err := pauto.NewPulumiCommand(&pauto.PulumiCommandOptions{Root: root})
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s does not run as Pulumi %s or newer: %v", errNoCLI, cli, CLIVersion, firstLine(err.Error()))
 	}
@@ -144,7 +158,10 @@ func New(o Options) (*Engine, error) {
 	for _, v := range o.Secrets {
 		red = append(red, v)
 	}
-	return &Engine{o: o, cmd: cmd, env: env, workDir: work, redact: red}, nil
+	red = red.withAWSSecrets(o.Env)
+	cmd := &runner{path: filepath.Join(root, "bin", "pulumi"), version: found.Version(), runDir: filepath.Join(work, ".runs")}
+	return &Engine{o: o, cmd: cmd, env: env, workDir: work, redact: red,
+		logOut: newLogWriter(o.Log, red), logErr: newLogWriter(o.Log, red)}, nil
 }
 
 // WorkDir is the stack's workspace (Pulumi.yaml and the stack settings), so
@@ -181,6 +198,11 @@ func (e *Engine) open(ctx context.Context, create bool) (pauto.Stack, error) {
 	)
 	if create {
 		st, err = pauto.UpsertStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
+		if err != nil && strings.Contains(stderrOf(err)+err.Error(), "already exists") {
+			// NOTE: two first runs at once: both found no stack, the other
+			// created it first. It exists now, which is all this run needs.
+			st, err = pauto.SelectStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
+		}
 	} else {
 		st, err = pauto.SelectStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
 	}
@@ -191,20 +213,93 @@ func (e *Engine) open(ctx context.Context, create bool) (pauto.Stack, error) {
 		return st, e.cleanErr("open stack "+e.o.Stack, err)
 	}
 	if create {
-		cfg := pauto.ConfigMap{}
-		for k, v := range e.o.Config {
-			cfg[k] = pauto.ConfigValue{Value: v}
-		}
-		for k, v := range e.o.Secrets {
-			cfg[k] = pauto.ConfigValue{Value: v, Secret: true}
-		}
-		if len(cfg) > 0 {
-			if err := st.SetAllConfig(ctx, cfg); err != nil {
-				return st, e.cleanErr("set the stack configuration", err)
-			}
+		if err := e.syncConfig(ctx, st); err != nil {
+			return st, err
 		}
 	}
 	return st, nil
+}
+
+// syncConfig sets the stack configuration when it differs from what this
+// engine set last, and the stack settings file is the one it left then.
+// NOTE: a CLI run costs about as much as a no-change update's own work, so
+// the unchanged case (every run but the first) must not run one.
+func (e *Engine) syncConfig(ctx context.Context, st pauto.Stack) error {
+	cfg := pauto.ConfigMap{}
+	for k, v := range e.o.Config {
+		cfg[k] = pauto.ConfigValue{Value: v}
+	}
+	for k, v := range e.o.Secrets {
+		cfg[k] = pauto.ConfigValue{Value: v, Secret: true}
+	}
+	if len(cfg) == 0 {
+		return nil
+	}
+	want := e.configDigest(cfg)
+	mark := filepath.Join(e.workDir, ".ecsdeck-config")
+	settings := filepath.Join(e.workDir, "Pulumi."+e.o.Stack+".yaml")
+	if b, err := os.ReadFile(mark); err == nil && strings.TrimSpace(string(b)) == want+" "+fileDigest(settings) {
+		return nil
+	}
+	if err := st.SetAllConfig(ctx, cfg); err != nil {
+		return e.cleanErr("set the stack configuration", err)
+	}
+	// A failed write only costs a config set next time.
+	_ = os.WriteFile(mark, []byte(want+" "+fileDigest(settings)+"\n"), 0o600)
+	return nil
+}
+
+// configDigest is a keyed digest of the configuration (keyed by the
+// passphrase, so that the mark file says nothing about secret values).
+func (e *Engine) configDigest(cfg pauto.ConfigMap) string {
+	keys := make([]string, 0, len(cfg))
+	for k := range cfg {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := hmac.New(sha256.New, []byte(e.env[PassphraseEnv]))
+	for _, k := range keys {
+		fmt.Fprintf(h, "%q=%q secret=%v\n", k, cfg[k].Value, cfg[k].Secret)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func fileDigest(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "none"
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// pulumiHome is the CLI's home directory (plugins live there).
+func (e *Engine) pulumiHome() string {
+	if h := e.env["PULUMI_HOME"]; h != "" {
+		return h
+	}
+	if h := os.Getenv("PULUMI_HOME"); h != "" {
+		return h
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".pulumi")
+	}
+	return ""
+}
+
+// pluginInstalled says whether the CLI's plugin directory holds a complete
+// install of p (the layout of pulumi's workspace.PluginDescriptor.DirPath;
+// a .partial file marks an install in progress or broken).
+func (e *Engine) pluginInstalled(p Plugin) bool {
+	home := e.pulumiHome()
+	if home == "" {
+		return false
+	}
+	dir := filepath.Join(home, "plugins", "resource-"+p.Name+"-"+p.Version)
+	if _, err := os.Stat(dir + ".partial"); err == nil {
+		return false
+	}
+	return isExecutable(filepath.Join(dir, "pulumi-resource-"+p.Name))
 }
 
 // ensurePlugins installs the program's resource plugins when missing.
@@ -215,15 +310,23 @@ func (e *Engine) ensurePlugins(ctx context.Context, ws pauto.Workspace) error {
 	if done || len(e.o.Plugins) == 0 {
 		return nil
 	}
+	var missing []Plugin
+	for _, p := range e.o.Plugins {
+		if !e.pluginInstalled(p) {
+			missing = append(missing, p)
+		}
+	}
 	have := map[string]bool{}
-	if list, err := ws.ListPlugins(ctx); err == nil {
-		for _, p := range list {
-			if p.Version != nil {
-				have[p.Name+"@v"+p.Version.String()] = true
+	if len(missing) > 0 {
+		if list, err := ws.ListPlugins(ctx); err == nil {
+			for _, p := range list {
+				if p.Version != nil {
+					have[p.Name+"@v"+p.Version.String()] = true
+				}
 			}
 		}
 	}
-	for _, p := range e.o.Plugins {
+	for _, p := range missing {
 		if have[p.Name+"@"+p.Version] {
 			continue
 		}
@@ -242,29 +345,107 @@ func (e *Engine) ensurePlugins(ctx context.Context, ws pauto.Workspace) error {
 // Preview shows what an update would do.
 func (e *Engine) Preview(ctx context.Context, out chan<- stack.Event) (*stack.Result, error) {
 	return e.run(ctx, "preview", true, out, func(ctx context.Context, st pauto.Stack, ch chan events.EngineEvent) error {
-		_, err := st.Preview(ctx, optpreview.EventStreams(ch), optpreview.Color("never"), optpreview.ErrorProgressStreams(e.logWriter()), optpreview.ProgressStreams(e.logWriter()))
+		_, err := st.Preview(ctx, optpreview.EventStreams(ch), optpreview.Color("never"), optpreview.ErrorProgressStreams(e.logErr), optpreview.ProgressStreams(e.logOut))
 		return err
 	})
 }
 
 // Up creates or updates the platform.
 func (e *Engine) Up(ctx context.Context, out chan<- stack.Event) (*stack.Result, error) {
+	var outs pauto.OutputMap
 	res, err := e.run(ctx, "up", true, out, func(ctx context.Context, st pauto.Stack, ch chan events.EngineEvent) error {
-		_, err := st.Up(ctx, optup.EventStreams(ch), optup.Color("never"), optup.ErrorProgressStreams(e.logWriter()), optup.ProgressStreams(e.logWriter()))
+		r, err := st.Up(ctx, optup.EventStreams(ch), optup.Color("never"), optup.ErrorProgressStreams(e.logErr), optup.ProgressStreams(e.logOut))
+		outs = r.Outputs
 		return err
 	})
-	if err == nil && out != nil {
-		if o, oerr := e.Outputs(ctx); oerr == nil {
-			send(ctx, out, nil, stack.Event{Kind: stack.OutputsReady, Time: e.o.Now(), Outputs: o})
-		}
+	if err != nil {
+		return res, err
 	}
-	return res, err
+	// The outputs come with the update's result: reading them again costs
+	// three CLI runs.
+	raw := plainOutputs(outs)
+	e.rememberOutputs(raw)
+	if o, oerr := stack.ParseOutputs(raw); oerr == nil {
+		send(ctx, out, nil, stack.Event{Kind: stack.OutputsReady, Time: e.o.Now(), Outputs: o})
+	}
+	return res, nil
+}
+
+// plainOutputs turns the Automation API's outputs into plain values, secret
+// ones replaced by "[secret]".
+func plainOutputs(om pauto.OutputMap) map[string]any {
+	raw := make(map[string]any, len(om))
+	for k, v := range om {
+		if v.Secret {
+			raw[k] = "[secret]"
+			continue
+		}
+		raw[k] = v.Value
+	}
+	return raw
+}
+
+// rememberOutputs keeps the outputs of this engine's last update, with the
+// checkpoint file as it was then (local backend only).
+func (e *Engine) rememberOutputs(raw map[string]any) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.lastOutputs, e.lastCheckpoint = nil, ""
+	if p := e.CheckpointPath(); p != "" && raw != nil {
+		e.lastOutputs, e.lastCheckpoint = raw, statDigest(p)
+	}
+}
+
+// cachedOutputs returns the remembered outputs while the checkpoint is
+// still the one the update wrote.
+func (e *Engine) cachedOutputs() map[string]any {
+	e.mu.Lock()
+	raw, mark := e.lastOutputs, e.lastCheckpoint
+	e.mu.Unlock()
+	if raw == nil || mark == "" || statDigest(e.CheckpointPath()) != mark {
+		return nil
+	}
+	return raw
+}
+
+// statDigest identifies a file's version by size and modification time.
+func statDigest(path string) string {
+	st, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", st.Size(), st.ModTime().UnixNano())
 }
 
 // Refresh reads every resource back from AWS and reports what drifted.
 func (e *Engine) Refresh(ctx context.Context, out chan<- stack.Event) (*stack.Result, error) {
+	return e.RefreshWith(ctx, out, RefreshOptions{})
+}
+
+// RefreshOptions resolve the pending operations a killed run left.
+type RefreshOptions struct {
+	// ClearPending drops the pending creates from the state.
+	ClearPending bool
+	// ImportPending keeps pending creates that exist: URN to AWS id.
+	ImportPending map[string]string
+}
+
+// RefreshWith is Refresh, clearing or importing pending creates.
+func (e *Engine) RefreshWith(ctx context.Context, out chan<- stack.Event, o RefreshOptions) (*stack.Result, error) {
 	return e.run(ctx, "refresh", false, out, func(ctx context.Context, st pauto.Stack, ch chan events.EngineEvent) error {
-		_, err := st.Refresh(ctx, optrefresh.EventStreams(ch), optrefresh.Color("never"), optrefresh.ErrorProgressStreams(e.logWriter()), optrefresh.ProgressStreams(e.logWriter()))
+		opts := []optrefresh.Option{optrefresh.EventStreams(ch), optrefresh.Color("never"), optrefresh.ErrorProgressStreams(e.logErr), optrefresh.ProgressStreams(e.logOut)}
+		if o.ClearPending {
+			opts = append(opts, optrefresh.ClearPendingCreates())
+		}
+		if len(o.ImportPending) > 0 {
+			var creates []optrefresh.PendingCreate
+			for urn, id := range o.ImportPending {
+				creates = append(creates, optrefresh.PendingCreate{URN: urn, ID: id})
+			}
+			sort.Slice(creates, func(i, j int) bool { return creates[i].URN < creates[j].URN })
+			opts = append(opts, optrefresh.ImportPendingCreates(creates))
+		}
+		_, err := st.Refresh(ctx, opts...)
 		return err
 	})
 }
@@ -272,7 +453,7 @@ func (e *Engine) Refresh(ctx context.Context, out chan<- stack.Event) (*stack.Re
 // Destroy deletes every resource of the stack.
 func (e *Engine) Destroy(ctx context.Context, out chan<- stack.Event) (*stack.Result, error) {
 	return e.run(ctx, "destroy", false, out, func(ctx context.Context, st pauto.Stack, ch chan events.EngineEvent) error {
-		_, err := st.Destroy(ctx, optdestroy.EventStreams(ch), optdestroy.Color("never"), optdestroy.ErrorProgressStreams(e.logWriter()), optdestroy.ProgressStreams(e.logWriter()))
+		_, err := st.Destroy(ctx, optdestroy.EventStreams(ch), optdestroy.Color("never"), optdestroy.ErrorProgressStreams(e.logErr), optdestroy.ProgressStreams(e.logOut))
 		return err
 	})
 }
@@ -289,6 +470,9 @@ func (e *Engine) Outputs(ctx context.Context) (*stack.Outputs, error) {
 // RawOutputs returns the stack outputs as plain values; secret outputs are
 // replaced by "[secret]".
 func (e *Engine) RawOutputs(ctx context.Context) (map[string]any, error) {
+	if raw := e.cachedOutputs(); raw != nil {
+		return raw, nil
+	}
 	st, err := e.open(ctx, false)
 	if err != nil {
 		return nil, err
@@ -297,37 +481,98 @@ func (e *Engine) RawOutputs(ctx context.Context) (map[string]any, error) {
 	if err != nil {
 		return nil, e.cleanErr("read the outputs of "+e.o.Stack, err)
 	}
-	raw := make(map[string]any, len(om))
-	for k, v := range om {
-		if v.Secret {
-			raw[k] = "[secret]"
-			continue
-		}
-		raw[k] = v.Value
-	}
-	return raw, nil
+	return plainOutputs(om), nil
 }
 
 // Cancel stops this engine's running operation gracefully (the CLI finishes
 // the steps in flight and saves the state). With no operation running here,
-// it cancels the update holding the stack's lock — for a local backend, it
-// removes the lock a crashed run left.
+// it clears the lock a crashed run left; it refuses (a *LockHeldError) while
+// the holder still runs, or when it cannot tell. See CancelWith.
 func (e *Engine) Cancel(ctx context.Context) error {
+	_, err := e.CancelWith(ctx, CancelOptions{})
+	return err
+}
+
+// Abort stops this engine's operation at once: the CLI and its provider
+// plugins are killed, and what was in flight stays in the state as pending
+// operations (PendingOperations shows them, Refresh clears or imports them).
+// For a second Ctrl-C; Cancel is the graceful stop.
+func (e *Engine) Abort() { e.cmd.Abort() }
+
+// CLIRuns is how many Pulumi CLI processes this engine has started.
+func (e *Engine) CLIRuns() int64 { return e.cmd.runs.Load() }
+
+// CancelOptions change what CancelWith may do.
+type CancelOptions struct {
+	// Force removes a lock whose holder ecsdeck cannot check (another
+	// machine, an unreadable lock file). A holder known to run on this
+	// machine is never forced.
+	Force bool
+}
+
+// CancelReport says what CancelWith did.
+type CancelReport struct {
+	// Stopped is set when this engine's own operation was told to stop.
+	Stopped bool
+	// Cleared are the locks removed.
+	Cleared []LockHolder
+	// Warning, when set, is to be shown: a lock was forced.
+	Warning string
+}
+
+// CancelWith is Cancel with options, saying what it did.
+func (e *Engine) CancelWith(ctx context.Context, o CancelOptions) (*CancelReport, error) {
 	e.mu.Lock()
 	cancel := e.cancel
 	e.mu.Unlock()
 	if cancel != nil {
 		cancel()
-		return nil
+		return &CancelReport{Stopped: true}, nil
 	}
-	st, err := e.open(ctx, false)
+	if e.localDir() == "" {
+		st, err := e.open(ctx, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Cancel(ctx); err != nil {
+			return nil, e.cleanErr("cancel the update of "+e.o.Stack, err)
+		}
+		return &CancelReport{Stopped: true}, nil
+	}
+	locks, err := e.Locks()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := st.Cancel(ctx); err != nil {
-		return e.cleanErr("cancel the update of "+e.o.Stack, err)
+	if _, serr := os.Stat(e.CheckpointPath()); len(locks) == 0 && errors.Is(serr, fs.ErrNotExist) {
+		return nil, noStackError{e.o.Stack}
 	}
-	return nil
+	rep := &CancelReport{}
+	var forced []string
+	for _, h := range locks {
+		switch h.Liveness() {
+		case HolderAlive:
+			return nil, &LockHeldError{Stack: e.o.Stack, Holder: h, Live: HolderAlive, Cancel: true}
+		case HolderUnknown:
+			if !o.Force {
+				return nil, &LockHeldError{Stack: e.o.Stack, Holder: h, Live: HolderUnknown, Cancel: true}
+			}
+			forced = append(forced, h.Who())
+		}
+	}
+	// NOTE: only the locks judged above are removed (pulumi cancel removes
+	// every lock file, including one a new run took a moment ago).
+	for _, h := range locks {
+		if err := os.Remove(h.File); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return rep, fmt.Errorf("remove the lock %s: %w", h.File, unwrapPath(err))
+		}
+		os.Remove(h.File + ".attrs") // the file backend's metadata beside it
+		rep.Cleared = append(rep.Cleared, h)
+	}
+	if len(forced) > 0 {
+		rep.Warning = fmt.Sprintf("warning: removed the lock of %s without knowing whether it still runs; if it does, it and the next run will both change %s: check that machine",
+			strings.Join(forced, ", "), e.o.Stack)
+	}
+	return rep, nil
 }
 
 type opFunc func(ctx context.Context, st pauto.Stack, ch chan events.EngineEvent) error
@@ -353,6 +598,26 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 		e.mu.Unlock()
 	}()
 
+	e.rememberOutputs(nil)
+	e.cmd.reapOrphans()
+	if kind != "preview" {
+		if err := e.checkFreeSpace(); err != nil {
+			return nil, err
+		}
+		// A lock file is there at once; the CLI finds it only after
+		// starting the program and the engine (seconds).
+		if err := e.checkLocks(); err != nil {
+			return nil, err
+		}
+		if err := e.verifyState(); err != nil {
+			return nil, err
+		}
+	}
+	if kind == "up" || kind == "destroy" {
+		if pending, err := e.PendingOperations(opCtx); err == nil && len(pending) > 0 && e.localDir() != "" {
+			return nil, &PendingError{Stack: e.o.Stack, Pending: pending}
+		}
+	}
 	st, err := e.open(opCtx, create)
 	if err != nil {
 		return nil, err
@@ -362,6 +627,68 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 			return nil, err
 		}
 	}
+
+	// A full disk shows as write errors; the CLI may then take minutes to
+	// give up. The first one stops the operation and is said at once.
+	full := make(chan string, 1)
+	var fullLine string
+	watch := func(line string) {
+		if strings.Contains(strings.ToLower(line), "no space left on device") {
+			line = firstLine(line)
+			if i := strings.Index(line, "error: "); i >= 0 {
+				line = line[i+len("error: "):]
+			}
+			select {
+			case full <- line:
+			default:
+			}
+		}
+	}
+	e.logErr.setWatch(watch)
+	e.logOut.setWatch(watch)
+	defer e.logErr.setWatch(nil)
+	defer e.logOut.setWatch(nil)
+	opDone := make(chan struct{})
+	watched := make(chan struct{})
+	if kind != "preview" && e.localDir() != "" {
+		// NOTE: the CLI retries a failed save for half a minute or more,
+		// and may leave the checkpoint truncated; stopping while the next
+		// save still fits keeps the state whole.
+		go func() {
+			tick := time.NewTicker(250 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				if free, need, ok := e.roomForSave(); !ok {
+					select {
+					case full <- fmt.Sprintf("%s free, and the next save of the state needs about %s", mib(free), mib(need)):
+					default:
+					}
+					return
+				}
+				select {
+				case <-tick.C:
+				case <-opDone:
+					return
+				}
+			}
+		}()
+	}
+	go func() {
+		defer close(watched)
+		select {
+		case line := <-full:
+			fullLine = line
+			send(ctx, out, nil, stack.Event{Kind: stack.Diagnostic, Time: e.o.Now(), Severity: "error",
+				Message: "the disk holding the state is full (" + line + "): stopping"})
+			cancel()
+			select {
+			case <-opDone:
+			case <-time.After(10 * time.Second):
+				e.cmd.Abort()
+			}
+		case <-opDone:
+		}
+	}()
 
 	raw := make(chan events.EngineEvent, 256)
 	tr := newTranslator(e.o.Now, e.redact.redact, kind == "preview")
@@ -380,6 +707,9 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 					return
 				}
 				for _, se := range tr.translate(ev) {
+					if se.Kind == stack.Diagnostic {
+						watch(se.Message)
+					}
 					switch se.Kind {
 					case stack.Summary:
 						summary = se.Result
@@ -395,12 +725,16 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 		}
 	}()
 	opErr := op(opCtx, st, raw)
+	e.logOut.Flush()
+	e.logErr.Flush()
 	select {
 	case <-drained:
 	case <-time.After(e.o.DrainGrace):
 		close(stop)
 		<-drained
 	}
+	close(opDone)
+	<-watched
 
 	if summary != nil {
 		res.Changes = summary.Changes
@@ -413,11 +747,33 @@ func (e *Engine) run(ctx context.Context, kind string, create bool, out chan<- s
 		res.Status = "cancelled"
 	}
 	send(ctx, out, nil, stack.Event{Kind: stack.Summary, Time: e.o.Now(), Result: res})
-	if opErr == nil {
+	if opErr == nil && fullLine == "" {
+		if kind != "preview" {
+			if err := e.keepLastGood(); err != nil {
+				send(ctx, out, nil, stack.Event{Kind: stack.Diagnostic, Time: e.o.Now(), Severity: "warning",
+					Message: "could not keep a copy of the state: " + err.Error()})
+			}
+		}
 		return res, nil
 	}
+	// NOTE: the state is said to be saved only when it is read back whole.
+	stateErr := e.verifyState()
+	if fullLine != "" {
+		res.Status = "failed"
+		err := &DiskFullError{Dir: e.localDir(), During: fullLine}
+		if stateErr != nil {
+			return res, fmt.Errorf("%w\n%w", err, stateErr)
+		}
+		return res, fmt.Errorf("%w\n  %s stopped; the state on disk is the last one saved whole. Free some space, then run ecsdeck refresh", err, kind)
+	}
 	if res.Status == "cancelled" {
+		if stateErr != nil {
+			return res, fmt.Errorf("%w: %s of %s stopped, and %w", stack.ErrCancelled, kind, e.o.Stack, stateErr)
+		}
 		return res, fmt.Errorf("%w: %s of %s stopped; the steps in flight finished and the state is saved", stack.ErrCancelled, kind, e.o.Stack)
+	}
+	if stateErr != nil {
+		return res, fmt.Errorf("%w\n%w", e.opErr(kind, opErr, failed), stateErr)
 	}
 	return res, e.opErr(kind, opErr, failed)
 }
@@ -508,23 +864,65 @@ func errorLines(text string) []string {
 	return out
 }
 
-func (e *Engine) logWriter() io.Writer {
-	if e.o.Log == nil {
-		return io.Discard
+// newLogWriter is where the CLI's output goes: the log, redacted.
+func newLogWriter(w io.Writer, r redactor) *redactWriter {
+	if w == nil {
+		w = io.Discard
 	}
-	return redactWriter{w: e.o.Log, r: e.redact}
+	return &redactWriter{w: w, r: r}
 }
 
+// redactWriter redacts whole lines (a secret split across two writes is
+// still found) and writes them on.
 type redactWriter struct {
-	w io.Writer
-	r redactor
+	mu  sync.Mutex
+	w   io.Writer
+	r   redactor
+	buf []byte
+	// watch, when set, sees each redacted line.
+	watch func(string)
 }
 
-func (rw redactWriter) Write(p []byte) (int, error) {
-	if _, err := io.WriteString(rw.w, rw.r.redact(string(p))); err != nil {
+// setWatch sets the function that sees each line.
+func (rw *redactWriter) setWatch(f func(string)) {
+	rw.mu.Lock()
+	rw.watch = f
+	rw.mu.Unlock()
+}
+
+// maxLogLine bounds what a redactWriter holds waiting for a newline.
+const maxLogLine = 64 << 10
+
+func (rw *redactWriter) Write(p []byte) (int, error) {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	rw.buf = append(rw.buf, p...)
+	i := bytes.LastIndexByte(rw.buf, '\n')
+	if i < 0 && len(rw.buf) < maxLogLine {
+		return len(p), nil
+	}
+	if i < 0 {
+		i = len(rw.buf) - 1
+	}
+	line := rw.r.redact(string(rw.buf[:i+1]))
+	rw.buf = append(rw.buf[:0], rw.buf[i+1:]...)
+	if rw.watch != nil {
+		rw.watch(line)
+	}
+	if _, err := io.WriteString(rw.w, line); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// Flush writes what waits for a newline.
+func (rw *redactWriter) Flush() {
+	rw.mu.Lock()
+	defer rw.mu.Unlock()
+	if len(rw.buf) > 0 {
+		io.WriteString(rw.w, rw.r.redact(string(rw.buf)))
+		rw.buf = rw.buf[:0]
+	}
 }
 
 func firstLine(s string) string {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -70,8 +71,35 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// redactor replaces every secret it knows with [secret].
+// redactor replaces every secret it knows with [secret]: the values it
+// holds (the passphrase, secret config, the AWS credentials in the
+// environment) and anything shaped like an AWS secret access key or
+// session token next to its name.
 type redactor []string
+
+// awsSecretEnv are the variables whose values are AWS secrets. (An access
+// key id, AKIA…/ASIA…, names a key and is not secret; its secret is.)
+var awsSecretEnv = []string{"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"}
+
+// reAWSSecret finds a secret key or token after its name, as the SDKs,
+// the credentials file, JSON, XML and HTTP headers spell it.
+var reAWSSecret = regexp.MustCompile(`(?i)((?:aws_?secret_?access_?key|secret_?access_?key|aws_?session_?token|session_?token|security_?token|x-amz-security-token)` +
+	`["']?\s*(?:=>|[:=>])?\s*["']?\s*)([A-Za-z0-9/+=]{16,})`)
+
+// withAWSSecrets adds the AWS secrets of the environments to the redactor.
+func (r redactor) withAWSSecrets(envs ...map[string]string) redactor {
+	for _, k := range awsSecretEnv {
+		if v := os.Getenv(k); v != "" {
+			r = append(r, v)
+		}
+		for _, env := range envs {
+			if v := env[k]; v != "" {
+				r = append(r, v)
+			}
+		}
+	}
+	return r
+}
 
 func (r redactor) redact(s string) string {
 	for _, secret := range r {
@@ -79,5 +107,5 @@ func (r redactor) redact(s string) string {
 			s = strings.ReplaceAll(s, secret, "[secret]")
 		}
 	}
-	return s
+	return reAWSSecret.ReplaceAllString(s, "${1}[secret]")
 }

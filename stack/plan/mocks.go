@@ -295,3 +295,16 @@ func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	}
 	return resource.NewPropertyMapFromMap(out), nil
 }
+
+// NewMocks returns the offline plan's answers to resource registrations
+// and lookups for one stack and region: plausible ids and the outputs AWS
+// would compute. Test doubles of the AWS provider answer with them too.
+func NewMocks(stack, region string, opts Options) pulumi.MockResourceMonitor {
+	if opts.Account == "" {
+		opts.Account = DefaultAccount
+	}
+	if len(opts.Zones) == 0 {
+		opts.Zones = []string{region + "a", region + "b", region + "c"}
+	}
+	return &mocks{stack: stack, region: region, opts: opts, byURN: map[string]*Resource{}}
+}
