@@ -92,6 +92,7 @@ type follower struct {
 	// newestAt is when the cursor last moved, polledAt when the last
 	// poll began (the follow's clock).
 	newestAt, polledAt time.Time
+	calls              int // FilterLogEvents pages asked for
 }
 
 func (f *follower) send(ctx context.Context, b LogBatch) bool {
@@ -262,29 +263,32 @@ func (f *follower) poll(ctx context.Context) {
 			return
 		case <-f.clock.After(wait):
 		}
-		var err error
-		if f.opts.Late && f.clock.Now().Sub(f.lateAt) >= f.l.lateEvery() {
-			err = f.lateSweep(ctx)
+		began, calls := f.clock.Now(), f.calls
+		since := f.cursor.Add(-f.lookBack())
+		// NOTE: once a poll that began a look-back after the newest line
+		// came has answered, a line older than it would be later than the
+		// look-back: start after the newest, so a quiet source downloads
+		// nothing.
+		if !f.polledAt.IsZero() && f.polledAt.Sub(f.newestAt) >= f.lookBack() {
+			since = f.cursor.Add(time.Millisecond)
 		}
-		if err == nil {
-			since := f.cursor.Add(-f.lookBack())
-			// NOTE: once a poll that began a look-back after the newest
-			// line came has answered, a line older than it would be later
-			// than the look-back: start after the newest, so a quiet
-			// source downloads nothing.
-			if !f.polledAt.IsZero() && f.polledAt.Sub(f.newestAt) >= f.lookBack() {
-				since = f.cursor.Add(time.Millisecond)
-			}
-			f.polledAt = f.clock.Now()
-			err = f.catchUp(ctx, since)
+		f.polledAt = began
+		err := f.catchUp(ctx, since)
+		if err == nil && f.opts.Late && began.Sub(f.lateAt) >= f.l.lateEvery() {
+			err = f.lateSweep(ctx)
 		}
 		switch {
 		case err == nil:
-			wait = interval
+			// NOTE: polls are an Interval apart from start to start, and
+			// an Interval more for each further page or sweep (up to two
+			// more: a source writing more than a page a second must not
+			// push the polls ever further apart), so that a source costs
+			// about a call an Interval.
+			wait = max(time.Duration(min(max(f.calls-calls, 1), 3))*interval-f.clock.Now().Sub(began), 0)
 		case canceled(ctx, err):
 			return
 		case IsThrottle(err) || IsTransient(err):
-			wait = min(wait*2, 30*time.Second)
+			wait = min(max(wait, interval)*2, 30*time.Second)
 			if !f.send(ctx, LogBatch{Err: err, Notice: fmt.Sprintf("slowing down: next poll in %s", wait)}) {
 				return
 			}
@@ -319,6 +323,7 @@ func (f *follower) lateSweep(ctx context.Context) error {
 	var late []LogLine
 	// NOTE: EndTime is inclusive; the next sweep starts at to.
 	err := f.l.search(ctx, f.src, f.lateDone, to.Add(-time.Millisecond), f.opts.Filter, func(lines []LogLine) bool {
+		f.calls++
 		for _, line := range lines {
 			if f.seen.inSearch(f.seen.key(line), line.Time, f.gen) {
 				line.Late = true
@@ -360,6 +365,7 @@ func (f *follower) catchUp(ctx context.Context, since time.Time) error {
 	// NOTE: lines of the pages read before a failure are sent too; the
 	// counts make the next search skip them.
 	err := f.l.search(ctx, f.src, since, time.Time{}, f.opts.Filter, func(lines []LogLine) bool {
+		f.calls++
 		fresh := lines[:0]
 		for _, line := range lines {
 			if f.seen.inSearch(f.seen.key(line), line.Time, f.gen) {

@@ -186,8 +186,9 @@ func TestPollingAcrossPagesAndAFailedPageLosesAndRepeatsNothing(t *testing.T) {
 	if len(errs) != 1 {
 		t.Fatalf("errors = %q", errs)
 	}
-	if waits := clock.waits; waits[0] != time.Second || waits[1] != 2*time.Second || waits[2] != time.Second {
-		t.Fatalf("waits = %v, want 1s, then 2s after the failure, then 1s", waits)
+	// (and a poll of three pages waited an interval for each: a call a second)
+	if waits := clock.waits; waits[0] != time.Second || waits[1] != 2*time.Second || waits[2] != 3*time.Second {
+		t.Fatalf("waits = %v, want 1s, then 2s after the failure, then 3s after three pages", waits)
 	}
 }
 
