@@ -26,6 +26,9 @@ type Services struct {
 	Target *Target
 	// Events is how many of the newest service events to keep per service.
 	Events int
+	// Concurrency is the most DescribeServices calls in flight at once
+	// (default 8).
+	Concurrency int
 }
 
 // NewServices returns a Services reader keeping 5 events per service.
@@ -69,11 +72,12 @@ func (s *Services) Names(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// describeConcurrency is the most DescribeServices calls in flight at once.
+// describeConcurrency is the most DescribeServices calls in flight at once
+// by default.
 const describeConcurrency = 8
 
-// Describe describes the named services, up to 10 per call with up to 8
-// calls at once, and returns them in the order given. A service that
+// Describe describes the named services, up to 10 per call with up to
+// Concurrency calls at once, and returns them in the order given. A service that
 // cannot be described has Status MISSING and a Problem. The first failed
 // call ends the others and is the error.
 func (s *Services) Describe(ctx context.Context, names []string) ([]Service, error) {
@@ -86,7 +90,11 @@ func (s *Services) Describe(ctx context.Context, names []string) ([]Service, err
 		mu       sync.Mutex
 		firstErr error
 	)
-	slots := make(chan struct{}, describeConcurrency)
+	conc := s.Concurrency
+	if conc <= 0 {
+		conc = describeConcurrency
+	}
+	slots := make(chan struct{}, conc)
 	for i := range batches {
 		batch := names[i*describeBatch : min((i+1)*describeBatch, len(names))]
 		select {
