@@ -51,14 +51,16 @@ python3 - "$bin" <<'PY'
 import os, statistics, subprocess, sys, time
 bin = sys.argv[1]
 for args in (["--version"], ["--help"]):
-    walls, rss = [], []
+    walls, cpus, rss = [], [], []
     for _ in range(30):
         start = time.perf_counter()
         p = subprocess.Popen([bin, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         walls.append((time.perf_counter() - start) * 1000)
+        cpus.append((ru.ru_utime + ru.ru_stime) * 1000)
         rss.append(ru.ru_maxrss / 1024)
-    print(f"   start-up of {' '.join(args)}: {statistics.median(walls):.0f} ms median (target 50 ms), {statistics.median(rss):.0f} MB peak (target 60 MB)")
+    print(f"   start-up of {' '.join(args)}: {statistics.median(walls):.0f} ms median (target 50 ms; {statistics.median(cpus):.0f} ms of CPU, "
+          f"{os.getloadavg()[0]:.1f} load on {os.cpu_count()} cores), {statistics.median(rss):.0f} MB peak (target 60 MB)")
 env = dict(os.environ, GODEBUG="inittrace=1")
 owners = {}
 runs = 10
