@@ -114,7 +114,12 @@ func (f *follower) run(ctx context.Context) {
 		f.cursor = f.clock.Now()
 	}
 	f.mode = FollowPolling
+	// NOTE: the late sweep starts LateAge back: a line older than that
+	// when the follow began and not stored yet is later than it promises.
 	f.lateDone, f.lateAt = f.cursor, f.clock.Now()
+	if from := f.lateAt.Add(-f.l.lateAge()); from.After(f.lateDone) {
+		f.lateDone = from
+	}
 	if f.opts.Polling || f.src.GroupARN == "" {
 		f.notice = f.pollingNotice()
 	}

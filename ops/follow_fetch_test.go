@@ -30,6 +30,9 @@ type streamingLogs struct {
 	late   map[int][]logtypes.FilteredLogEvent
 	lateAt time.Duration
 
+	// oldDownloads counts the events downloaded stamped before old.
+	old          time.Time
+	oldDownloads int
 	// stop is called at the stopAt-th call.
 	stopAt int
 	stop   func()
@@ -76,6 +79,11 @@ func (s *streamingLogs) FilterLogEvents(ctx context.Context, in *cloudwatchlogs.
 		out.NextToken = aws.String(fmt.Sprint(to))
 	}
 	s.downloaded += to - from
+	for _, e := range out.Events {
+		if aws.ToInt64(e.Timestamp) < s.old.UnixMilli() {
+			s.oldDownloads++
+		}
+	}
 	return out, nil
 }
 
@@ -246,5 +254,24 @@ func TestAResumedFollowDoesNotRepeatTheLinesShown(t *testing.T) {
 	// THEN only the lines not shown come
 	if got := messages(b.Lines); !reflect.DeepEqual(got, []string{"same ms 2", "next"}) {
 		t.Fatalf("lines = %q", got)
+	}
+}
+
+func TestTheLateSweepDoesNotReadTheHistoryAgain(t *testing.T) {
+	// GIVEN an hour of lines, one a second, before a follow with late lines
+	// starts an hour back
+	t0 := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
+	api := &streamingLogs{rate: 20, pageSize: 10000, polls: 20, clock: t0, old: t0.Add(-time.Minute)}
+	for i := range 3600 {
+		at := t0.Add(time.Duration(i-3600) * time.Second)
+		api.add(at, at, fmt.Sprintf("old %d", i))
+	}
+	l := &Logs{API: api, Clock: &stepClock{now: t0}, LateAge: 10 * time.Second, LateEvery: time.Nanosecond}
+	// WHEN it follows
+	lines, _ := followAll(t, l, api, FollowOptions{Since: t0.Add(-time.Hour), Polling: true, Late: true}, 3600+20*20)
+	// THEN the hour's lines older than a minute were downloaded once: the
+	// late sweep starts LateAge before the follow did
+	if api.oldDownloads != 3600-60 {
+		t.Fatalf("%d downloads of the %d lines older than a minute (%d lines)", api.oldDownloads, 3600-60, len(lines))
 	}
 }
