@@ -177,7 +177,8 @@ func TestPollingDownloadsEachEventAboutOnce(t *testing.T) {
 			// GIVEN lines written at a steady rate, stored 20 ms after they are written
 			t0 := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC)
 			api := &streamingLogs{rate: rate, lag: 20 * time.Millisecond, pageSize: 10000, polls: 40, clock: t0}
-			l := &Logs{API: api, Clock: &stepClock{now: t0}}
+			clock := &stepClock{now: t0}
+			l := &Logs{API: api, Clock: clock}
 			// WHEN a follow by polling runs over 40 polls
 			lines, notices := followAll(t, l, api, FollowOptions{Since: t0, Polling: true}, 40*rate)
 			// THEN every line came once, in the order written
@@ -187,6 +188,10 @@ func TestPollingDownloadsEachEventAboutOnce(t *testing.T) {
 			// AND each was downloaded at most 1.5 times
 			if per := float64(api.downloaded) / float64(len(lines)); per > 1.5 {
 				t.Fatalf("%.2f events downloaded per line (%d for %d lines)", per, api.downloaded, len(lines))
+			}
+			// AND it called FilterLogEvents at most once a second
+			if secs := clock.Now().Sub(t0).Seconds(); float64(api.calls) > secs+1 {
+				t.Fatalf("%d calls in %.0f s", api.calls, secs)
 			}
 			// AND the follow said what it may miss
 			if want := []string{"polling every 1s; lines stored late may be missed"}; !reflect.DeepEqual(notices, want) {
