@@ -27,8 +27,7 @@ type streamingLogs struct {
 	pageSize int
 	polls    int // stop storing after this many polls
 	// late, when set, is stored at the given poll: lines stamped long before.
-	late   map[int][]logtypes.FilteredLogEvent
-	lateAt time.Duration
+	late map[int][]logtypes.FilteredLogEvent
 
 	// oldDownloads counts the events downloaded stamped before old.
 	old          time.Time
@@ -96,9 +95,7 @@ func (s *streamingLogs) store() {
 		at := s.clock.Add(time.Duration(i) * time.Second / time.Duration(s.rate))
 		s.add(at, at.Add(s.lag), fmt.Sprintf("line %d.%d", s.stored, i))
 	}
-	for _, e := range s.late[s.stored] {
-		s.events = append(s.events, e)
-	}
+	s.events = append(s.events, s.late[s.stored]...)
 	s.clock = s.clock.Add(time.Second)
 }
 

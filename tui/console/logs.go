@@ -159,13 +159,6 @@ func (t *logsTab) open(svc ops.Service) tea.Cmd {
 	return findLogs(t.ctx, t.sh.be.Logs, t.gen, svc, t.container())
 }
 
-// close ends the follow (the console is leaving).
-func (t *logsTab) close() {
-	if t.cancel != nil {
-		t.cancel()
-	}
-}
-
 // count and at give the lines shown: all of them, or those that match.
 func (t *logsTab) count() int {
 	if t.filter.Value() == "" {
