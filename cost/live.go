@@ -123,12 +123,17 @@ type query struct {
 	scale float64
 }
 
+// The patterns of live prices compile on first use: start-up pays for none.
 var (
-	reRegionPrefix = regexp.MustCompile(`^[A-Z]{2,4}[0-9]?-`)
-	reEC2Key       = regexp.MustCompile(`^ec2\.([a-z0-9-]+\.[a-z0-9]+)\.hour$`)
-	reRDSKey       = regexp.MustCompile(`^rds\.(mysql|postgres)\.(db\.[a-z0-9]+\.[a-z0-9]+)\.hour$`)
-	reBuildKey     = regexp.MustCompile(`^codebuild\.(x86_64|arm64)\.BUILD_GENERAL1_([A-Z0-9]+)\.minute$`)
+	reRegionPrefix = lazyRegexp(`^[A-Z]{2,4}[0-9]?-`)
+	reEC2Key       = lazyRegexp(`^ec2\.([a-z0-9-]+\.[a-z0-9]+)\.hour$`)
+	reRDSKey       = lazyRegexp(`^rds\.(mysql|postgres)\.(db\.[a-z0-9]+\.[a-z0-9]+)\.hour$`)
+	reBuildKey     = lazyRegexp(`^codebuild\.(x86_64|arm64)\.BUILD_GENERAL1_([A-Z0-9]+)\.minute$`)
 )
+
+func lazyRegexp(pattern string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(pattern) })
+}
 
 // productQuery maps a price key to its Price List product.
 func productQuery(region, key string) (query, bool) {
@@ -148,20 +153,20 @@ func productQuery(region, key string) (query, bool) {
 		q.usage = u
 		return q, true
 	}
-	if m := reEC2Key.FindStringSubmatch(key); m != nil {
+	if m := reEC2Key().FindStringSubmatch(key); m != nil {
 		q := in("AmazonEC2", [2]string{"instanceType", m[1]}, [2]string{"operatingSystem", "Linux"}, [2]string{"tenancy", "Shared"},
 			[2]string{"preInstalledSw", "NA"}, [2]string{"capacitystatus", "Used"}, [2]string{"licenseModel", "No License required"})
 		q.usage = "BoxUsage:" + m[1]
 		return q, true
 	}
-	if m := reRDSKey.FindStringSubmatch(key); m != nil {
+	if m := reRDSKey().FindStringSubmatch(key); m != nil {
 		engine := map[string]string{"mysql": "MySQL", "postgres": "PostgreSQL"}[m[1]]
 		q := in("AmazonRDS", family("Database Instance"), [2]string{"instanceType", m[2]}, [2]string{"databaseEngine", engine},
 			[2]string{"deploymentOption", "Single-AZ"})
 		q.usage = "InstanceUsage:" + m[2]
 		return q, true
 	}
-	if m := reBuildKey.FindStringSubmatch(key); m != nil {
+	if m := reBuildKey().FindStringSubmatch(key); m != nil {
 		env := map[string]string{"x86_64": "Linux", "arm64": "ARM"}[m[1]]
 		q := in("CodeBuild", family("Compute"))
 		q.usage, q.suffix = env+":g1."+strings.ToLower(m[2]), true
@@ -297,7 +302,7 @@ func (q query) match(item priceListItem) (float64, bool) {
 			return 0, false
 		}
 	default:
-		if reRegionPrefix.ReplaceAllString(usage, "") != q.usage {
+		if reRegionPrefix().ReplaceAllString(usage, "") != q.usage {
 			return 0, false
 		}
 	}

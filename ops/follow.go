@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"sort"
 	"strings"
 	"time"
 
@@ -31,6 +32,15 @@ type FollowOptions struct {
 	Filter string
 	// Polling never tries live tail.
 	Polling bool
+	// Late re-reads, while polling, each stretch of time once more when it
+	// is Logs.LateAge old, and sends the lines stored late that the polls
+	// missed, marked Late, in the order they were stored. It costs about
+	// one more download per line. Without it a polling follow may miss a
+	// line stored later than the look-back behind the newest line.
+	Late bool
+	// Shown are lines already shown whose time is Since (the newest of a
+	// follow that is resumed): they are not sent again.
+	Shown []LogLine
 }
 
 // LogBatch is what a follow sends: new lines in time order, or a notice
@@ -54,6 +64,9 @@ func (l *Logs) Follow(ctx context.Context, src LogSource, opts FollowOptions) <-
 		l: l, src: src, opts: opts, ch: ch, clock: clockOr(l.Clock),
 		seen: newSeen(l.MaxSeen),
 	}
+	for _, line := range opts.Shown {
+		f.seen.shown(line)
+	}
 	go func() {
 		defer close(ch)
 		f.run(ctx)
@@ -71,10 +84,22 @@ type follower struct {
 	gen    int32     // searches so far
 	cursor time.Time // newest event time seen
 	mode   FollowMode
+	lags   lagStats
+	// lateDone: every event older than it has been searched for again by
+	// the late sweep, which last ran at lateAt.
+	lateDone, lateAt time.Time
+	notice           string // to go with the next batch
+	// newestAt is when the cursor last moved, polledAt when the last
+	// poll began (the follow's clock).
+	newestAt, polledAt time.Time
+	calls              int // FilterLogEvents pages asked for
 }
 
 func (f *follower) send(ctx context.Context, b LogBatch) bool {
 	b.Mode = f.mode
+	if b.Notice == "" && f.notice != "" {
+		b.Notice, f.notice = f.notice, ""
+	}
 	select {
 	case f.ch <- b:
 		return true
@@ -89,6 +114,15 @@ func (f *follower) run(ctx context.Context) {
 		f.cursor = f.clock.Now()
 	}
 	f.mode = FollowPolling
+	// NOTE: the late sweep starts LateAge back: a line older than that
+	// when the follow began and not stored yet is later than it promises.
+	f.lateDone, f.lateAt = f.cursor, f.clock.Now()
+	if from := f.lateAt.Add(-f.l.lateAge()); from.After(f.lateDone) {
+		f.lateDone = from
+	}
+	if f.opts.Polling || f.src.GroupARN == "" {
+		f.notice = f.pollingNotice()
+	}
 	if err := f.catchUp(ctx, f.cursor); err != nil {
 		if canceled(ctx, err) {
 			return
@@ -125,7 +159,7 @@ func (f *follower) followLive(ctx context.Context) bool {
 		}
 		if !started {
 			f.mode = FollowPolling
-			f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail is not available (%s); polling every %s", describeErr(err), f.l.interval())})
+			f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail is not available (%s); %s", describeErr(err), f.pollingNotice())})
 			return true
 		}
 		notice := "live tail ended; reconnecting"
@@ -211,8 +245,20 @@ func (f *follower) liveSession(ctx context.Context) (started bool, err error) {
 	return started, stream.Err()
 }
 
-// poll asks FilterLogEvents every Interval, looking back Overlap each
-// time; throttling and passing failures slow it down, other errors end it.
+// pollingNotice says how the follow polls and what it may miss.
+func (f *follower) pollingNotice() string {
+	if f.opts.Late {
+		return fmt.Sprintf("polling every %s; lines stored up to %s late come then, marked late", f.l.interval(), f.l.lateAge())
+	}
+	return fmt.Sprintf("polling every %s; lines stored late may be missed", f.l.interval())
+}
+
+// poll asks FilterLogEvents every Interval for the events from the newest
+// seen on, looking back only as far as the spread of the delays seen
+// between an event's time and its storing (at least MinOverlap, at most
+// Overlap), so each event is downloaded about once. With opts.Late, every
+// LateEvery the stretch that has become LateAge old is read once more.
+// Throttling and passing failures slow it down, other errors end it.
 func (f *follower) poll(ctx context.Context) {
 	interval := f.l.interval()
 	wait := interval
@@ -222,14 +268,32 @@ func (f *follower) poll(ctx context.Context) {
 			return
 		case <-f.clock.After(wait):
 		}
-		err := f.catchUp(ctx, f.cursor.Add(-f.l.overlap()))
+		began, calls := f.clock.Now(), f.calls
+		since := f.cursor.Add(-f.lookBack())
+		// NOTE: once a poll that began a look-back after the newest line
+		// came has answered, a line older than it would be later than the
+		// look-back: start after the newest, so a quiet source downloads
+		// nothing.
+		if !f.polledAt.IsZero() && f.polledAt.Sub(f.newestAt) >= f.lookBack() {
+			since = f.cursor.Add(time.Millisecond)
+		}
+		f.polledAt = began
+		err := f.catchUp(ctx, since)
+		if err == nil && f.opts.Late && began.Sub(f.lateAt) >= f.l.lateEvery() {
+			err = f.lateSweep(ctx)
+		}
 		switch {
 		case err == nil:
-			wait = interval
+			// NOTE: polls are an Interval apart from start to start, and
+			// an Interval more for each further page or sweep (up to two
+			// more: a source writing more than a page a second must not
+			// push the polls ever further apart), so that a source costs
+			// about a call an Interval.
+			wait = max(time.Duration(min(max(f.calls-calls, 1), 3))*interval-f.clock.Now().Sub(began), 0)
 		case canceled(ctx, err):
 			return
 		case IsThrottle(err) || IsTransient(err):
-			wait = min(wait*2, 30*time.Second)
+			wait = min(max(wait, interval)*2, 30*time.Second)
 			if !f.send(ctx, LogBatch{Err: err, Notice: fmt.Sprintf("slowing down: next poll in %s", wait)}) {
 				return
 			}
@@ -240,15 +304,73 @@ func (f *follower) poll(ctx context.Context) {
 	}
 }
 
+// lookBack is how far before the newest event a poll starts: the spread
+// of the recent delays between events' times and their storing, and half
+// as much again, bounded by MinOverlap and Overlap.
+func (f *follower) lookBack() time.Duration {
+	spread, ok := f.lags.spread()
+	if !ok {
+		return f.l.overlap()
+	}
+	return min(max(spread+spread/2+50*time.Millisecond, f.l.minOverlap()), f.l.overlap())
+}
+
+// lateSweep searches the stretch from lateDone to LateAge before the
+// newest event once more and sends the lines the polls missed, in the
+// order they were stored, marked Late.
+func (f *follower) lateSweep(ctx context.Context) error {
+	f.lateAt = f.clock.Now()
+	to := f.cursor.Add(-f.l.lateAge()).Truncate(time.Millisecond)
+	if !to.After(f.lateDone) {
+		return nil
+	}
+	f.gen++
+	var late []LogLine
+	// NOTE: EndTime is inclusive; the next sweep starts at to.
+	err := f.l.search(ctx, f.src, f.lateDone, to.Add(-time.Millisecond), f.opts.Filter, func(lines []LogLine) bool {
+		f.calls++
+		for _, line := range lines {
+			if f.seen.inSearch(f.seen.key(line), line.Time, f.gen) {
+				line.Late = true
+				late = append(late, line)
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return err
+	}
+	f.lateDone = to
+	if len(late) == 0 {
+		return nil
+	}
+	sort.SliceStable(late, func(i, j int) bool { return late[i].Ingested.Before(late[j].Ingested) })
+	if !f.send(ctx, LogBatch{Lines: late}) {
+		return ctx.Err()
+	}
+	return nil
+}
+
 // catchUp searches from since to now and sends the lines not sent before,
 // a page at a time (pages come in time order).
 func (f *follower) catchUp(ctx context.Context, since time.Time) error {
-	f.seen.forget(since)
+	// NOTE: keys are kept for the longest look-back (Overlap), so a poll
+	// that looks back further than the one before repeats nothing; and for
+	// the late sweep's stretch.
+	forget := since
+	if wide := f.cursor.Add(-f.l.overlap()); wide.Before(forget) {
+		forget = wide
+	}
+	if f.opts.Late && f.lateDone.Before(forget) {
+		forget = f.lateDone
+	}
+	f.seen.forget(forget)
 	f.gen++
 	sent := true
 	// NOTE: lines of the pages read before a failure are sent too; the
 	// counts make the next search skip them.
 	err := f.l.search(ctx, f.src, since, time.Time{}, f.opts.Filter, func(lines []LogLine) bool {
+		f.calls++
 		fresh := lines[:0]
 		for _, line := range lines {
 			if f.seen.inSearch(f.seen.key(line), line.Time, f.gen) {
@@ -259,6 +381,7 @@ func (f *follower) catchUp(ctx context.Context, since time.Time) error {
 			return true
 		}
 		sortLines(fresh)
+		f.lags.add(fresh)
 		f.advance(fresh)
 		sent = f.send(ctx, LogBatch{Lines: fresh})
 		return sent
@@ -269,10 +392,53 @@ func (f *follower) catchUp(ctx context.Context, since time.Time) error {
 	return err
 }
 
+// lagStats keeps the least and most storing delay of the last polls that
+// brought lines.
+type lagStats struct {
+	least, most [64]time.Duration
+	n, next     int
+}
+
+func (s *lagStats) add(lines []LogLine) {
+	least, most, any := time.Duration(0), time.Duration(0), false
+	for _, l := range lines {
+		if l.Ingested.IsZero() {
+			continue
+		}
+		d := l.Ingested.Sub(l.Time)
+		if !any || d < least {
+			least = d
+		}
+		if !any || d > most {
+			most = d
+		}
+		any = true
+	}
+	if !any {
+		return
+	}
+	s.least[s.next], s.most[s.next] = least, most
+	s.next = (s.next + 1) % len(s.least)
+	s.n = min(s.n+1, len(s.least))
+}
+
+// spread is the most minus the least delay kept; ok is false before any.
+func (s *lagStats) spread() (time.Duration, bool) {
+	if s.n == 0 {
+		return 0, false
+	}
+	least, most := s.least[0], s.most[0]
+	for i := 1; i < s.n; i++ {
+		least, most = min(least, s.least[i]), max(most, s.most[i])
+	}
+	return most - least, true
+}
+
 func (f *follower) advance(lines []LogLine) {
 	for _, l := range lines {
 		if l.Time.After(f.cursor) {
 			f.cursor = l.Time
+			f.newestAt = f.clock.Now()
 		}
 	}
 }
@@ -362,6 +528,17 @@ func (s *seen) once(l LogLine) bool {
 func (s *seen) remember(key uint64, at time.Time) {
 	s.order = append(s.order, seenEntry{key, at})
 	s.trim()
+}
+
+// shown records a line shown before the follow began.
+func (s *seen) shown(l LogLine) {
+	key := s.key(l)
+	c, ok := s.sent[key]
+	c.sent++
+	s.sent[key] = c
+	if !ok {
+		s.remember(key, l.Time)
+	}
 }
 
 // forget drops keys older than before (no later search reaches them).

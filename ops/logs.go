@@ -32,6 +32,9 @@ type LogLine struct {
 	Stream   string    `json:"stream"`
 	Message  string    `json:"message"`
 	Ingested time.Time `json:"ingested,omitzero"`
+	// Late: stored so long after its time that a follow's late sweep
+	// found it (it comes after newer lines).
+	Late bool `json:"late,omitempty"`
 }
 
 // Task is the task id of an awslogs stream (prefix/container/task-id).
@@ -86,9 +89,15 @@ type Logs struct {
 	Clock    Clock
 	// Interval between polls when following without live tail (default 1s).
 	Interval time.Duration
-	// Overlap is how far back each poll looks again, for events that
-	// arrive late; events seen before are not repeated (default 30s).
-	Overlap time.Duration
+	// Overlap is the most a poll looks back before the newest event seen,
+	// for events stored late (default 30s); it looks back as far as the
+	// spread of the delays seen, at least MinOverlap (default 250ms).
+	// Events seen before are not repeated.
+	Overlap    time.Duration
+	MinOverlap time.Duration
+	// LateAge is how old a stretch is when a follow with Late reads it
+	// again (default 2m), every LateEvery (default 30s).
+	LateAge, LateEvery time.Duration
 	// Limit is the most lines Fetch returns, the newest (default LogLines).
 	Limit int
 	// MaxSeen bounds the events remembered to drop repeats (default 200000).
@@ -105,6 +114,27 @@ func (l *Logs) interval() time.Duration {
 func (l *Logs) overlap() time.Duration {
 	if l.Overlap > 0 {
 		return l.Overlap
+	}
+	return 30 * time.Second
+}
+
+func (l *Logs) minOverlap() time.Duration {
+	if l.MinOverlap > 0 {
+		return l.MinOverlap
+	}
+	return 250 * time.Millisecond
+}
+
+func (l *Logs) lateAge() time.Duration {
+	if l.LateAge > 0 {
+		return l.LateAge
+	}
+	return 2 * time.Minute
+}
+
+func (l *Logs) lateEvery() time.Duration {
+	if l.LateEvery > 0 {
+		return l.LateEvery
 	}
 	return 30 * time.Second
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -25,6 +26,9 @@ type Services struct {
 	Target *Target
 	// Events is how many of the newest service events to keep per service.
 	Events int
+	// Concurrency is the most DescribeServices calls in flight at once
+	// (default 8).
+	Concurrency int
 }
 
 // NewServices returns a Services reader keeping 5 events per service.
@@ -68,47 +72,105 @@ func (s *Services) Names(ctx context.Context) ([]string, error) {
 	return names, nil
 }
 
-// Describe describes the named services, up to 10 per call, and returns
-// them in the order given. A service that cannot be described has Status
-// MISSING and a Problem.
+// describeConcurrency is the most DescribeServices calls in flight at once
+// by default.
+const describeConcurrency = 8
+
+// Describe describes the named services, up to 10 per call with up to
+// Concurrency calls at once, and returns them in the order given. A service that
+// cannot be described has Status MISSING and a Problem. The first failed
+// call ends the others and is the error.
 func (s *Services) Describe(ctx context.Context, names []string) ([]Service, error) {
-	out := make([]Service, 0, len(names))
-	for start := 0; start < len(names); start += describeBatch {
-		batch := names[start:min(start+describeBatch, len(names))]
-		res, err := s.API.DescribeServices(ctx, &ecs.DescribeServicesInput{
-			Cluster:  aws.String(s.Target.Cluster),
-			Services: batch,
-		})
-		if err != nil {
-			return nil, s.clusterErr("describe services", err)
+	batches := (len(names) + describeBatch - 1) / describeBatch
+	rows := make([][]Service, batches)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	conc := s.Concurrency
+	if conc <= 0 {
+		conc = describeConcurrency
+	}
+	slots := make(chan struct{}, conc)
+	for i := range batches {
+		batch := names[i*describeBatch : min((i+1)*describeBatch, len(names))]
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
 		}
-		byName := make(map[string]ecstypes.Service, len(res.Services))
-		for _, svc := range res.Services {
-			byName[aws.ToString(svc.ServiceName)] = svc
+		if ctx.Err() != nil {
+			break
 		}
-		failed := make(map[string]string, len(res.Failures))
-		for _, f := range res.Failures {
-			failed[lastSegment(aws.ToString(f.Arn))] = aws.ToString(f.Reason)
-		}
-		for _, name := range batch {
-			if svc, ok := byName[name]; ok {
-				row := fromECSService(svc, s.Events)
-				if ref, ok := s.Target.Service(name); ok {
-					row.Role = ref.Role
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			out, err := s.describe(ctx, batch)
+			if err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+					cancel()
 				}
-				out = append(out, row)
-				continue
+				mu.Unlock()
+				return
 			}
-			reason := failed[name]
-			if reason == "" {
-				reason = "MISSING"
+			rows[i] = out
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, s.clusterErr("describe services", err)
+	}
+	out := make([]Service, 0, len(names))
+	for _, r := range rows {
+		out = append(out, r...)
+	}
+	return out, nil
+}
+
+// describe is one DescribeServices call: the batch's rows in its order.
+func (s *Services) describe(ctx context.Context, batch []string) ([]Service, error) {
+	res, err := s.API.DescribeServices(ctx, &ecs.DescribeServicesInput{
+		Cluster:  aws.String(s.Target.Cluster),
+		Services: batch,
+	})
+	if err != nil {
+		return nil, s.clusterErr("describe services", err)
+	}
+	byName := make(map[string]ecstypes.Service, len(res.Services))
+	for _, svc := range res.Services {
+		byName[aws.ToString(svc.ServiceName)] = svc
+	}
+	failed := make(map[string]string, len(res.Failures))
+	for _, f := range res.Failures {
+		failed[lastSegment(aws.ToString(f.Arn))] = aws.ToString(f.Reason)
+	}
+	out := make([]Service, 0, len(batch))
+	for _, name := range batch {
+		if svc, ok := byName[name]; ok {
+			row := fromECSService(svc, s.Events)
+			if ref, ok := s.Target.Service(name); ok {
+				row.Role = ref.Role
 			}
-			out = append(out, Service{
-				Name: name, Cluster: s.Target.Cluster, Status: StatusMissing,
-				Problem:     fmt.Sprintf("not found in cluster %s (%s)", s.Target.Cluster, reason),
-				Deployments: []Deployment{}, Events: []Event{},
-			})
+			out = append(out, row)
+			continue
 		}
+		reason := failed[name]
+		if reason == "" {
+			reason = "MISSING"
+		}
+		out = append(out, Service{
+			Name: name, Cluster: s.Target.Cluster, Status: StatusMissing,
+			Problem:     fmt.Sprintf("not found in cluster %s (%s)", s.Target.Cluster, reason),
+			Deployments: []Deployment{}, Events: []Event{},
+		})
 	}
 	return out, nil
 }

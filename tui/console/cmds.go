@@ -27,6 +27,8 @@ type (
 		snap ops.Snapshot
 	}
 	watchDoneMsg struct{}
+	// resumeWatchMsg starts the services' refresh when its rows are due.
+	resumeWatchMsg struct{ gen int }
 
 	detailMsg struct {
 		name   string

@@ -6,8 +6,12 @@
 //
 // All AWS work goes through the small interfaces of Backend, in tea.Cmds
 // that capture what they need and a context the console cancels when it is
-// left; the screen never waits on the network. The services refresh in the
-// background at ops' cadence; errors go to the status line.
+// left; the screen never waits on the network. The services refresh at
+// ops' cadence while a view that shows them is on screen (the services and
+// deployments tabs, the logs tab's service picker), and a service's log
+// follow runs while the logs tab is: nothing is read for a view nobody
+// sees, and a view that comes back catches up. Errors go to the status
+// line.
 package console
 
 import (
@@ -128,6 +132,9 @@ type Model struct {
 
 	refresh      refreshInfo
 	now          chan struct{} // asks the watcher to refresh at once
+	watch        watchState
+	watchCancel  context.CancelFunc
+	watchGen     int // tells a current resume tick from a stale one
 	status       string
 	failed       bool
 	aboutRefresh bool   // the status says why the last refresh failed
@@ -197,12 +204,68 @@ func (m *Model) Init() tea.Cmd {
 		}
 		return tea.Batch(connect(m.sh.ctx, m.opts.Connect), tick())
 	}
-	return tea.Batch(m.start(), tick())
+	return tea.Batch(m.syncWatch(), tick())
 }
 
-// start begins the background refresh of the services.
-func (m *Model) start() tea.Cmd {
-	return startWatch(m.sh.ctx, m.sh.be.Watcher, m.now)
+// watchState is where the services' refresh is.
+type watchState int
+
+const (
+	watchStopped watchState = iota
+	watchPending            // to start when the refresh now shown is due
+	watchRunning
+)
+
+// showsServices says whether the view on screen shows the services.
+func (m *Model) showsServices() bool {
+	switch m.active {
+	case tabServices, tabDeployments:
+		return true
+	case tabLogs:
+		return m.logs.service == ""
+	}
+	return false
+}
+
+// syncWatch runs the services' refresh while a view that shows them is on
+// screen and stops it otherwise. Back on screen, it refreshes at once if
+// the rows shown are due, else when they are.
+func (m *Model) syncWatch() tea.Cmd {
+	if m.sh.be == nil || m.closed {
+		return nil
+	}
+	if !m.showsServices() {
+		if m.watch == watchRunning {
+			m.watchCancel()
+			m.refresh.Paused = true
+		}
+		if m.watch != watchStopped {
+			m.watchGen++
+			m.watch = watchStopped
+		}
+		return nil
+	}
+	if m.watch != watchStopped {
+		return nil
+	}
+	m.refresh.Paused = false
+	if wait := m.refresh.Arrived.Add(m.refresh.Next).Sub(m.sh.now()); m.refresh.Loaded && wait > 0 {
+		m.watch = watchPending
+		gen := m.watchGen
+		return tea.Tick(wait, func(time.Time) tea.Msg { return resumeWatchMsg{gen: gen} })
+	}
+	return m.startWatch()
+}
+
+// startWatch begins the refresh of the services, at once.
+func (m *Model) startWatch() tea.Cmd {
+	ctx, cancel := context.WithCancel(m.sh.ctx)
+	m.watch, m.watchCancel = watchRunning, cancel
+	select {
+	case <-m.now: // asked for while stopped: the start refreshes anyway
+	default:
+	}
+	return startWatch(ctx, m.sh.be.Watcher, m.now)
 }
 
 // refreshNow asks the watcher for a refresh at once (dropped when one is
@@ -308,12 +371,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.sh.be = msg.be
 		m.refresh.Connected = true
-		return m, tea.Batch(m.start(), m.tabs[m.active].activate())
+		return m, tea.Batch(m.syncWatch(), m.tabs[m.active].activate())
 	case tickMsg:
 		if m.closed {
 			return m, nil
 		}
 		return m, tick()
+	case resumeWatchMsg:
+		if msg.gen == m.watchGen && m.watch == watchPending {
+			return m, m.startWatch()
+		}
+		return m, nil
 	case watchStartedMsg:
 		return m, waitSnapshot(msg.ch)
 	case snapshotMsg:
@@ -347,7 +415,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.setStatus(msg.Text, msg.Error)
 		return m, nil
 	case tea.KeyMsg:
-		return m, m.key(msg)
+		cmd := m.key(msg)
+		return m, tea.Batch(cmd, m.syncWatch())
 	}
 	_, cmd := m.tabs[m.active].Update(msg)
 	return m, cmd

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"ecsdeck/ops"
 	"ecsdeck/words"
@@ -13,9 +14,11 @@ import (
 )
 
 // logsTab shows one service's log lines, every task's stream merged in
-// time order, and follows them (live tail, else polling) while the console
-// is open. The lines live in a bounded ring, so memory stays flat however
-// long it runs; / filters them as typed.
+// time order, and follows them (live tail, else polling) while the tab is
+// on screen; away, the follow ends, and back it resumes from the newest
+// line shown, so what came meanwhile shows once. The lines live in a
+// bounded ring, so memory stays flat however long it runs; / filters them
+// as typed.
 type logsTab struct {
 	sh   *shared
 	w, h int
@@ -26,11 +29,18 @@ type logsTab struct {
 	ctx     context.Context
 	cancel  context.CancelFunc
 	service string
+	svc     ops.Service
 	src     *ops.LogSource
-	mode    ops.FollowMode
-	notice  string
-	err     string
-	ended   bool
+	since   time.Time // where the follow started
+	// newest is the time of the newest line, shown the lines of that time
+	// (where a resumed follow starts).
+	newest time.Time
+	shown  []ops.LogLine
+	paused bool // the follow ended when the tab left the screen
+	mode   ops.FollowMode
+	notice string
+	err    string
+	ended  bool
 
 	lines  *ops.Ring[ops.LogLine]
 	follow bool // keep the newest line in view
@@ -52,13 +62,56 @@ func newLogsTab(sh *shared) *logsTab {
 	return &logsTab{sh: sh, filter: newFilter(sh.st), lines: ops.NewRing[ops.LogLine](sh.logLines), follow: true}
 }
 
-func (t *logsTab) Init() tea.Cmd     { return nil }
-func (t *logsTab) SetSize(w, h int)  { t.w, t.h = w, h }
-func (t *logsTab) title() string     { return "logs" }
-func (t *logsTab) capturing() bool   { return t.filter.Typing }
-func (t *logsTab) activate() tea.Cmd { return nil }
-func (t *logsTab) deactivate()       {}
-func (t *logsTab) atTop() bool       { return t.filter.Value() == "" }
+func (t *logsTab) Init() tea.Cmd    { return nil }
+func (t *logsTab) SetSize(w, h int) { t.w, t.h = w, h }
+func (t *logsTab) title() string    { return "logs" }
+func (t *logsTab) capturing() bool  { return t.filter.Typing }
+
+// deactivate ends the follow; activate resumes it.
+func (t *logsTab) deactivate() {
+	if t.service == "" || t.ended || t.cancel == nil {
+		return
+	}
+	t.cancel()
+	// NOTE: a new gen drops what the ended follow still sends; a batch
+	// dropped so is newer than the newest line, so the resume reads it.
+	t.gen++
+	t.cancel, t.paused = nil, true
+}
+
+func (t *logsTab) activate() tea.Cmd {
+	if !t.paused || t.sh.be == nil {
+		return nil
+	}
+	t.paused = false
+	t.ctx, t.cancel = context.WithCancel(t.sh.ctx)
+	t.gen++
+	if t.src == nil {
+		return findLogs(t.ctx, t.sh.be.Logs, t.gen, t.svc, t.container())
+	}
+	return followLogs(t.ctx, t.sh.be.Logs, t.gen, *t.src, t.resume())
+}
+
+// resume is where a follow resumed starts: after the newest line shown,
+// or where the follow began, and not before the lines kept go back.
+func (t *logsTab) resume() ops.FollowOptions {
+	opts := ops.FollowOptions{Since: t.since}
+	if !t.newest.IsZero() {
+		opts.Since, opts.Shown = t.newest, append([]ops.LogLine(nil), t.shown...)
+	}
+	if earliest := t.sh.now().Add(-t.sh.logSince); opts.Since.Before(earliest) {
+		opts.Since, opts.Shown = earliest, nil
+	}
+	return opts
+}
+
+func (t *logsTab) container() string {
+	if ref, ok := t.sh.be.Target.Service(t.svc.Name); ok {
+		return ref.Container
+	}
+	return ""
+}
+func (t *logsTab) atTop() bool { return t.filter.Value() == "" }
 func (t *logsTab) viewHeight() int {
 	return max(t.h-1-boolInt(t.filter.Typing || t.filter.Value() != ""), 1)
 }
@@ -97,22 +150,13 @@ func (t *logsTab) open(svc ops.Service) tea.Cmd {
 	}
 	t.ctx, t.cancel = context.WithCancel(t.sh.ctx)
 	t.gen++
-	t.service, t.src, t.mode, t.notice, t.err, t.ended = svc.Name, nil, "", "", "", false
+	t.service, t.svc, t.src, t.mode, t.notice, t.err, t.ended = svc.Name, svc, nil, "", "", "", false
+	t.newest, t.shown, t.paused = time.Time{}, nil, false
+	t.since = t.sh.now().Add(-t.sh.logSince)
 	t.lines.Reset()
 	t.match = matchCache{}
 	t.follow, t.back = true, 0
-	container := ""
-	if ref, ok := t.sh.be.Target.Service(svc.Name); ok {
-		container = ref.Container
-	}
-	return findLogs(t.ctx, t.sh.be.Logs, t.gen, svc, container)
-}
-
-// close ends the follow (the console is leaving).
-func (t *logsTab) close() {
-	if t.cancel != nil {
-		t.cancel()
-	}
+	return findLogs(t.ctx, t.sh.be.Logs, t.gen, svc, t.container())
 }
 
 // count and at give the lines shown: all of them, or those that match.
@@ -192,8 +236,7 @@ func (t *logsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		src := msg.src
 		t.src = &src
-		since := t.sh.now().Add(-t.sh.logSince)
-		return t, followLogs(t.ctx, t.sh.be.Logs, msg.gen, src, ops.FollowOptions{Since: since})
+		return t, followLogs(t.ctx, t.sh.be.Logs, msg.gen, src, t.resume())
 	case logsStartedMsg:
 		if msg.gen != t.gen {
 			return t, nil // a replaced follow: its context is done, so it ends
@@ -206,6 +249,7 @@ func (t *logsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		before := t.count()
 		for _, b := range msg.batches {
 			t.lines.Push(b.Lines...)
+			t.remember(b.Lines)
 			if b.Mode != "" {
 				t.mode = b.Mode
 			}
@@ -230,6 +274,18 @@ func (t *logsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return t, t.key(msg)
 	}
 	return t, nil
+}
+
+// remember keeps the newest time and the lines of it.
+func (t *logsTab) remember(lines []ops.LogLine) {
+	for _, l := range lines {
+		switch {
+		case l.Time.After(t.newest):
+			t.newest, t.shown = l.Time, append(t.shown[:0], l)
+		case l.Time.Equal(t.newest):
+			t.shown = append(t.shown, l)
+		}
+	}
 }
 
 func (t *logsTab) key(msg tea.KeyMsg) tea.Cmd {

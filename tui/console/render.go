@@ -91,6 +91,8 @@ type refreshInfo struct {
 	Next      time.Duration // wait after Arrived before the next one
 	Throttled bool
 	Failed    bool
+	// Paused: no view that shows the services is on screen.
+	Paused bool
 }
 
 // refreshText is the header's right side: "updated 3s ago · next in 12s".
@@ -112,9 +114,12 @@ func refreshText(now time.Time, r refreshInfo) string {
 	} else if r.Failed {
 		parts = append(parts, "last refresh failed")
 	}
-	if left := r.Arrived.Add(r.Next).Sub(now); left >= time.Second {
+	// NOTE: paused, no view on screen shows the services: no next time.
+	switch left := r.Arrived.Add(r.Next).Sub(now); {
+	case r.Paused:
+	case left >= time.Second:
 		parts = append(parts, "next in "+shortDuration(left))
-	} else {
+	default:
 		parts = append(parts, "refreshing…")
 	}
 	return strings.Join(parts, " · ")
