@@ -132,7 +132,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.wiz != nil {
 			m.wiz.Close()
 		}
-		m.wiz = NewWizardPage(m.ctx, m.c, m.deps, wizard.Clone(msg.spec), nil, msg.profile)
+		m.wiz = NewWizardPage(m.ctx, m.c, m.deps, msg.spec.Clone(), nil, msg.profile)
 		m.page = pageWizard
 		return m, m.wiz.Init()
 	case wizard.DoneMsg:

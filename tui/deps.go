@@ -78,7 +78,7 @@ func (d Deps) estimate(spec *profiles.Spec) (Estimate, bool) {
 	if d.Estimator == nil || spec == nil {
 		return Estimate{}, false
 	}
-	c := wizard.Clone(spec)
+	c := spec.Clone()
 	c.Complete()
 	return d.Estimator(c)
 }
