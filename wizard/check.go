@@ -9,13 +9,16 @@ import (
 )
 
 // problems returns what profiles.Validate says about the answer path on
-// the answers so far (completed the way the loader completes them):
+// the answers so far (completed the way the loader completes them). A rule
+// between two answers belongs to the one asked later, where it can be
+// settled ("ecs needs domain.name" is for the domain; "postgres in an
+// existing VPC needs network.databaseSubnetIds" for the subnets):
 //
 //   - the path's own problems, except those that name an answer a later
-//     page asks (the rule is settled there: "ecs needs domain.name");
-//   - errors on answers of this page or earlier ones whose message names
-//     the path ("ebs cannot be used with pipeline.deploy: blue-green"
-//     shows on pipeline.deploy).
+//     question asks;
+//   - errors on answers asked before this one (or not asked at all) whose
+//     message names the path ("ebs cannot be used with pipeline.deploy:
+//     blue-green" shows on pipeline.deploy).
 //
 // With live set, what is left out above comes back as warnings, so the
 // person sees it without being stopped.
@@ -23,12 +26,13 @@ func (w *Wizard) problems(path string, live bool) profiles.Problems {
 	w.apply()
 	c := *w.spec
 	c.Complete()
+	at := w.posOf(path)
 	var out profiles.Problems
 	for _, p := range profiles.Validate(&c) {
 		own := p.Path == path || strings.HasPrefix(p.Path, path+".") || strings.HasPrefix(p.Path, path+"[")
 		switch {
 		case own:
-			if w.deferred(p) {
+			if w.deferred(p, at) {
 				if !live {
 					continue
 				}
@@ -36,11 +40,11 @@ func (w *Wizard) problems(path string, live bool) profiles.Problems {
 			}
 			out = append(out, p)
 		case !p.Warning && mentionable(path) && mentions(p.Message, path):
-			settled := w.pageOf(p.Path) <= w.cur
-			if !settled && !live {
+			later := at.before(w.posOf(p.Path)) && !w.isSet(p.Path)
+			if later && !live {
 				continue
 			}
-			p.Warning = p.Warning || !settled
+			p.Warning = p.Warning || later
 			p.Message = p.Path + ": " + p.Message
 			out = append(out, p)
 		}
@@ -83,25 +87,63 @@ func (w *Wizard) extra(path string) error {
 	return nil
 }
 
-// deferred says whether problem p names an answer that a later page asks.
-func (w *Wizard) deferred(p profiles.Problem) bool {
-	for path, i := range w.owner {
-		if i > w.cur && mentionable(path) && mentions(p.Message, path) {
+// deferred says whether problem p names an answer that a question after
+// the one at at asks (and the preset leaves to ask).
+func (w *Wizard) deferred(p profiles.Problem, at qpos) bool {
+	for path, o := range w.owner {
+		if at.before(o) && !w.isSet(path) && mentionable(path) && mentions(p.Message, path) {
 			return true
 		}
 	}
 	return false
 }
 
-// pageOf returns the index of the page that asks path or its nearest
-// parent, or len(pages) when no page asks it.
-func (w *Wizard) pageOf(path string) int {
+// qpos is where a question stands in the wizard: its page and its place
+// among the page's questions.
+type qpos struct{ page, n int }
+
+func (a qpos) before(b qpos) bool { return a.page < b.page || (a.page == b.page && a.n < b.n) }
+
+// questionOwners maps every answer path a question declares to that
+// question: its key, and the answers it sets besides (a question's own key
+// wins over another's set). It comes from the pages' questions themselves,
+// so a question added to a page owns its answers with nothing else to list.
+func questionOwners(w *Wizard) map[string]qpos {
+	keys, sets := map[string]qpos{}, map[string]qpos{}
+	for i, p := range w.pages {
+		n := 0
+		b := &builder{w: w, dry: true, census: func(qu question) {
+			at := qpos{i, n}
+			n++
+			if _, ok := keys[qu.f.GetKey()]; !ok {
+				keys[qu.f.GetKey()] = at
+			}
+			for _, s := range qu.set {
+				if _, ok := sets[s]; !ok {
+					sets[s] = at
+				}
+			}
+		}}
+		p.build(b)
+	}
+	for s, at := range sets {
+		if _, ok := keys[s]; !ok {
+			keys[s] = at
+		}
+	}
+	return keys
+}
+
+// posOf returns the question that asks path or its nearest parent (the
+// longest prefix a question owns), or a place after every page when no
+// question asks it.
+func (w *Wizard) posOf(path string) qpos {
 	if i := strings.IndexByte(path, '['); i >= 0 {
 		path = path[:i]
 	}
 	for p := path; p != ""; {
-		if i, ok := w.owner[p]; ok {
-			return i
+		if at, ok := w.owner[p]; ok {
+			return at
 		}
 		j := strings.LastIndexByte(p, '.')
 		if j < 0 {
@@ -109,8 +151,12 @@ func (w *Wizard) pageOf(path string) int {
 		}
 		p = p[:j]
 	}
-	return len(w.pages)
+	return qpos{page: len(w.pages)}
 }
+
+// pageOf returns the index of the page that asks path or its nearest
+// parent, or len(pages) when no page asks it.
+func (w *Wizard) pageOf(path string) int { return w.posOf(path).page }
 
 // mentionable says whether a path is distinctive enough to be found in a
 // message: a dotted path or a camelCase key, not a plain word like "name".

@@ -10,6 +10,8 @@ package wizard
 
 import (
 	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -105,7 +107,7 @@ type Wizard struct {
 
 	d     draft
 	pages []*page
-	owner map[string]int // answer path -> index of the page that asks it
+	owner map[string]qpos // answer path -> the question that asks it
 
 	cur     int
 	seq     int // generation of the current page; stale lookups are dropped
@@ -160,14 +162,7 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 	}
 	w.d = newDraft(spec)
 	w.pages = allPages()
-	w.owner = map[string]int{}
-	for i, p := range w.pages {
-		for _, path := range p.paths {
-			if _, ok := w.owner[path]; !ok {
-				w.owner[path] = i
-			}
-		}
-	}
+	w.owner = questionOwners(w)
 	return w
 }
 
@@ -225,15 +220,53 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if w.form == nil {
 		return w, nil
 	}
+	move := isGroupMove(msg)
+	var before huh.Field
+	if move {
+		w.revalidate()
+		before = w.form.GetFocusedField()
+	}
 	m, cmd := w.form.Update(msg)
 	if f, ok := m.(*huh.Form); ok {
 		w.form = f
+	}
+	if move && w.form.State == huh.StateNormal && w.form.GetFocusedField() == before && before != nil {
+		// NOTE: huh blurs the question before it asks to change groups,
+		// and refuses the change while one of the group's answers is
+		// wrong; the question it left stays the focused one.
+		cmd = tea.Batch(cmd, before.Focus())
+		w.form.Update(nil) // draws the group again, focused
 	}
 	w.apply()
 	if w.form.State == huh.StateCompleted {
 		return w, w.finishPage()
 	}
 	return w, cmd
+}
+
+// isGroupMove says whether msg is huh's request to go to the next or the
+// previous group of questions.
+func isGroupMove(msg tea.Msg) bool {
+	t := reflect.TypeOf(msg)
+	return t != nil && t.PkgPath() == "github.com/charmbracelet/huh" && (t.Name() == "nextGroupMsg" || t.Name() == "prevGroupMsg")
+}
+
+// revalidate checks again the answers of the focused question's group, so
+// that an error another answer has since settled does not hold the group.
+func (w *Wizard) revalidate() {
+	for _, f := range w.groupOf(w.form.GetFocusedField()) {
+		f.Blur()
+	}
+}
+
+// groupOf returns the fields of the group that holds f.
+func (w *Wizard) groupOf(f huh.Field) []huh.Field {
+	for _, g := range w.built {
+		if slices.Contains(g.fields, f) {
+			return g.fields
+		}
+	}
+	return nil
 }
 
 // Back goes to the previous page that asks something, keeping every answer.
@@ -550,8 +583,14 @@ func (w *Wizard) topView() string {
 
 func (w *Wizard) liveView() string {
 	errStyle := w.theme.Focused.ErrorMessage.UnsetString().Width(w.width)
-	if f := w.form.GetFocusedField(); f != nil && f.Error() != nil {
+	f := w.form.GetFocusedField()
+	if f != nil && f.Error() != nil {
 		return errStyle.Render("✗ " + f.Error().Error())
+	}
+	for _, o := range w.groupOf(f) {
+		if o != f && o.Error() != nil {
+			return errStyle.Render("✗ " + o.GetKey() + ": " + o.Error().Error())
+		}
 	}
 	var lines []string
 	for _, p := range w.Live() {

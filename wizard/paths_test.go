@@ -1,0 +1,111 @@
+package wizard
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"ecsdeck/profiles"
+)
+
+// flat is a view with its runs of spaces made one, for texts that wrap.
+func flat(view string) string { return strings.Join(strings.Fields(view), " ") }
+
+// hasFocus says whether a question of the view is focused: huh draws the
+// focused question with a bar on its left.
+func hasFocus(view string) bool { return strings.Contains(view, "┃") }
+
+func TestADatabaseInAnExistingVPCIsSettledOnItsSubnets(t *testing.T) {
+	// GIVEN a setup in an existing VPC, on the database page
+	spec := ready()
+	spec.Network.VPCID, spec.Network.SubnetIDs = "vpc-0123abcd", []string{"subnet-0aaa0001", "subnet-0aaa0002"}
+	w, d := start(t, spec, Options{})
+	d.Run(w.GoTo("database.engine"))
+	if w.Title() != "Database" {
+		t.Fatalf("page %q", w.Title())
+	}
+
+	// WHEN postgres is chosen
+	d.Keys("down", "enter")
+
+	// THEN the choice is taken, and the rule waits for the database subnets
+	if spec.Database.Engine != profiles.EnginePostgres || w.Focused() != "database.instanceClass" {
+		t.Fatalf("engine %q, focus %q:\n%s", spec.Database.Engine, w.Focused(), d.View())
+	}
+	for w.Focused() != "network.databaseSubnetIds" && w.Title() == "Database" {
+		d.Keys("enter")
+	}
+	d.Keys("enter")
+	want := "✗ 0 subnets given; a database (database.engine is postgres) in an existing VPC needs 2 or more private subnets"
+	if w.Focused() != "network.databaseSubnetIds" || !strings.Contains(flat(d.View()), want) {
+		t.Fatalf("focus %q; view lacks %q:\n%s", w.Focused(), want, d.View())
+	}
+	// AND typing them there settles it
+	d.Type("subnet-0bbb0001 subnet-0bbb0002")
+	d.Keys("enter")
+	if !w.Done() || !reflect.DeepEqual(spec.Network.DatabaseSubnetIDs, []string{"subnet-0bbb0001", "subnet-0bbb0002"}) {
+		t.Errorf("done %v, database subnets %v:\n%s", w.Done(), spec.Network.DatabaseSubnetIDs, d.View())
+	}
+}
+
+func TestFewestAboveMostIsSettledOnMost(t *testing.T) {
+	// GIVEN the backend's task count questions, Most at 1
+	spec := ready()
+	spec.Backend.Autoscaling.Min, spec.Backend.Autoscaling.Max, spec.Backend.DesiredCount = 1, 1, 1
+	w, d := start(t, spec, Options{})
+	d.Run(w.GoTo("backend.autoscaling.min"))
+	for w.Focused() != "backend.autoscaling.min" {
+		d.Keys("enter")
+	}
+
+	// WHEN Fewest is 3
+	d.Keys("ctrl+u")
+	d.Type("3")
+	view := flat(d.View())
+	d.Keys("enter")
+
+	// THEN the answer is taken with a warning, and Most says what is wrong
+	if !strings.Contains(view, "! backend.autoscaling.max: 1 is below backend.autoscaling.min 3") {
+		t.Errorf("no warning on Fewest:\n%s", view)
+	}
+	if w.Focused() != "backend.autoscaling.max" {
+		t.Fatalf("Fewest 3 was refused: focus %q:\n%s", w.Focused(), d.View())
+	}
+	d.Keys("enter")
+	want := "✗ 1 is below backend.autoscaling.min 3 (min ≤ desiredCount ≤ max)"
+	if w.Focused() != "backend.autoscaling.max" || !strings.Contains(flat(d.View()), want) {
+		t.Fatalf("focus %q; view lacks %q:\n%s", w.Focused(), want, d.View())
+	}
+	d.Keys("ctrl+u")
+	d.Type("4")
+	d.Keys("enter")
+	if w.Focused() != "backend.desiredCount" {
+		t.Errorf("Most 4 was refused: focus %q:\n%s", w.Focused(), d.View())
+	}
+}
+
+func TestShiftTabAfterAWrongAnswerKeepsAQuestionFocused(t *testing.T) {
+	// GIVEN the port, first question of its group, with a wrong answer
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.Run(w.GoTo("backend.port"))
+	for w.Focused() != "backend.port" {
+		d.Keys("enter")
+	}
+	d.Keys("ctrl+u")
+	d.Type("x")
+
+	// WHEN shift+tab is pressed
+	d.Keys("shift+tab")
+
+	// THEN a question is still focused and takes what is typed
+	if !hasFocus(d.View()) {
+		t.Fatalf("no question is focused:\n%s", d.View())
+	}
+	d.Keys("backspace")
+	d.Type("8080")
+	d.Keys("enter")
+	if spec.Backend.Port != 8080 || w.Focused() != "backend.cpu" {
+		t.Errorf("port %d, focus %q:\n%s", spec.Backend.Port, w.Focused(), d.View())
+	}
+}
