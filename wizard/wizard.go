@@ -11,6 +11,7 @@ package wizard
 import (
 	"context"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -241,7 +242,41 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if w.form.State == huh.StateCompleted {
 		return w, w.finishPage()
 	}
-	return w, cmd
+	return w, w.settle(cmd)
+}
+
+// focusCmds are huh's commands that move the focus between questions.
+var focusCmds = map[string]bool{
+	"github.com/charmbracelet/huh.NextField": true, "github.com/charmbracelet/huh.PrevField": true,
+	"github.com/charmbracelet/huh.nextGroup": true, "github.com/charmbracelet/huh.prevGroup": true,
+}
+
+// settle runs at once the commands with which huh moves the focus, and
+// leaves the others to the program. NOTE: keys typed ahead arrive before
+// such a command has run; without this, the key after an enter would go to
+// the question the enter left.
+func (w *Wizard) settle(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	name := runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
+	switch {
+	case focusCmds[name]:
+		_, next := w.Update(cmd())
+		return next
+	case strings.Contains(name, "compactCmds[...]"): // tea.Batch, wherever the compiler inlined it
+		msg := cmd()
+		batch, ok := msg.(tea.BatchMsg)
+		if !ok {
+			return func() tea.Msg { return msg } // a sequence keeps its order
+		}
+		cmds := make([]tea.Cmd, len(batch))
+		for i, c := range batch {
+			cmds[i] = w.settle(c)
+		}
+		return tea.Batch(cmds...)
+	}
+	return cmd
 }
 
 // isGroupMove says whether msg is huh's request to go to the next or the
