@@ -377,7 +377,9 @@ var breaks = []struct {
 	{"a name with capitals", func(combo) bool { return true }, nil,
 		func(s *profiles.Spec) { s.Name = "Shop" }, "name"},
 	{"most tasks below fewest", func(combo) bool { return true },
-		func(s *profiles.Spec) { s.Backend.Autoscaling.Min, s.Backend.Autoscaling.Max, s.Backend.DesiredCount = 2, 4, 2 },
+		func(s *profiles.Spec) {
+			s.Backend.Autoscaling.Min, s.Backend.Autoscaling.Max, s.Backend.DesiredCount = 2, 4, 2
+		},
 		func(s *profiles.Spec) { s.Backend.Autoscaling.Max = 1 }, "backend.autoscaling.max"},
 	{"a database in an existing VPC without its subnets", func(c combo) bool { return c.existing && c.engine != profiles.EngineNone }, nil,
 		func(s *profiles.Spec) { s.Network.DatabaseSubnetIDs = nil }, "network.databaseSubnetIds"},
