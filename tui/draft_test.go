@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ecsdeck/profiles"
+)
+
+func TestCtrlCKeepsTheAnswersForTheNextInit(t *testing.T) {
+	// GIVEN a new setup answered up to the architecture page
+	st := &profiles.Store{Dir: filepath.Join(t.TempDir(), "profiles")}
+	deps := Deps{Store: st, Now: func() time.Time { return time.Date(2026, 12, 2, 16, 5, 0, 0, time.Local) }}
+	m := New(context.Background(), testCommon(100, 40), deps, Start{Wizard: true})
+	d := drive(t, m)
+	d.Type("shop")
+	d.Keys("enter", "enter", "enter", "enter")
+	if m.wiz.Wizard().Title() != "Architecture" {
+		t.Fatalf("page %q:\n%s", m.wiz.Wizard().Title(), d.View())
+	}
+
+	// WHEN ctrl+c ends it
+	d.Keys("ctrl+c")
+
+	// THEN the answers are kept as a draft, and the result says so
+	if r := m.Result(); !r.Interrupted || !r.Draft {
+		t.Fatalf("result = %+v", r)
+	}
+	kept, err := st.LoadDraft()
+	if err != nil || kept == nil || kept.Spec.Name != "shop" || kept.At != "tier" {
+		t.Fatalf("draft = %+v, %v", kept, err)
+	}
+
+	// WHEN the next init starts
+	m2 := New(context.Background(), testCommon(100, 40), deps, Start{Wizard: true})
+	d2 := drive(t, m2)
+	// THEN it offers the draft, and y resumes it where it was left
+	want := "You left a setup of shop unfinished (Dec 2 16:05): y resumes it, n starts afresh and discards it."
+	if !strings.Contains(flat(d2.View()), want) {
+		t.Fatalf("view lacks %q:\n%s", want, d2.View())
+	}
+	d2.Keys("y")
+	w := m2.wiz.Wizard()
+	if w.Title() != "Architecture" || w.Focused() != "tier" || w.Spec().Name != "shop" {
+		t.Errorf("resumed on %q %q with name %q:\n%s", w.Title(), w.Focused(), w.Spec().Name, d2.View())
+	}
+
+	// AND the home screen offers it too; x discards it
+	m3 := New(context.Background(), testCommon(100, 40), deps, Start{})
+	d3 := drive(t, m3)
+	if want := "You left a setup of shop unfinished (Dec 2 16:05): y resumes it, x discards it."; !strings.Contains(flat(d3.View()), want) {
+		t.Fatalf("home lacks %q:\n%s", want, d3.View())
+	}
+	d3.Keys("x")
+	if kept, err := st.LoadDraft(); kept != nil || err != nil {
+		t.Errorf("after x the draft is %+v, %v", kept, err)
+	}
+	if strings.Contains(d3.View(), "unfinished") {
+		t.Errorf("home still offers the draft:\n%s", d3.View())
+	}
+}
