@@ -11,6 +11,7 @@ package tui
 import (
 	"context"
 	"log"
+	"path/filepath"
 
 	"ecsdeck/profiles"
 	"ecsdeck/tui/common"
@@ -84,6 +85,9 @@ func New(ctx context.Context, c common.Common, deps Deps, start Start) *Model {
 		}
 		m.page = pageWizard
 		m.wiz = NewWizardPage(ctx, c, deps, spec, start.Preset, "")
+		if a, ok := start.Preset.(*profiles.Answers); ok && a != nil && a.File != "" {
+			m.wiz.title = "edit " + filepath.Base(a.File)
+		}
 	}
 	return m
 }
@@ -157,10 +161,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.review.Init()
 	case editMsg:
 		m.page = pageWizard
-		if msg.path != "" {
-			return m, m.wiz.Wizard().GoTo(msg.path)
-		}
-		return m, m.wiz.Wizard().Back()
+		return m, m.wiz.Wizard().Edit(msg.path)
 	case draftMsg:
 		switch {
 		case msg.d == nil:

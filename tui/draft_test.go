@@ -62,3 +62,39 @@ func TestCtrlCKeepsTheAnswersForTheNextInit(t *testing.T) {
 		t.Errorf("home still offers the draft:\n%s", d3.View())
 	}
 }
+
+func TestEscFromTheReviewOfACompleteFileOpensItsQuestions(t *testing.T) {
+	// GIVEN ecsdeck init --answers with a file that answers everything
+	spec := shopSpec()
+	path := filepath.Join(t.TempDir(), "prod.yaml")
+	if err := profiles.Save(path, spec); err != nil {
+		t.Fatal(err)
+	}
+	a, _, err := profiles.LoadDraft(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(context.Background(), testCommon(100, 40), Deps{}, Start{Wizard: true, Spec: a.Spec, Preset: a})
+	d := drive(t, m)
+	if m.page != pageReview {
+		t.Fatalf("a complete file does not go to the review:\n%s", d.View())
+	}
+
+	// WHEN esc asks to change the answers
+	d.Keys("esc")
+
+	// THEN the last page's questions are there, with the file's answers, and the title names the file
+	w := m.wiz.Wizard()
+	view := d.View()
+	if m.page != pageWizard || w.Title() != "Database" || w.Focused() != "database.engine" || !strings.Contains(view, "┃ > none") {
+		t.Fatalf("page %v %q focus %q:\n%s", m.page, w.Title(), w.Focused(), view)
+	}
+	if !strings.Contains(view, "ecsdeck · edit prod.yaml · Database") {
+		t.Errorf("the title does not say what is edited:\n%s", view)
+	}
+	// AND going back shows the file's other answers, asked too
+	d.Run(w.GoTo("name"))
+	if !strings.Contains(d.View(), "> shop") {
+		t.Errorf("the name is not the file's:\n%s", d.View())
+	}
+}

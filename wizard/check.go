@@ -2,6 +2,8 @@ package wizard
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -81,10 +83,43 @@ func (w *Wizard) extra(path string) error {
 			return errors.New("type the repository the pipeline builds (owner/repository, such as acme/shop-api)")
 		}
 	}
+	if path == "awsProfile" && w.spec.AWSProfile != "" {
+		if profs, ok := factOf[[]string](w, "profiles"); ok && !slices.Contains(profs, w.spec.AWSProfile) {
+			known := "there are none"
+			if len(profs) > 0 {
+				known = "they are " + strings.Join(profs, ", ")
+			}
+			return fmt.Errorf("there is no AWS profile %q in the shared config files (%s); leave it empty for the default credential chain", w.spec.AWSProfile, known)
+		}
+	}
 	if path == "network.vpcId" && w.d.existing && strings.TrimSpace(w.d.vpcID) == "" {
 		return errors.New("type the id of the existing VPC (vpc-...), or choose to create one")
 	}
 	return nil
+}
+
+// notices are warnings from what the account says about an answer: public
+// subnets that AWS lists as private.
+func (w *Wizard) notices(path string) profiles.Problems {
+	if path != "network.subnetIds" {
+		return nil
+	}
+	subnets, ok := factOf[[]Subnet](w, w.subnetsKey())
+	if !ok {
+		return nil
+	}
+	var private []string
+	for _, sn := range subnets {
+		if !sn.Public && slices.Contains(w.d.subnets, sn.ID) {
+			private = append(private, sn.ID)
+		}
+	}
+	if len(private) == 0 {
+		return nil
+	}
+	return profiles.Problems{{Path: path, Warning: true, Message: fmt.Sprintf(
+		"%s %s private (no public addresses): the load balancer there cannot be reached from the internet; choose public subnets",
+		strings.Join(private, ", "), map[bool]string{true: "is", false: "are"}[len(private) == 1])}}
 }
 
 // deferred says whether problem p names an answer that a question after

@@ -115,9 +115,13 @@ func capacityPage() *page {
 				q(w.number("capacity.fargate.spotWeight", "Fargate Spot weight", &f.SpotWeight)),
 				q(w.number("capacity.fargate.onDemandWeight", "On-demand Fargate weight", &f.OnDemandWeight)),
 			)
+			instance := w.text("capacity.ec2.instanceType", "Instance type", &e.InstanceType).
+				SuggestionsFunc(func() []string { return instanceTypes(s.Architecture) }, &s.Architecture)
+			if !b.dry {
+				w.instance = instance
+			}
 			b.group("EC2 instances", ec2,
-				q(w.text("capacity.ec2.instanceType", "Instance type", &e.InstanceType).
-					SuggestionsFunc(func() []string { return instanceTypes(s.Architecture) }, &s.Architecture)),
+				q(instance),
 				q(w.number("capacity.ec2.min", "Fewest instances", &e.Min)),
 				q(w.number("capacity.ec2.max", "Most instances", &e.Max)),
 				q(w.number("capacity.ec2.desired", "Instances at creation", &e.Desired)),

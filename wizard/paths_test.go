@@ -109,3 +109,97 @@ func TestShiftTabAfterAWrongAnswerKeepsAQuestionFocused(t *testing.T) {
 		t.Errorf("port %d, focus %q:\n%s", spec.Backend.Port, w.Focused(), d.View())
 	}
 }
+
+func TestArm64TakesTheGravitonTwinOfTheDefaultInstanceType(t *testing.T) {
+	// GIVEN EC2 with the default instance type t3.small
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.Run(w.GoTo("launchType"))
+	if spec.Capacity.EC2.InstanceType != "t3.small" {
+		t.Fatalf("default instance type %q", spec.Capacity.EC2.InstanceType)
+	}
+	// WHEN ec2 and arm64 are chosen
+	d.Keys("down", "enter", "down", "enter")
+	// THEN the instance type is t4g.small, shown and valid
+	if spec.Capacity.EC2.InstanceType != "t4g.small" || w.Focused() != "capacity.ec2.instanceType" || !strings.Contains(d.View(), "> t4g.small") {
+		t.Fatalf("instance type %q, focus %q:\n%s", spec.Capacity.EC2.InstanceType, w.Focused(), d.View())
+	}
+	d.Keys("enter")
+	if w.Focused() != "capacity.ec2.min" {
+		t.Errorf("t4g.small refused: focus %q:\n%s", w.Focused(), d.View())
+	}
+}
+
+func TestAnAWSProfileThatDoesNotExistIsRefusedOnTheFirstPage(t *testing.T) {
+	// GIVEN the machine's profiles are known: prod
+	w, d := start(t, ready(), Options{Lookup: &fakeLookup{}})
+	for w.Focused() != "awsProfile" {
+		d.Keys("enter")
+	}
+	// WHEN a profile that is not there is typed
+	d.Type("staging")
+	d.Keys("enter")
+	// THEN it is refused at once, naming the ones there are
+	want := `✗ there is no AWS profile "staging" in the shared config files (they are prod); leave it empty for the default credential chain`
+	if w.Focused() != "awsProfile" || !strings.Contains(flat(d.View()), want) {
+		t.Fatalf("focus %q; view lacks %q:\n%s", w.Focused(), want, d.View())
+	}
+	d.Keys("ctrl+u")
+	d.Type("prod")
+	d.Keys("enter")
+	if w.Title() != "Architecture" {
+		t.Errorf("prod refused: page %q:\n%s", w.Title(), d.View())
+	}
+}
+
+func TestPrivateSubnetsForTheLoadBalancerAreWarnedAbout(t *testing.T) {
+	// GIVEN a VPC whose second subnet the account shows as private
+	l := &fakeLookup{
+		vpcs:   []VPC{{ID: "vpc-0bbb2222", CIDR: "10.0.0.0/16"}},
+		subnet: []Subnet{{ID: "subnet-0aaa0001", Zone: "eu-west-1a", Public: true}, {ID: "subnet-0aaa0002", Zone: "eu-west-1b"}},
+	}
+	w, d := start(t, ready(), Options{Lookup: l})
+	d.Run(w.GoTo("network.vpcId"))
+	d.Keys("down", "enter")
+	if w.Title() != "Subnets" {
+		t.Fatalf("page %q", w.Title())
+	}
+	// WHEN both are chosen
+	d.Keys("space", "down", "space")
+	// THEN a warning says the private one cannot face the internet
+	want := "! subnet-0aaa0002 is private (no public addresses): the load balancer there cannot be reached from the internet; choose public subnets"
+	if !strings.Contains(flat(d.View()), want) {
+		t.Errorf("view lacks %q:\n%s", want, d.View())
+	}
+}
+
+func TestTheMemoryListOfAQuarterVCPUShowsItsSmallestSize(t *testing.T) {
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.Run(w.GoTo("backend.cpu"))
+	for w.Focused() != "backend.cpu" {
+		d.Keys("enter")
+	}
+	// WHEN 0.25 vCPU is chosen
+	d.Keys("up", "enter")
+	// THEN the memory list shows 512 MiB, its first size
+	if spec.Backend.CPU != 256 || w.Focused() != "backend.memory" || !strings.Contains(d.View(), "512 MiB") {
+		t.Errorf("cpu %d, focus %q:\n%s", spec.Backend.CPU, w.Focused(), d.View())
+	}
+}
+
+func TestAProblemAboveThePageGoesOnceSettled(t *testing.T) {
+	// GIVEN the basics page left with pgdn and no name
+	spec := ready()
+	w, d := start(t, spec, Options{})
+	d.Keys("ctrl+u", "pgdown")
+	if !strings.Contains(d.View(), "Fix these before going on:") || w.Title() != "Basics" {
+		t.Fatalf("page %q:\n%s", w.Title(), d.View())
+	}
+	// WHEN the name is typed
+	d.Type("shop")
+	// THEN the problem is gone at once
+	if strings.Contains(d.View(), "Fix these before going on:") {
+		t.Errorf("the settled problem stays:\n%s", d.View())
+	}
+}

@@ -42,12 +42,12 @@ func (c combo) spec() *profiles.Spec {
 	s := profiles.New()
 	s.Name, s.Environment, s.Region = "shop", "prod", "eu-west-1"
 	s.LaunchType, s.Architecture = c.launch, c.arch
+	if c.arch == profiles.ArchARM {
+		s.Capacity.EC2.InstanceType = "t4g.small" // what the wizard takes for arm64
+	}
 	if c.launch == profiles.LaunchEC2 {
 		s.Backend.CPU, s.Backend.Memory = 512, 768
 		s.Frontend.CPU, s.Frontend.Memory = 512, 768
-		if c.arch == profiles.ArchARM {
-			s.Capacity.EC2.InstanceType = "t4g.small"
-		}
 	}
 	if c.existing {
 		s.Network.VPCID = "vpc-0a1b2c3d4e5f60718"

@@ -121,6 +121,10 @@ type Wizard struct {
 	touched map[string]bool // answers edited on the current page: their problems show as typed
 	done    bool
 
+	arch     profiles.Architecture // the architecture the instance type was chosen for
+	cpu      [2]int                // the CPU of the backend and the frontend the memory was chosen for
+	instance *huh.Input            // the instance type question, on its page
+
 	width, height int
 }
 
@@ -162,6 +166,8 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 		w.next = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "next step"))
 	}
 	w.d = newDraft(spec)
+	w.arch = spec.Architecture
+	w.cpu = [2]int{spec.Backend.CPU, spec.Frontend.CPU}
 	w.pages = allPages()
 	w.owner = questionOwners(w)
 	return w
@@ -242,7 +248,65 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if w.form.State == huh.StateCompleted {
 		return w, w.finishPage()
 	}
+	if _, ok := msg.(tea.KeyMsg); ok {
+		w.follow()
+		w.recheck()
+	}
 	return w, w.settle(cmd)
+}
+
+// recheck validates again, after a key, what an earlier check reported:
+// the problems above the page and the other answers of the focused group,
+// so that none stays on screen once it is settled.
+func (w *Wizard) recheck() {
+	if len(w.banner) > 0 {
+		w.banner = w.pageProblems()
+		w.sizeForm()
+	}
+	f := w.form.GetFocusedField()
+	for _, o := range w.groupOf(f) {
+		if o != f && o.Error() != nil {
+			o.Blur() // it is not focused: this only validates it again
+		}
+	}
+}
+
+// follow keeps answers that were defaults in step with the answers they
+// follow: the instance type follows the architecture while it is the
+// default of the one before.
+func (w *Wizard) follow() {
+	s := w.spec
+	for i, svc := range []*profiles.Service{&s.Backend, &s.Frontend.Service} {
+		// On Fargate the memory follows the CPU while it is the smallest
+		// the CPU allows (or no longer allowed): the list then opens on its
+		// first size.
+		old := w.cpu[i]
+		w.cpu[i] = svc.CPU
+		if old == svc.CPU || old == 0 || s.LaunchType != profiles.LaunchFargate {
+			continue
+		}
+		was, now := profiles.FargateMemories(old), profiles.FargateMemories(svc.CPU)
+		if len(now) > 0 && ((len(was) > 0 && svc.Memory == was[0]) || !slices.Contains(now, svc.Memory)) {
+			svc.Memory = now[0]
+		}
+	}
+	if w.arch == s.Architecture {
+		return
+	}
+	old := w.arch
+	w.arch = s.Architecture
+	e := &s.Capacity.EC2
+	if w.isSet("capacity.ec2.instanceType") {
+		return
+	}
+	if i := slices.Index(instanceTypes(old), e.InstanceType); i >= 0 {
+		e.InstanceType = instanceTypes(s.Architecture)[i]
+		if w.instance != nil {
+			// NOTE: emptied first, so the cursor goes to the end of the new one.
+			empty := ""
+			w.instance.Value(&empty).Value(&e.InstanceType)
+		}
+	}
 }
 
 // focusCmds are huh's commands that move the focus between questions.
@@ -324,6 +388,18 @@ func (w *Wizard) Next() tea.Cmd {
 		return nil
 	}
 	return w.finishPage()
+}
+
+// Edit opens the questions again to change the answers: every question,
+// those the preset answered too (with their answers), at the page that
+// asks path, or the last page when path is "".
+func (w *Wizard) Edit(path string) tea.Cmd {
+	w.preset = nil
+	if path != "" {
+		return w.GoTo(path)
+	}
+	w.done = true
+	return w.Back()
 }
 
 // GoTo opens the page that asks the answer path (or the next page that
@@ -419,6 +495,20 @@ func (w *Wizard) build() tea.Cmd {
 // finishPage checks the page's answers; it moves on when they are valid and
 // reopens the page with the problems otherwise.
 func (w *Wizard) finishPage() tea.Cmd {
+	probs := w.pageProblems()
+	if len(probs) > 0 {
+		w.seq++
+		cmd := w.build()
+		w.banner = probs
+		w.sizeForm()
+		return cmd
+	}
+	return w.enter(w.cur+1, true)
+}
+
+// pageProblems returns the errors that keep the page's questions shown now
+// from being left.
+func (w *Wizard) pageProblems() profiles.Problems {
 	w.apply()
 	var probs profiles.Problems
 	seen := map[string]bool{}
@@ -439,14 +529,7 @@ func (w *Wizard) finishPage() tea.Cmd {
 			}
 		}
 	}
-	if len(probs) > 0 {
-		w.seq++
-		cmd := w.build()
-		w.banner = probs
-		w.sizeForm()
-		return cmd
-	}
-	return w.enter(w.cur+1, true)
+	return probs
 }
 
 // missing lists the lookups page p needs that have not been answered yet.
@@ -661,7 +744,7 @@ func (w *Wizard) Live() profiles.Problems {
 	if err := w.extra(path); err != nil {
 		return profiles.Problems{{Path: path, Message: err.Error()}}
 	}
-	return w.problems(path, true)
+	return append(w.problems(path, true), w.notices(path)...)
 }
 
 // FocusedInput says whether the focused question takes typed text (keys
