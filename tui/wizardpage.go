@@ -30,6 +30,7 @@ type WizardPage struct {
 	confirm  bool            // "discard the answers?" is on screen
 	offer    *profiles.Draft // "resume the draft?" is on screen
 	touched  bool            // a key reached the questions
+	sized    int             // the chrome the wizard was sized for
 	est      Estimate
 	estOK    bool
 	showHelp bool
@@ -78,12 +79,15 @@ func (p *WizardPage) Init() tea.Cmd {
 // SetSize gives the wizard what the header, steps and help leave.
 func (p *WizardPage) SetSize(width, height int) {
 	p.c.SetSize(width, height)
-	p.w.SetSize(width, max(height-p.chrome(), 3))
+	p.sized = p.chrome()
+	p.w.SetSize(width, max(height-p.sized, 3))
 }
 
 // chrome is the number of lines around the wizard: header, steps, rule,
 // status and help.
-func (p *WizardPage) chrome() int { return 5 + strings.Count(p.helpView(), "\n") }
+func (p *WizardPage) chrome() int {
+	return 5 + strings.Count(p.helpView(), "\n") + strings.Count(stepsLine(p.c.Styles, p.c.Width, p.w.Steps()), "\n")
+}
 
 // ShortHelp lists the keys of the help line.
 func (p *WizardPage) ShortHelp() []key.Binding {
@@ -163,6 +167,9 @@ func (p *WizardPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	_, cmd := p.w.Update(msg)
 	p.estimate()
+	if p.chrome() != p.sized {
+		p.SetSize(p.c.Width, p.c.Height) // the steps took a line more or less
+	}
 	return p, cmd
 }
 

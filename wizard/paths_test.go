@@ -203,3 +203,27 @@ func TestAProblemAboveThePageGoesOnceSettled(t *testing.T) {
 		t.Errorf("the settled problem stays:\n%s", d.View())
 	}
 }
+
+func TestALongProblemIsShownWholeAndFits(t *testing.T) {
+	// GIVEN a narrow window and the database subnets refused
+	spec := ready()
+	spec.Network.VPCID, spec.Network.SubnetIDs = "vpc-0123abcd", []string{"subnet-0aaa0001", "subnet-0aaa0002"}
+	spec.Database.Engine = profiles.EnginePostgres
+	w, d := start(t, spec, Options{})
+	w.SetSize(40, 30)
+	d.Run(w.GoTo("network.databaseSubnetIds"))
+	for w.Focused() != "network.databaseSubnetIds" {
+		d.Keys("enter")
+	}
+	d.Keys("enter")
+
+	// THEN the whole message shows, and the page still fits its height
+	want := "✗ 0 subnets given; a database (database.engine is postgres) in an existing VPC needs 2 or more private subnets"
+	view := d.View()
+	if !strings.Contains(flat(view), want) {
+		t.Errorf("view lacks %q:\n%s", want, view)
+	}
+	if n := strings.Count(view, "\n") + 1; n > 30 {
+		t.Errorf("the view has %d lines in a window of 30:\n%s", n, view)
+	}
+}

@@ -123,6 +123,7 @@ type Wizard struct {
 
 	arch     profiles.Architecture // the architecture the instance type was chosen for
 	cpu      [2]int                // the CPU of the backend and the frontend the memory was chosen for
+	chrome   int                   // the lines the form was sized to leave
 	instance *huh.Input            // the instance type question, on its page
 
 	width, height int
@@ -195,7 +196,8 @@ func (w *Wizard) sizeForm() {
 	if w.form == nil {
 		return
 	}
-	w.form.WithWidth(w.width).WithHeight(max(w.height-w.chromeHeight(), 3))
+	w.chrome = w.chromeHeight()
+	w.form.WithWidth(w.width).WithHeight(max(w.height-w.chrome, 3))
 }
 
 // Update handles a message; keys go to the current question.
@@ -251,6 +253,9 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if _, ok := msg.(tea.KeyMsg); ok {
 		w.follow()
 		w.recheck()
+		if h := w.chromeHeight(); h != w.chrome {
+			w.sizeForm() // the problems take more lines, or fewer
+		}
 	}
 	return w, w.settle(cmd)
 }
@@ -717,16 +722,16 @@ func (w *Wizard) liveView() string {
 		} else {
 			lines = append(lines, errStyle.Render("✗ "+p.Message))
 		}
-		if len(lines) == 2 {
-			break
-		}
 	}
 	return strings.Join(lines, "\n")
 }
 
 // chromeHeight is how many lines the wizard draws around the form.
 func (w *Wizard) chromeHeight() int {
-	h := 2 // the focused question's problems
+	h := 2 // the focused question's problems: two lines at least, all of them wrapped
+	if w.form != nil {
+		h = max(h, min(lipgloss.Height(w.liveView()), w.height/2))
+	}
 	if top := w.topView(); top != "" {
 		h += lipgloss.Height(top)
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"ecsdeck/tui/common"
+
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -45,5 +47,22 @@ func TestEveryKeyOfABurstCounts(t *testing.T) {
 				t.Errorf("as a burst the view differs:\n%s\none by one:\n%s", burst.view(), one.view())
 			}
 		})
+	}
+}
+
+func TestALongStatusIsShownWhole(t *testing.T) {
+	// GIVEN a console 60 columns wide
+	f := newFake()
+	d := drive(t, newConsole(f, 60, 24)).send(snapshot(services()))
+	// WHEN a status longer than the line comes
+	msg := "refresh failed: describe services shop-api, shop-web: operation error ECS: DescribeServices, https response error StatusCode: 503"
+	d.send(common.StatusMsg{Text: msg, Error: true})
+	// THEN all of it shows, and the counts, and the view fits
+	view := d.view()
+	if !strings.Contains(strings.Join(strings.Fields(view), " "), msg) || !strings.Contains(view, "3 services") {
+		t.Errorf("the status is cut:\n%s", view)
+	}
+	if n := strings.Count(view, "\n") + 1; n > 24 {
+		t.Errorf("%d lines in a window of 24:\n%s", n, view)
 	}
 }
