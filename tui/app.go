@@ -120,8 +120,9 @@ func (m *Model) active() common.Component {
 	return m.home
 }
 
-// Update handles, in order: a burst of keys (one at a time), the terminal size, ctrl+c, page changes, data
-// for a page that may not be on screen, then the active page.
+// Update handles, in order: a burst of keys (one key at a time), the
+// terminal size, ctrl+c (which keeps the wizard's answers as a draft), page
+// changes, data for a page that may not be on screen, then the active page.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := common.EachKey(msg, func(k tea.Msg) tea.Cmd { _, c := m.Update(k); return c }); ok {
 		return m, cmd

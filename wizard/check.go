@@ -146,6 +146,9 @@ func (a qpos) before(b qpos) bool { return a.page < b.page || (a.page == b.page 
 func questionOwners(w *Wizard) map[string]qpos {
 	keys, sets := map[string]qpos{}, map[string]qpos{}
 	for i, p := range w.pages {
+		if p.id == "other" {
+			continue // it asks what no question owns
+		}
 		n := 0
 		b := &builder{w: w, dry: true, census: func(qu question) {
 			at := qpos{i, n}
@@ -170,8 +173,8 @@ func questionOwners(w *Wizard) map[string]qpos {
 }
 
 // posOf returns the question that asks path or its nearest parent (the
-// longest prefix a question owns), or a place after every page when no
-// question asks it.
+// longest prefix a question owns), or the other page, after every
+// question, when none asks it.
 func (w *Wizard) posOf(path string) qpos {
 	if i := strings.IndexByte(path, '['); i >= 0 {
 		path = path[:i]
@@ -186,11 +189,11 @@ func (w *Wizard) posOf(path string) qpos {
 		}
 		p = p[:j]
 	}
-	return qpos{page: len(w.pages)}
+	return qpos{page: len(w.pages) - 1} // the other page
 }
 
 // pageOf returns the index of the page that asks path or its nearest
-// parent, or len(pages) when no page asks it.
+// parent: the last page (More settings) when no question before asks it.
 func (w *Wizard) pageOf(path string) int { return w.posOf(path).page }
 
 // mentionable says whether a path is distinctive enough to be found in a

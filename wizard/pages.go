@@ -25,6 +25,7 @@ func allPages() []*page {
 		sitePage(),
 		pipelinesPage(),
 		databasePage(),
+		otherPage(), // last: it asks what no page before asks
 	}
 }
 

@@ -227,3 +227,68 @@ func TestALongProblemIsShownWholeAndFits(t *testing.T) {
 		t.Errorf("the view has %d lines in a window of 30:\n%s", n, view)
 	}
 }
+
+func TestEveryAnswerOfTheFileLandsOnAPageThatAsksIt(t *testing.T) {
+	// GIVEN every field path of the Spec (the field walk of the docs)
+	Doc("name")
+	if len(docs) < 100 {
+		t.Fatalf("the field walk found %d paths", len(docs))
+	}
+	wizards := map[bool]*Wizard{}
+	drivers := map[bool]*driver{}
+	for _, lb := range []bool{false, true} {
+		spec := ready()
+		if lb {
+			spec.LoadBalancer.Existing = &profiles.ExistingLoadBalancer{} // its fields exist only then
+		}
+		wizards[lb] = New(spec, Options{})
+		wizards[lb].SetSize(100, 200)
+		drivers[lb] = quickDrive(t, wizards[lb])
+	}
+	asked, other := 0, 0
+	for path := range docs {
+		lb := strings.HasPrefix(path, "loadBalancer.existing")
+		w, d := wizards[lb], drivers[lb]
+		// THEN a question owns it, or the More settings page asks it when sent there
+		if w.owned(path) {
+			asked++
+			if p := w.pageOf(path); p < 0 || p >= len(w.pages)-1 {
+				t.Errorf("%s: owned, but on page %d", path, p)
+			}
+			continue
+		}
+		other++
+		clear(w.sentTo)
+		d.Run(w.GoTo(path))
+		view := d.View()
+		if w.Title() != "More settings" || !strings.Contains(view, path) || !hasFocus(view) {
+			t.Errorf("%s: sent to it, the wizard shows %q:\n%s", path, w.Title(), view)
+		}
+	}
+	t.Logf("%d answer paths: %d asked by their questions, %d on More settings", asked+other, asked, other)
+}
+
+func TestAProblemNoQuestionAsksIsFixedOnMoreSettings(t *testing.T) {
+	// GIVEN answers whose log retention is not a CloudWatch value
+	spec := ready()
+	spec.Cluster.LogRetentionDays = 4
+	w, d := start(t, spec, Options{})
+	// WHEN every page is answered with enter
+	for i := 0; i < 100 && w.Title() != "More settings" && !w.Done(); i++ {
+		d.Keys("enter")
+	}
+	// THEN the last page asks it, and a right value ends the wizard
+	if w.Title() != "More settings" || w.Focused() != "cluster.logRetentionDays" {
+		t.Fatalf("page %q focus %q:\n%s", w.Title(), w.Focused(), d.View())
+	}
+	d.Keys("enter")
+	if w.Done() || !strings.Contains(d.View(), "✗") {
+		t.Fatalf("4 days was accepted:\n%s", d.View())
+	}
+	d.Keys("ctrl+u")
+	d.Type("7")
+	d.Keys("enter")
+	if !w.Done() || spec.Cluster.LogRetentionDays != 7 {
+		t.Errorf("done %v, retention %d:\n%s", w.Done(), spec.Cluster.LogRetentionDays, d.View())
+	}
+}

@@ -119,6 +119,7 @@ type Wizard struct {
 	loading string            // what is being asked from AWS
 	facts   map[string]fact
 	touched map[string]bool // answers edited on the current page: their problems show as typed
+	sentTo  map[string]bool // answers no question asks that GoTo was sent to: the other page asks them
 	done    bool
 
 	arch     profiles.Architecture // the architecture the instance type was chosen for
@@ -144,6 +145,7 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 		next:    opts.NextStep,
 		facts:   map[string]fact{},
 		touched: map[string]bool{},
+		sentTo:  map[string]bool{},
 		width:   80,
 		height:  20,
 	}
@@ -411,11 +413,10 @@ func (w *Wizard) Edit(path string) tea.Cmd {
 // asks something); the review uses it to send a person to a problem.
 func (w *Wizard) GoTo(path string) tea.Cmd {
 	w.done = false
-	i := w.pageOf(path)
-	if i < 0 {
-		i = 0
+	if !w.owned(path) {
+		w.sentTo[path] = true
 	}
-	return w.enter(i, true)
+	return w.enter(w.pageOf(path), true)
 }
 
 func (w *Wizard) first() int {

@@ -293,9 +293,10 @@ func (m *Model) leave(back bool) tea.Cmd {
 	return tea.Quit
 }
 
-// Update handles, in order: a burst of keys (one at a time), the size, data for the console and its tabs
-// (even those not on screen), the question on screen, a filter being
-// typed, the console's keys, then the active tab.
+// Update handles, in order: a burst of keys (one key at a time), the size,
+// data for the console and its tabs (even those not on screen), the
+// question on screen, a filter being typed, the console's keys, then the
+// active tab.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if cmd, ok := common.EachKey(msg, func(k tea.Msg) tea.Cmd { _, c := m.Update(k); return c }); ok {
 		return m, cmd
