@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ecsdeck/profiles"
+	"ecsdeck/wizard"
 )
 
 func TestCtrlCKeepsTheAnswersForTheNextInit(t *testing.T) {
@@ -97,4 +98,48 @@ func TestEscFromTheReviewOfACompleteFileOpensItsQuestions(t *testing.T) {
 	if !strings.Contains(d.View(), "> shop") {
 		t.Errorf("the name is not the file's:\n%s", d.View())
 	}
+}
+
+func TestAResumedDraftDoesNotWaitForTheFirstPagesLookups(t *testing.T) {
+	// GIVEN a draft left on the architecture page, and lookups that answer
+	st := &profiles.Store{Dir: filepath.Join(t.TempDir(), "profiles")}
+	spec := shopSpec()
+	if err := st.SaveDraft(profiles.Draft{Spec: spec, At: "tier", Saved: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	deps := Deps{Store: st, Lookup: slowLookup{}}
+	m := New(context.Background(), testCommon(100, 40), deps, Start{Wizard: true})
+	d := drive(t, m)
+	// WHEN it is resumed
+	d.Keys("y")
+	// THEN the architecture question is there, not a wait for the basics' lookups
+	if w := m.wiz.Wizard(); w.Loading() != "" || w.Focused() != "tier" {
+		t.Errorf("loading %q, focus %q:\n%s", w.Loading(), w.Focused(), d.View())
+	}
+}
+
+// slowLookup answers every lookup empty, later than the driver waits.
+type slowLookup struct{}
+
+func (slowLookup) wait()                                        { time.Sleep(200 * time.Millisecond) }
+func (l slowLookup) Profiles(context.Context) ([]string, error) { l.wait(); return nil, nil }
+func (l slowLookup) Regions(context.Context, wizard.Scope) ([]string, error) {
+	l.wait()
+	return nil, nil
+}
+func (l slowLookup) VPCs(context.Context, wizard.Scope) ([]wizard.VPC, error) {
+	l.wait()
+	return nil, nil
+}
+func (l slowLookup) Subnets(context.Context, wizard.Scope, string) ([]wizard.Subnet, error) {
+	l.wait()
+	return nil, nil
+}
+func (l slowLookup) HostedZones(context.Context, wizard.Scope, string) ([]wizard.HostedZone, error) {
+	l.wait()
+	return nil, nil
+}
+func (l slowLookup) Certificates(context.Context, wizard.Scope, string) ([]wizard.Certificate, error) {
+	l.wait()
+	return nil, nil
 }

@@ -442,7 +442,7 @@ func (w *Wizard) enter(i int, forward bool) tea.Cmd {
 		return nil
 	}
 	w.seq++
-	w.form, w.built, w.banner, w.notes = nil, nil, nil, nil
+	w.form, w.built, w.banner, w.notes, w.loading = nil, nil, nil, nil, ""
 	clear(w.touched)
 	if i >= len(w.pages) {
 		w.done = true
