@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,4 +48,73 @@ func TestEndToEndKeysTypedAheadAllCount(t *testing.T) {
 	if s := tm.screen(); !strings.Contains(s, "> shop") {
 		t.Errorf("the name typed ahead is not there:\n%s", s)
 	}
+}
+
+// answersFile writes spec as an answers file without the top-level keys
+// and the lines named in drop, and returns its path.
+func answersFile(t *testing.T, spec *profiles.Spec, drop ...string) string {
+	t.Helper()
+	spec.Complete()
+	data, err := profiles.Marshal(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keep []string
+	skipping := false
+	for _, line := range strings.Split(string(data), "\n") {
+		top := line != "" && line[0] != ' ' && line[0] != '#'
+		if top {
+			skipping = false
+		}
+		for _, d := range drop {
+			if top && strings.HasPrefix(line, d+":") {
+				skipping = true
+			}
+			if !top && strings.HasPrefix(strings.TrimSpace(line), d+":") {
+				line = ""
+			}
+		}
+		if !skipping && line != "" {
+			keep = append(keep, line)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "prod.yaml")
+	if err := os.WriteFile(path, []byte(strings.Join(keep, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestEndToEndADatabaseInAnExistingVPCCanBeChosen(t *testing.T) {
+	bin := buildBinary(t)
+	// GIVEN an answers file for an existing VPC that leaves the database to ask
+	spec := shopSpec()
+	spec.Network.VPCID, spec.Network.SubnetIDs = "vpc-0123abcd", []string{"subnet-0aaa0001", "subnet-0aaa0002"}
+	file := answersFile(t, spec, "database", "databaseSubnetIds")
+	tm := startTerm(t, 100, 30, isolatedEnv(t.TempDir()), bin+" init --answers "+file)
+	tm.waitFor("┃ Database")
+	// WHEN postgres is chosen
+	tm.keys("Down", "Enter")
+	// THEN the next question comes, and the subnets are asked at the end of the page
+	tm.waitFor("┃ Instance class")
+	for range 6 {
+		tm.keys("Enter")
+	}
+	tm.waitFor("┃ Private subnets for the database")
+	tm.text("subnet-0bbb0001 subnet-0bbb0002")
+	tm.keys("Enter")
+	tm.waitFor("review shop-prod")
+}
+
+func TestEndToEndEscFromTheReviewOfACompleteFileOpensItsQuestions(t *testing.T) {
+	bin := buildBinary(t)
+	// GIVEN ecsdeck init --answers with a file that answers everything
+	file := answersFile(t, shopSpec())
+	tm := startTerm(t, 100, 30, isolatedEnv(t.TempDir()), bin+" init --answers "+file)
+	tm.waitFor("review shop-prod")
+	// WHEN esc asks to change the answers
+	tm.keys("Escape")
+	// THEN the last page's questions are there, titled with the file
+	tm.waitFor("edit prod.yaml · Database")
+	tm.waitFor("┃ Database")
 }
