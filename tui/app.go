@@ -10,6 +10,8 @@ package tui
 
 import (
 	"context"
+	"log"
+	"path/filepath"
 
 	"ecsdeck/profiles"
 	"ecsdeck/tui/common"
@@ -34,6 +36,9 @@ type Result struct {
 	Endpoints   map[string]string // of the platform created, by role
 	Interrupted bool              // ended with ctrl+c, or the answers were discarded
 	Discarded   bool              // the person chose to discard the answers
+	// Draft says the answers were kept as a draft when ctrl+c ended the
+	// wizard: the next ecsdeck init (or the home screen) offers them back.
+	Draft bool
 }
 
 type pageID int
@@ -80,6 +85,9 @@ func New(ctx context.Context, c common.Common, deps Deps, start Start) *Model {
 		}
 		m.page = pageWizard
 		m.wiz = NewWizardPage(ctx, c, deps, spec, start.Preset, "")
+		if a, ok := start.Preset.(*profiles.Answers); ok && a != nil && a.File != "" {
+			m.wiz.title = "edit " + filepath.Base(a.File)
+		}
 	}
 	return m
 }
@@ -90,9 +98,12 @@ func (m *Model) Result() Result { return m.result }
 // Init starts the first page.
 func (m *Model) Init() tea.Cmd {
 	if m.page == pageWizard {
+		if m.start.Spec == nil {
+			return tea.Batch(m.wiz.Init(), loadDraft(m.deps.drafts()))
+		}
 		return m.wiz.Init()
 	}
-	return m.home.Init()
+	return tea.Batch(m.home.Init(), loadDraft(m.deps.drafts()))
 }
 
 func (m *Model) active() common.Component {
@@ -109,9 +120,13 @@ func (m *Model) active() common.Component {
 	return m.home
 }
 
-// Update handles, in order: the terminal size, ctrl+c, page changes, data
-// for a page that may not be on screen, then the active page.
+// Update handles, in order: a burst of keys (one key at a time), the
+// terminal size, ctrl+c (which keeps the wizard's answers as a draft), page
+// changes, data for a page that may not be on screen, then the active page.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := common.EachKey(msg, func(k tea.Msg) tea.Cmd { _, c := m.Update(k); return c }); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.SetSize(msg.Width, msg.Height)
@@ -124,6 +139,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		if key.Matches(msg, m.c.KeyMap.ForceQuit) && !(m.page == pageProgress && m.progress.Running()) {
 			m.result.Interrupted = true
+			if m.page == pageWizard {
+				m.keepDraft()
+			}
 			return m, m.quit()
 		}
 
@@ -132,7 +150,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.wiz != nil {
 			m.wiz.Close()
 		}
-		m.wiz = NewWizardPage(m.ctx, m.c, m.deps, wizard.Clone(msg.spec), nil, msg.profile)
+		m.wiz = NewWizardPage(m.ctx, m.c, m.deps, msg.spec.Clone(), nil, msg.profile)
 		m.page = pageWizard
 		return m, m.wiz.Init()
 	case wizard.DoneMsg:
@@ -144,11 +162,32 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.review.Init()
 	case editMsg:
 		m.page = pageWizard
-		if msg.path != "" {
-			return m, m.wiz.Wizard().GoTo(msg.path)
+		return m, m.wiz.Wizard().Edit(msg.path)
+	case draftMsg:
+		switch {
+		case msg.d == nil:
+		case m.page == pageWizard && !m.wiz.Touched():
+			m.wiz.Offer(msg.d)
+		case m.page == pageHome:
+			m.home.draft = msg.d
 		}
-		return m, m.wiz.Wizard().Back()
+		return m, nil
+	case resumeMsg:
+		m.profile = msg.d.Profile
+		if m.wiz != nil {
+			m.wiz.Close()
+		}
+		m.wiz = NewWizardPage(m.ctx, m.c, m.deps, msg.d.Spec, nil, msg.d.Profile)
+		m.page = pageWizard
+		cmd := m.wiz.Init()
+		if msg.d.At != "" {
+			cmd = m.wiz.Wizard().GoTo(msg.d.At) // the first page's commands are the first form's
+		}
+		return m, cmd
 	case discardMsg:
+		if ds := m.deps.drafts(); ds != nil {
+			ds.DiscardDraft()
+		}
 		m.wiz.Close()
 		if m.start.Wizard {
 			m.result.Interrupted, m.result.Discarded = true, true
@@ -158,6 +197,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case savedMsg:
 		if msg.err == nil {
 			m.result.Saved, m.result.Profile = msg.files, msg.profile
+			if ds := m.deps.drafts(); ds != nil {
+				ds.DiscardDraft()
+			}
 		}
 	case applyMsg:
 		expected := 0
@@ -197,6 +239,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	_, cmd := m.active().Update(msg)
 	return m, cmd
+}
+
+// keepDraft keeps the wizard's answers so far as the store's draft.
+func (m *Model) keepDraft() {
+	ds := m.deps.drafts()
+	if ds == nil || m.wiz == nil || !m.wiz.Touched() {
+		return
+	}
+	w := m.wiz.Wizard()
+	d := profiles.Draft{Spec: w.Spec().Clone(), Profile: m.profile, At: w.Focused(), Saved: m.deps.now()}
+	if err := ds.SaveDraft(d); err != nil {
+		log.Printf("keep the draft: %v", err)
+		return
+	}
+	m.result.Draft = true
 }
 
 func (m *Model) quit() tea.Cmd {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"log"
 	"time"
 
 	"ecsdeck/profiles"
@@ -10,6 +11,8 @@ import (
 	"ecsdeck/tui/common"
 	"ecsdeck/wizard"
 	"ecsdeck/words"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 // Store is what the UI needs of the profile store; *profiles.Store is one.
@@ -18,6 +21,53 @@ type Store interface {
 	Save(name string, spec *profiles.Spec) error
 	Path(name string) string
 	RecordResult(name string, r profiles.Result) error
+}
+
+// DraftStore keeps one unfinished setup; a Store that is one (such as
+// *profiles.Store) keeps the wizard's answers when ctrl+c ends it, and the
+// next start offers them back.
+type DraftStore interface {
+	SaveDraft(d profiles.Draft) error
+	LoadDraft() (*profiles.Draft, error)
+	DiscardDraft() error
+}
+
+// drafts returns the store's drafts, or nil.
+func (d Deps) drafts() DraftStore {
+	ds, _ := d.Store.(DraftStore)
+	return ds
+}
+
+// draftMsg carries the kept draft (nil: none) to the page that offers it.
+type draftMsg struct{ d *profiles.Draft }
+
+// resumeMsg asks the root to open the wizard on a kept draft.
+type resumeMsg struct{ d *profiles.Draft }
+
+// loadDraft reads the kept draft; the Cmd captures the store only.
+func loadDraft(ds DraftStore) tea.Cmd {
+	if ds == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		d, err := ds.LoadDraft()
+		if err != nil {
+			log.Printf("draft: %v", err)
+		}
+		return draftMsg{d: d}
+	}
+}
+
+// draftLine says what a kept draft is, for the question that offers it.
+func draftLine(d *profiles.Draft) string {
+	what := "a new setup"
+	if d.Profile != "" {
+		what = "changes to " + d.Profile
+	}
+	if d.Spec != nil && d.Spec.Name != "" && d.Profile == "" {
+		what = "a setup of " + d.Spec.Name
+	}
+	return fmt.Sprintf("You left %s unfinished (%s)", what, d.Saved.Local().Format("Jan 2 15:04"))
 }
 
 // EngineFactory returns the engine of a platform's stack.
@@ -79,7 +129,7 @@ func (d Deps) estimate(spec *profiles.Spec) (Estimate, bool) {
 	if d.Estimator == nil || spec == nil {
 		return Estimate{}, false
 	}
-	c := wizard.Clone(spec)
+	c := spec.Clone()
 	c.Complete()
 	return d.Estimator(c)
 }

@@ -11,7 +11,6 @@ import (
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 	"ecsdeck/tui/common"
-	"ecsdeck/wizard"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/lipgloss"
@@ -87,7 +86,7 @@ func (s *memStore) Save(name string, spec *profiles.Spec) error {
 	if s.saveErr != nil {
 		return s.saveErr
 	}
-	s.saved[name] = wizard.Clone(spec)
+	s.saved[name] = spec.Clone()
 	return nil
 }
 

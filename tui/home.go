@@ -50,6 +50,7 @@ type Home struct {
 	status   string
 	failed   bool
 	showHelp bool
+	draft    *profiles.Draft // an unfinished setup kept: y resumes it, x discards it
 }
 
 // NewHome returns the home page.
@@ -106,6 +107,22 @@ func (h *Home) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		h.status, h.failed = msg.Text, msg.Error
 	case tea.KeyMsg:
 		h.status, h.failed = "", false
+		if h.draft != nil {
+			switch {
+			case key.Matches(msg, km.Yes):
+				d := h.draft
+				h.draft = nil
+				return h, send(resumeMsg{d: d})
+			case key.Matches(msg, km.Cancel):
+				h.draft = nil
+				if ds, ok := h.store.(DraftStore); ok {
+					if err := ds.DiscardDraft(); err != nil {
+						h.status, h.failed = err.Error(), true
+					}
+				}
+				return h, nil
+			}
+		}
 		switch {
 		case key.Matches(msg, km.Up):
 			h.cursor = max(h.cursor-1, 0)
@@ -184,7 +201,11 @@ func (h *Home) View() string {
 		rows = append(rows, "  "+newRow)
 	}
 	help := common.HelpView(st, c.Width, h, h.showHelp)
-	status := common.StatusBlock(st, c.Width, h.status, h.failed)
+	text := h.status
+	if text == "" && h.draft != nil {
+		text = draftLine(h.draft) + ": y resumes it, x discards it."
+	}
+	status := common.StatusBlock(st, c.Width, text, h.failed)
 	bodyHeight := c.Height - 4 - 1 - strings.Count(help, "\n") - strings.Count(status, "\n")
 	at := h.cursor
 	if at == len(h.entries) {

@@ -44,8 +44,8 @@ func duration(d time.Duration) string {
 
 // stepsLine renders the wizard's steps on one line: done ones checked, the
 // current one marked, the ones the answers skip left out. When the names do
-// not fit, done steps shrink to their check mark and the last ones give way
-// to "…".
+// not fit, they go on two lines; when two do not hold them either, done
+// steps shrink to their check mark and the last ones give way to "…".
 func stepsLine(st *common.Styles, width int, steps []wizard.StepState) string {
 	type part struct {
 		name  string
@@ -81,6 +81,17 @@ func stepsLine(st *common.Styles, width int, steps []wizard.StepState) string {
 		return strings.Join(out, st.Muted.Render(" › "))
 	}
 	line := render(parts, false)
+	if ansi.StringWidth(line) <= width {
+		return line
+	}
+	// NOTE: rather than cut the names, the steps go on a second line; they
+	// are cut only when two lines do not hold them.
+	for k := len(parts) - 1; k > 0; k-- {
+		first, second := render(parts[:k], false)+st.Muted.Render(" ›"), render(parts[k:], false)
+		if ansi.StringWidth(first) <= width && ansi.StringWidth(second) <= width {
+			return first + "\n" + second
+		}
+	}
 	for i := range parts {
 		if ansi.StringWidth(line) <= width {
 			return line

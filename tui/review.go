@@ -8,7 +8,6 @@ import (
 
 	"ecsdeck/profiles"
 	"ecsdeck/tui/common"
-	"ecsdeck/wizard"
 	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -75,7 +74,7 @@ type Review struct {
 // NewReview returns the review of spec (which it copies and completes);
 // profile is the name it saves under, saveAnswers a file to write too.
 func NewReview(ctx context.Context, c common.Common, deps Deps, spec *profiles.Spec, profile, saveAnswers string) *Review {
-	s := wizard.Clone(spec)
+	s := spec.Clone()
 	s.Complete()
 	newSetup := profile == ""
 	if newSetup {
@@ -102,7 +101,7 @@ func (r *Review) Init() tea.Cmd {
 		return nil
 	}
 	r.planning = true
-	plan, ctx, spec := r.deps.Planner, r.ctx, wizard.Clone(r.spec)
+	plan, ctx, spec := r.deps.Planner, r.ctx, r.spec.Clone()
 	return func() tea.Msg {
 		counts, err := plan(ctx, spec)
 		return planMsg{counts: counts, err: err}
@@ -168,7 +167,7 @@ func (r *Review) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		r.saved = msg.files
 		r.status, r.failed = "Saved "+strings.Join(msg.files, " and ")+".", false
 		if msg.apply {
-			return r, send(applyMsg{profile: r.profile, spec: wizard.Clone(r.spec)})
+			return r, send(applyMsg{profile: r.profile, spec: r.spec.Clone()})
 		}
 	case tea.KeyMsg:
 		if r.ask != "" {
@@ -252,7 +251,7 @@ func (r *Review) save(apply bool) tea.Cmd {
 	}
 	r.saving = true
 	r.status, r.failed = "Saving…", false
-	st, name, spec, file := r.deps.Store, r.profile, wizard.Clone(r.spec), r.saveAnswers
+	st, name, spec, file := r.deps.Store, r.profile, r.spec.Clone(), r.saveAnswers
 	return func() tea.Msg {
 		var files []string
 		if st != nil {

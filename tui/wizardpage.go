@@ -26,8 +26,11 @@ type WizardPage struct {
 	cancel   context.CancelFunc // stops the page's lookups
 	deps     Deps
 	title    string
-	profile  string // the profile being edited, or ""
-	confirm  bool   // "discard the answers?" is on screen
+	profile  string          // the profile being edited, or ""
+	confirm  bool            // "discard the answers?" is on screen
+	offer    *profiles.Draft // "resume the draft?" is on screen
+	touched  bool            // a key reached the questions
+	sized    int             // the chrome the wizard was sized for
 	est      Estimate
 	estOK    bool
 	showHelp bool
@@ -54,6 +57,12 @@ func NewWizardPage(ctx context.Context, c common.Common, deps Deps, spec *profil
 	return p
 }
 
+// Offer asks, before anything else, whether to resume a kept draft.
+func (p *WizardPage) Offer(d *profiles.Draft) { p.offer = d }
+
+// Touched says whether the person has answered anything on the page.
+func (p *WizardPage) Touched() bool { return p.touched }
+
 // Close stops what the page still asks AWS; the root calls it when the
 // page is thrown away.
 func (p *WizardPage) Close() { p.cancel() }
@@ -70,16 +79,25 @@ func (p *WizardPage) Init() tea.Cmd {
 // SetSize gives the wizard what the header, steps and help leave.
 func (p *WizardPage) SetSize(width, height int) {
 	p.c.SetSize(width, height)
-	p.w.SetSize(width, max(height-p.chrome(), 3))
+	p.sized = p.chrome()
+	p.w.SetSize(width, max(height-p.sized, 3))
 }
 
 // chrome is the number of lines around the wizard: header, steps, rule,
 // status and help.
-func (p *WizardPage) chrome() int { return 5 + strings.Count(p.helpView(), "\n") }
+func (p *WizardPage) chrome() int {
+	return 5 + strings.Count(p.helpView(), "\n") + strings.Count(stepsLine(p.c.Styles, p.c.Width, p.w.Steps()), "\n")
+}
 
 // ShortHelp lists the keys of the help line.
 func (p *WizardPage) ShortHelp() []key.Binding {
 	km := p.c.KeyMap
+	if p.offer != nil {
+		yes, no := km.Yes, km.No
+		yes.SetHelp("y", "resume")
+		no.SetHelp("n", "start afresh")
+		return []key.Binding{yes, no}
+	}
 	if p.confirm {
 		yes, no := km.Yes, km.No
 		yes.SetHelp("y", "discard")
@@ -110,6 +128,20 @@ func (p *WizardPage) FullHelp() [][]key.Binding {
 func (p *WizardPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	km := p.c.KeyMap
 	if k, ok := msg.(tea.KeyMsg); ok {
+		if p.offer != nil {
+			d := p.offer
+			switch {
+			case key.Matches(k, km.Yes):
+				p.offer = nil
+				return p, send(resumeMsg{d: d})
+			case key.Matches(k, km.No), key.Matches(k, km.Back):
+				p.offer = nil
+				if ds := p.deps.drafts(); ds != nil {
+					ds.DiscardDraft()
+				}
+			}
+			return p, nil
+		}
 		if p.confirm {
 			switch {
 			case key.Matches(k, km.Yes):
@@ -130,8 +162,14 @@ func (p *WizardPage) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return p, nil
 		}
 	}
+	if _, ok := msg.(tea.KeyMsg); ok {
+		p.touched = true
+	}
 	_, cmd := p.w.Update(msg)
 	p.estimate()
+	if p.chrome() != p.sized {
+		p.SetSize(p.c.Width, p.c.Height) // the steps took a line more or less
+	}
 	return p, cmd
 }
 
@@ -177,6 +215,8 @@ func (p *WizardPage) View() string {
 func (p *WizardPage) statusLine() string {
 	st, w := p.c.Styles, p.c.Width
 	switch {
+	case p.offer != nil:
+		return common.StatusLine(st, w, draftLine(p.offer)+": y resumes it, n starts afresh and discards it.", false, "")
 	case p.confirm && p.profile != "":
 		return common.StatusLine(st, w, "Discard the changes to "+p.profile+"? The saved profile stays as it was.", true, "")
 	case p.confirm:

@@ -2,6 +2,8 @@ package wizard
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -9,13 +11,16 @@ import (
 )
 
 // problems returns what profiles.Validate says about the answer path on
-// the answers so far (completed the way the loader completes them):
+// the answers so far (completed the way the loader completes them). A rule
+// between two answers belongs to the one asked later, where it can be
+// settled ("ecs needs domain.name" is for the domain; "postgres in an
+// existing VPC needs network.databaseSubnetIds" for the subnets):
 //
 //   - the path's own problems, except those that name an answer a later
-//     page asks (the rule is settled there: "ecs needs domain.name");
-//   - errors on answers of this page or earlier ones whose message names
-//     the path ("ebs cannot be used with pipeline.deploy: blue-green"
-//     shows on pipeline.deploy).
+//     question asks;
+//   - errors on answers asked before this one (or not asked at all) whose
+//     message names the path ("ebs cannot be used with pipeline.deploy:
+//     blue-green" shows on pipeline.deploy).
 //
 // With live set, what is left out above comes back as warnings, so the
 // person sees it without being stopped.
@@ -23,12 +28,13 @@ func (w *Wizard) problems(path string, live bool) profiles.Problems {
 	w.apply()
 	c := *w.spec
 	c.Complete()
+	at := w.posOf(path)
 	var out profiles.Problems
 	for _, p := range profiles.Validate(&c) {
 		own := p.Path == path || strings.HasPrefix(p.Path, path+".") || strings.HasPrefix(p.Path, path+"[")
 		switch {
 		case own:
-			if w.deferred(p) {
+			if w.deferred(p, at) {
 				if !live {
 					continue
 				}
@@ -36,11 +42,11 @@ func (w *Wizard) problems(path string, live bool) profiles.Problems {
 			}
 			out = append(out, p)
 		case !p.Warning && mentionable(path) && mentions(p.Message, path):
-			settled := w.pageOf(p.Path) <= w.cur
-			if !settled && !live {
+			later := at.before(w.posOf(p.Path)) && !w.isSet(p.Path)
+			if later && !live {
 				continue
 			}
-			p.Warning = p.Warning || !settled
+			p.Warning = p.Warning || later
 			p.Message = p.Path + ": " + p.Message
 			out = append(out, p)
 		}
@@ -77,32 +83,110 @@ func (w *Wizard) extra(path string) error {
 			return errors.New("type the repository the pipeline builds (owner/repository, such as acme/shop-api)")
 		}
 	}
+	if path == "awsProfile" && w.spec.AWSProfile != "" {
+		if profs, ok := factOf[[]string](w, "profiles"); ok && !slices.Contains(profs, w.spec.AWSProfile) {
+			known := "there are none"
+			if len(profs) > 0 {
+				known = "they are " + strings.Join(profs, ", ")
+			}
+			return fmt.Errorf("there is no AWS profile %q in the shared config files (%s); leave it empty for the default credential chain", w.spec.AWSProfile, known)
+		}
+	}
 	if path == "network.vpcId" && w.d.existing && strings.TrimSpace(w.d.vpcID) == "" {
 		return errors.New("type the id of the existing VPC (vpc-...), or choose to create one")
 	}
 	return nil
 }
 
-// deferred says whether problem p names an answer that a later page asks.
-func (w *Wizard) deferred(p profiles.Problem) bool {
-	for path, i := range w.owner {
-		if i > w.cur && mentionable(path) && mentions(p.Message, path) {
+// notices are warnings from what the account says about an answer: public
+// subnets that AWS lists as private.
+func (w *Wizard) notices(path string) profiles.Problems {
+	if path != "network.subnetIds" {
+		return nil
+	}
+	subnets, ok := factOf[[]Subnet](w, w.subnetsKey())
+	if !ok {
+		return nil
+	}
+	var private []string
+	for _, sn := range subnets {
+		if !sn.Public && slices.Contains(w.d.subnets, sn.ID) {
+			private = append(private, sn.ID)
+		}
+	}
+	if len(private) == 0 {
+		return nil
+	}
+	return profiles.Problems{{Path: path, Warning: true, Message: fmt.Sprintf(
+		"%s %s private (no public addresses): the load balancer there cannot be reached from the internet; choose public subnets",
+		strings.Join(private, ", "), map[bool]string{true: "is", false: "are"}[len(private) == 1])}}
+}
+
+// deferred says whether problem p names an answer that a question after
+// the one at at asks (and the preset leaves to ask).
+func (w *Wizard) deferred(p profiles.Problem, at qpos) bool {
+	for path, o := range w.owner {
+		if at.before(o) && !w.isSet(path) && mentionable(path) && mentions(p.Message, path) {
 			return true
 		}
 	}
 	return false
 }
 
-// pageOf returns the index of the page that asks path or its nearest
-// parent, or len(pages) when no page asks it.
-func (w *Wizard) pageOf(path string) int {
-	for _, p := range profiles.Ancestors(path) {
-		if i, ok := w.owner[p]; ok {
-			return i
+// qpos is where a question stands in the wizard: its page and its place
+// among the page's questions.
+type qpos struct{ page, n int }
+
+func (a qpos) before(b qpos) bool { return a.page < b.page || (a.page == b.page && a.n < b.n) }
+
+// questionOwners maps every answer path a question declares to that
+// question: its key, and the answers it sets besides (a question's own key
+// wins over another's set). It comes from the pages' questions themselves,
+// so a question added to a page owns its answers with nothing else to list.
+func questionOwners(w *Wizard) map[string]qpos {
+	keys, sets := map[string]qpos{}, map[string]qpos{}
+	for i, p := range w.pages {
+		if p.id == "other" {
+			continue // it asks what no question owns
+		}
+		n := 0
+		b := &builder{w: w, dry: true, census: func(qu question) {
+			at := qpos{i, n}
+			n++
+			if _, ok := keys[qu.f.GetKey()]; !ok {
+				keys[qu.f.GetKey()] = at
+			}
+			for _, s := range qu.set {
+				if _, ok := sets[s]; !ok {
+					sets[s] = at
+				}
+			}
+		}}
+		p.build(b)
+	}
+	for s, at := range sets {
+		if _, ok := keys[s]; !ok {
+			keys[s] = at
 		}
 	}
-	return len(w.pages)
+	return keys
 }
+
+// posOf returns the question that asks path or its nearest parent (the
+// longest prefix a question owns), or the other page, after every
+// question, when none asks it.
+func (w *Wizard) posOf(path string) qpos {
+	for _, p := range profiles.Ancestors(path) {
+		if at, ok := w.owner[p]; ok {
+			return at
+		}
+	}
+	return qpos{page: len(w.pages) - 1} // the other page
+}
+
+// pageOf returns the index of the page that asks path or its nearest
+// parent: the last page (More settings) when no question before asks it.
+func (w *Wizard) pageOf(path string) int { return w.posOf(path).page }
 
 // mentionable says whether a path is distinctive enough to be found in a
 // message: a dotted path or a camelCase key, not a plain word like "name".

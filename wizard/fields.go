@@ -16,7 +16,6 @@ type page struct {
 	id    string
 	step  Step
 	title string
-	paths []string                  // every answer the page may ask
 	when  func(w *Wizard) bool      // nil: always relevant
 	needs func(w *Wizard) []request // AWS lookups to run before it is built
 	enter func(w *Wizard)           // prepares derived defaults
@@ -37,6 +36,9 @@ type builder struct {
 	dry   bool // only to see whether anything would be asked
 	built []builtGroup
 	notes []note
+	// census, when set, receives every question the page declares, asked
+	// or not, in order: where the wizard's question ownership comes from.
+	census func(qu question)
 }
 
 type builtGroup struct {
@@ -76,6 +78,9 @@ func (w *Wizard) answered(qu question) bool {
 func (b *builder) group(title string, show func() bool, qs ...question) {
 	var fields []huh.Field
 	for _, qu := range qs {
+		if b.census != nil && qu.f != nil {
+			b.census(qu)
+		}
 		if qu.f != nil && !b.w.answered(qu) {
 			fields = append(fields, qu.f)
 		}

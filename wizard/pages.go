@@ -25,13 +25,13 @@ func allPages() []*page {
 		sitePage(),
 		pipelinesPage(),
 		databasePage(),
+		otherPage(), // last: it asks what no page before asks
 	}
 }
 
 func basicsPage() *page {
 	return &page{
 		id: "basics", step: StepBasics, title: "Basics",
-		paths: []string{"name", "environment", "region", "awsProfile"},
 		needs: func(w *Wizard) []request { return []request{w.reqProfiles(), w.reqRegions()} },
 		build: func(b *builder) {
 			w, s := b.w, b.w.spec
@@ -70,7 +70,6 @@ func (w *Wizard) regionOptions(b *builder) []huh.Option[string] {
 func architecturePage() *page {
 	return &page{
 		id: "architecture", step: StepArchitecture, title: "Architecture",
-		paths: []string{"tier", "frontend.hosting", "serviceConnect"},
 		build: func(b *builder) {
 			w, s := b.w, b.w.spec
 			twoTier := func() bool { return s.Tier == profiles.TierTwoTier }
@@ -96,9 +95,6 @@ func architecturePage() *page {
 func capacityPage() *page {
 	return &page{
 		id: "capacity", step: StepCapacity, title: "Capacity",
-		paths: []string{"launchType", "architecture",
-			"capacity.fargate.spotBase", "capacity.fargate.spotWeight", "capacity.fargate.onDemandWeight",
-			"capacity.ec2.instanceType", "capacity.ec2.min", "capacity.ec2.max", "capacity.ec2.desired", "capacity.ec2.spot"},
 		build: func(b *builder) {
 			w, s := b.w, b.w.spec
 			e := &s.Capacity.EC2
@@ -120,9 +116,13 @@ func capacityPage() *page {
 				q(w.number("capacity.fargate.spotWeight", "Fargate Spot weight", &f.SpotWeight)),
 				q(w.number("capacity.fargate.onDemandWeight", "On-demand Fargate weight", &f.OnDemandWeight)),
 			)
+			instance := w.text("capacity.ec2.instanceType", "Instance type", &e.InstanceType).
+				SuggestionsFunc(func() []string { return instanceTypes(s.Architecture) }, &s.Architecture)
+			if !b.dry {
+				w.instance = instance
+			}
 			b.group("EC2 instances", ec2,
-				q(w.text("capacity.ec2.instanceType", "Instance type", &e.InstanceType).
-					SuggestionsFunc(func() []string { return instanceTypes(s.Architecture) }, &s.Architecture)),
+				q(instance),
 				q(w.number("capacity.ec2.min", "Fewest instances", &e.Min)),
 				q(w.number("capacity.ec2.max", "Most instances", &e.Max)),
 				q(w.number("capacity.ec2.desired", "Instances at creation", &e.Desired)),
@@ -144,7 +144,6 @@ func instanceTypes(a profiles.Architecture) []string {
 func networkPage() *page {
 	return &page{
 		id: "network", step: StepNetwork, title: "Network",
-		paths: []string{"network.vpcMode", "network.vpcId", "network.cidr"},
 		needs: func(w *Wizard) []request { return []request{w.reqVPCs()} },
 		build: func(b *builder) {
 			w, s, d := b.w, b.w.spec, &b.w.d
@@ -214,7 +213,6 @@ func vpcLabel(v VPC) string {
 func subnetsPage() *page {
 	return &page{
 		id: "subnets", step: StepNetwork, title: "Subnets",
-		paths: []string{"network.subnetIds"},
 		when:  func(w *Wizard) bool { return w.d.existing },
 		needs: func(w *Wizard) []request { return []request{w.reqSubnets()} },
 		build: func(b *builder) {
@@ -257,7 +255,6 @@ func subnetLabel(s Subnet) string {
 func domainPage() *page {
 	return &page{
 		id: "domain", step: StepDomain, title: "Domain",
-		paths: []string{"domain.name"},
 		build: func(b *builder) {
 			w, s := b.w, b.w.spec
 			b.group("Domain", nil,
@@ -270,7 +267,6 @@ func domainPage() *page {
 func dnsPage() *page {
 	return &page{
 		id: "dns", step: StepDomain, title: "DNS and HTTPS",
-		paths: []string{"domain.hostedZoneId", "domain.certificateArn", "domain.cloudFrontCertificateArn", "domain.backendHost", "domain.frontendHost"},
 		when:  func(w *Wizard) bool { return w.spec.Domain.Name != "" },
 		enter: func(w *Wizard) { w.deriveHosts() },
 		needs: func(w *Wizard) []request {
@@ -355,15 +351,8 @@ func servicePage(role profiles.Role) *page {
 	if role == profiles.RoleFrontend {
 		title = "Frontend service"
 	}
-	paths := []string{p + ".source"}
-	for _, f := range []string{"image", "repository.provider", "repository.name", "repository.branch", "port", "cpu", "memory",
-		"autoscaling.min", "autoscaling.max", "desiredCount", "autoscaling.cpuTarget", "nginx.enabled", "nginx.config", "nginx.configPath",
-		"ssmPath", "taskDefinitionFile", "volume.kind", "volume.containerPath", "volume.sizeGiB", "volume.efsId", "volume.hostPath",
-		"healthCheckPath", "healthCheckGracePeriod"} {
-		paths = append(paths, p+"."+f)
-	}
 	return &page{
-		id: p, step: StepServices, title: title, paths: paths,
+		id: p, step: StepServices, title: title,
 		when: func(w *Wizard) bool { return role == profiles.RoleBackend || w.spec.FrontendOnECS() },
 		build: func(b *builder) {
 			w, s := b.w, b.w.spec
@@ -524,8 +513,6 @@ func volumeOptions(fargate bool) []huh.Option[profiles.VolumeKind] {
 func sitePage() *page {
 	return &page{
 		id: "site", step: StepServices, title: "Frontend site",
-		paths: []string{"frontend.source", "frontend.repository.provider", "frontend.repository.name", "frontend.repository.branch",
-			"frontend.build.command", "frontend.build.outputDir"},
 		when: func(w *Wizard) bool { return w.spec.FrontendOnS3() },
 		build: func(b *builder) {
 			w, f := b.w, &b.w.spec.Frontend
@@ -549,7 +536,6 @@ func sitePage() *page {
 func pipelinesPage() *page {
 	return &page{
 		id: "pipelines", step: StepPipelines, title: "Pipelines",
-		paths: []string{"pipeline.deploy", "pipeline.codeDeployConfig", "pipeline.blueTerminationMinutes", "pipeline.connectionArn"},
 		when: func(w *Wizard) bool {
 			s := w.spec
 			return s.Backend.Repository.Name != "" || (s.Frontend.Hosting != profiles.HostingNone && s.Frontend.Repository.Name != "")
@@ -584,8 +570,6 @@ func pipelinesPage() *page {
 func databasePage() *page {
 	return &page{
 		id: "database", step: StepDatabase, title: "Database",
-		paths: []string{"database.engine", "database.instanceClass", "database.storageGiB", "database.multiAz",
-			"database.name", "database.username", "database.backupRetentionDays", "network.databaseSubnetIds"},
 		needs: func(w *Wizard) []request {
 			if !w.d.existing {
 				return nil

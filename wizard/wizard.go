@@ -10,6 +10,9 @@ package wizard
 
 import (
 	"context"
+	"reflect"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -105,7 +108,7 @@ type Wizard struct {
 
 	d     draft
 	pages []*page
-	owner map[string]int // answer path -> index of the page that asks it
+	owner map[string]qpos // answer path -> the question that asks it
 
 	cur     int
 	seq     int // generation of the current page; stale lookups are dropped
@@ -116,7 +119,13 @@ type Wizard struct {
 	loading string            // what is being asked from AWS
 	facts   map[string]fact
 	touched map[string]bool // answers edited on the current page: their problems show as typed
+	sentTo  map[string]bool // answers no question asks that GoTo was sent to: the other page asks them
 	done    bool
+
+	arch     profiles.Architecture // the architecture the instance type was chosen for
+	cpu      [2]int                // the CPU of the backend and the frontend the memory was chosen for
+	chrome   int                   // the lines the form was sized to leave
+	instance *huh.Input            // the instance type question, on its page
 
 	width, height int
 }
@@ -136,6 +145,7 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 		next:    opts.NextStep,
 		facts:   map[string]fact{},
 		touched: map[string]bool{},
+		sentTo:  map[string]bool{},
 		width:   80,
 		height:  20,
 	}
@@ -159,15 +169,10 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 		w.next = key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "next step"))
 	}
 	w.d = newDraft(spec)
+	w.arch = spec.Architecture
+	w.cpu = [2]int{spec.Backend.CPU, spec.Frontend.CPU}
 	w.pages = allPages()
-	w.owner = map[string]int{}
-	for i, p := range w.pages {
-		for _, path := range p.paths {
-			if _, ok := w.owner[path]; !ok {
-				w.owner[path] = i
-			}
-		}
-	}
+	w.owner = questionOwners(w)
 	return w
 }
 
@@ -193,7 +198,8 @@ func (w *Wizard) sizeForm() {
 	if w.form == nil {
 		return
 	}
-	w.form.WithWidth(w.width).WithHeight(max(w.height-w.chromeHeight(), 3))
+	w.chrome = w.chromeHeight()
+	w.form.WithWidth(w.width).WithHeight(max(w.height-w.chrome, 3))
 }
 
 // Update handles a message; keys go to the current question.
@@ -225,15 +231,148 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if w.form == nil {
 		return w, nil
 	}
+	move := isGroupMove(msg)
+	var before huh.Field
+	if move {
+		w.revalidate()
+		before = w.form.GetFocusedField()
+	}
 	m, cmd := w.form.Update(msg)
 	if f, ok := m.(*huh.Form); ok {
 		w.form = f
+	}
+	if move && w.form.State == huh.StateNormal && w.form.GetFocusedField() == before && before != nil {
+		// NOTE: huh blurs the question before it asks to change groups,
+		// and refuses the change while one of the group's answers is
+		// wrong; the question it left stays the focused one.
+		cmd = tea.Batch(cmd, before.Focus())
+		w.form.Update(nil) // draws the group again, focused
 	}
 	w.apply()
 	if w.form.State == huh.StateCompleted {
 		return w, w.finishPage()
 	}
-	return w, cmd
+	if _, ok := msg.(tea.KeyMsg); ok {
+		w.follow()
+		w.recheck()
+		if h := w.chromeHeight(); h != w.chrome {
+			w.sizeForm() // the problems take more lines, or fewer
+		}
+	}
+	return w, w.settle(cmd)
+}
+
+// recheck validates again, after a key, what an earlier check reported:
+// the problems above the page and the other answers of the focused group,
+// so that none stays on screen once it is settled.
+func (w *Wizard) recheck() {
+	if len(w.banner) > 0 {
+		w.banner = w.pageProblems()
+		w.sizeForm()
+	}
+	f := w.form.GetFocusedField()
+	for _, o := range w.groupOf(f) {
+		if o != f && o.Error() != nil {
+			o.Blur() // it is not focused: this only validates it again
+		}
+	}
+}
+
+// follow keeps answers that were defaults in step with the answers they
+// follow: the instance type follows the architecture while it is the
+// default of the one before.
+func (w *Wizard) follow() {
+	s := w.spec
+	for i, svc := range []*profiles.Service{&s.Backend, &s.Frontend.Service} {
+		// On Fargate the memory follows the CPU while it is the smallest
+		// the CPU allows (or no longer allowed): the list then opens on its
+		// first size.
+		old := w.cpu[i]
+		w.cpu[i] = svc.CPU
+		if old == svc.CPU || old == 0 || s.LaunchType != profiles.LaunchFargate {
+			continue
+		}
+		was, now := profiles.FargateMemories(old), profiles.FargateMemories(svc.CPU)
+		if len(now) > 0 && ((len(was) > 0 && svc.Memory == was[0]) || !slices.Contains(now, svc.Memory)) {
+			svc.Memory = now[0]
+		}
+	}
+	if w.arch == s.Architecture {
+		return
+	}
+	old := w.arch
+	w.arch = s.Architecture
+	e := &s.Capacity.EC2
+	if w.isSet("capacity.ec2.instanceType") {
+		return
+	}
+	if i := slices.Index(instanceTypes(old), e.InstanceType); i >= 0 {
+		e.InstanceType = instanceTypes(s.Architecture)[i]
+		if w.instance != nil {
+			// NOTE: emptied first, so the cursor goes to the end of the new one.
+			empty := ""
+			w.instance.Value(&empty).Value(&e.InstanceType)
+		}
+	}
+}
+
+// focusCmds are huh's commands that move the focus between questions.
+var focusCmds = map[string]bool{
+	"github.com/charmbracelet/huh.NextField": true, "github.com/charmbracelet/huh.PrevField": true,
+	"github.com/charmbracelet/huh.nextGroup": true, "github.com/charmbracelet/huh.prevGroup": true,
+}
+
+// settle runs at once the commands with which huh moves the focus, and
+// leaves the others to the program. NOTE: keys typed ahead arrive before
+// such a command has run; without this, the key after an enter would go to
+// the question the enter left.
+func (w *Wizard) settle(cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	name := runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
+	switch {
+	case focusCmds[name]:
+		_, next := w.Update(cmd())
+		return next
+	case strings.Contains(name, "compactCmds[...]"): // tea.Batch, wherever the compiler inlined it
+		msg := cmd()
+		batch, ok := msg.(tea.BatchMsg)
+		if !ok {
+			return func() tea.Msg { return msg } // a sequence keeps its order
+		}
+		cmds := make([]tea.Cmd, len(batch))
+		for i, c := range batch {
+			cmds[i] = w.settle(c)
+		}
+		return tea.Batch(cmds...)
+	}
+	return cmd
+}
+
+// isGroupMove says whether msg is huh's request to go to the next or the
+// previous group of questions.
+func isGroupMove(msg tea.Msg) bool {
+	t := reflect.TypeOf(msg)
+	return t != nil && t.PkgPath() == "github.com/charmbracelet/huh" && (t.Name() == "nextGroupMsg" || t.Name() == "prevGroupMsg")
+}
+
+// revalidate checks again the answers of the focused question's group, so
+// that an error another answer has since settled does not hold the group.
+func (w *Wizard) revalidate() {
+	for _, f := range w.groupOf(w.form.GetFocusedField()) {
+		f.Blur()
+	}
+}
+
+// groupOf returns the fields of the group that holds f.
+func (w *Wizard) groupOf(f huh.Field) []huh.Field {
+	for _, g := range w.built {
+		if slices.Contains(g.fields, f) {
+			return g.fields
+		}
+	}
+	return nil
 }
 
 // Back goes to the previous page that asks something, keeping every answer.
@@ -258,15 +397,26 @@ func (w *Wizard) Next() tea.Cmd {
 	return w.finishPage()
 }
 
+// Edit opens the questions again to change the answers: every question,
+// those the preset answered too (with their answers), at the page that
+// asks path, or the last page when path is "".
+func (w *Wizard) Edit(path string) tea.Cmd {
+	w.preset = nil
+	if path != "" {
+		return w.GoTo(path)
+	}
+	w.done = true
+	return w.Back()
+}
+
 // GoTo opens the page that asks the answer path (or the next page that
 // asks something); the review uses it to send a person to a problem.
 func (w *Wizard) GoTo(path string) tea.Cmd {
 	w.done = false
-	i := w.pageOf(path)
-	if i < 0 {
-		i = 0
+	if !w.owned(path) {
+		w.sentTo[path] = true
 	}
-	return w.enter(i, true)
+	return w.enter(w.pageOf(path), true)
 }
 
 func (w *Wizard) first() int {
@@ -292,7 +442,7 @@ func (w *Wizard) enter(i int, forward bool) tea.Cmd {
 		return nil
 	}
 	w.seq++
-	w.form, w.built, w.banner, w.notes = nil, nil, nil, nil
+	w.form, w.built, w.banner, w.notes, w.loading = nil, nil, nil, nil, ""
 	clear(w.touched)
 	if i >= len(w.pages) {
 		w.done = true
@@ -351,6 +501,20 @@ func (w *Wizard) build() tea.Cmd {
 // finishPage checks the page's answers; it moves on when they are valid and
 // reopens the page with the problems otherwise.
 func (w *Wizard) finishPage() tea.Cmd {
+	probs := w.pageProblems()
+	if len(probs) > 0 {
+		w.seq++
+		cmd := w.build()
+		w.banner = probs
+		w.sizeForm()
+		return cmd
+	}
+	return w.enter(w.cur+1, true)
+}
+
+// pageProblems returns the errors that keep the page's questions shown now
+// from being left.
+func (w *Wizard) pageProblems() profiles.Problems {
 	w.apply()
 	var probs profiles.Problems
 	seen := map[string]bool{}
@@ -371,14 +535,7 @@ func (w *Wizard) finishPage() tea.Cmd {
 			}
 		}
 	}
-	if len(probs) > 0 {
-		w.seq++
-		cmd := w.build()
-		w.banner = probs
-		w.sizeForm()
-		return cmd
-	}
-	return w.enter(w.cur+1, true)
+	return probs
 }
 
 // missing lists the lookups page p needs that have not been answered yet.
@@ -550,8 +707,14 @@ func (w *Wizard) topView() string {
 
 func (w *Wizard) liveView() string {
 	errStyle := w.theme.Focused.ErrorMessage.UnsetString().Width(w.width)
-	if f := w.form.GetFocusedField(); f != nil && f.Error() != nil {
+	f := w.form.GetFocusedField()
+	if f != nil && f.Error() != nil {
 		return errStyle.Render("✗ " + f.Error().Error())
+	}
+	for _, o := range w.groupOf(f) {
+		if o != f && o.Error() != nil {
+			return errStyle.Render("✗ " + o.GetKey() + ": " + o.Error().Error())
+		}
 	}
 	var lines []string
 	for _, p := range w.Live() {
@@ -560,16 +723,16 @@ func (w *Wizard) liveView() string {
 		} else {
 			lines = append(lines, errStyle.Render("✗ "+p.Message))
 		}
-		if len(lines) == 2 {
-			break
-		}
 	}
 	return strings.Join(lines, "\n")
 }
 
 // chromeHeight is how many lines the wizard draws around the form.
 func (w *Wizard) chromeHeight() int {
-	h := 2 // the focused question's problems
+	h := 2 // the focused question's problems: two lines at least, all of them wrapped
+	if w.form != nil {
+		h = max(h, min(lipgloss.Height(w.liveView()), w.height/2))
+	}
 	if top := w.topView(); top != "" {
 		h += lipgloss.Height(top)
 	}
@@ -587,7 +750,7 @@ func (w *Wizard) Live() profiles.Problems {
 	if err := w.extra(path); err != nil {
 		return profiles.Problems{{Path: path, Message: err.Error()}}
 	}
-	return w.problems(path, true)
+	return append(w.problems(path, true), w.notices(path)...)
 }
 
 // FocusedInput says whether the focused question takes typed text (keys

@@ -467,24 +467,6 @@ func TestDoc(t *testing.T) {
 	}
 }
 
-func TestCloneSharesNothing(t *testing.T) {
-	a := ready()
-	a.Tags = map[string]string{"team": "web"}
-	a.Network.SubnetIDs = []string{"subnet-1"}
-	a.LoadBalancer.Existing = &profiles.ExistingLoadBalancer{ARN: "x", TargetGroups: profiles.TargetGroups{Backend: []string{"a", "b"}}}
-	b := Clone(a)
-	if !reflect.DeepEqual(a, b) {
-		t.Fatal("clone differs")
-	}
-	b.Tags["team"] = "api"
-	b.Network.SubnetIDs[0] = "subnet-2"
-	b.LoadBalancer.Existing.TargetGroups.Backend[0] = "c"
-	b.Network.AppPorts[0] = 1
-	if a.Tags["team"] != "web" || a.Network.SubnetIDs[0] != "subnet-1" || a.LoadBalancer.Existing.TargetGroups.Backend[0] != "a" || a.Network.AppPorts[0] != 80 {
-		t.Errorf("changing the clone changed the original: %+v", a)
-	}
-}
-
 func TestMentions(t *testing.T) {
 	for _, tc := range []struct {
 		msg, path string

@@ -4,6 +4,7 @@ package tuitest
 
 import (
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -19,7 +20,11 @@ import (
 type Driver struct {
 	T    testing.TB
 	M    tea.Model
-	Seen []tea.Msg    // every message the commands produced
+	Seen []tea.Msg // every message the commands produced
+	// Skip names commands not to run at all, by parts of their function's
+	// name ("BlinkCmd", "Tick"): commands known to wait, which would
+	// otherwise cost the wait for a quick answer each time.
+	Skip []string
 	late chan tea.Msg // messages of commands that took longer
 }
 
@@ -78,6 +83,14 @@ func (d *Driver) Run(cmd tea.Cmd) {
 // quick runs cmd and returns its message when it comes within a moment;
 // a later message goes to pump.
 func (d *Driver) quick(cmd tea.Cmd) (tea.Msg, bool) {
+	if len(d.Skip) > 0 {
+		name := runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
+		for _, s := range d.Skip {
+			if strings.Contains(name, s) {
+				return nil, false
+			}
+		}
+	}
 	ch := make(chan tea.Msg, 1)
 	go func() { ch <- cmd() }()
 	select {

@@ -119,3 +119,35 @@ func TestActionsNeedAService(t *testing.T) {
 	d.has("choose a service first (tab 1)")
 	d.lacks("tasks:")
 }
+
+func TestScaleToTheCountItHasIsNotOffered(t *testing.T) {
+	// GIVEN the scale question of shop-web, set to 2
+	f := newFake()
+	d := drive(t, newConsole(f, 100, 30)).send(snapshot(services())).keys("down", "s")
+	// WHEN enter takes the count it has, typed or not
+	for _, keys := range [][]string{{"enter"}, {"2", "enter"}} {
+		d.keys(keys...)
+		// THEN the question says so and stays, offering nothing to confirm
+		d.has("shop-web is set to 2 already: type another count, or esc", "tasks:")
+		d.lacks("from 2 to 2")
+		d.keys("backspace")
+	}
+}
+
+func TestScalingALoadBalancedServiceToZeroWarns(t *testing.T) {
+	// GIVEN shop-api behind the load balancer, and shop-worker not
+	f := newFake()
+	rows := services()
+	rows[0].TargetGroups = []string{"arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-api/0123456789abcdef"}
+	d := drive(t, newConsole(f, 100, 30)).send(snapshot(rows))
+	// WHEN it is scaled to 0
+	d.keys("s", "0", "enter")
+	// THEN the question warns that its requests will fail
+	d.has("This will set the desired count of shop-api from 3 to 0.",
+		"│ Warning: shop-api is behind the load balancer: with no task, │\n", "│ every request to it fails (503) until it is scaled up again. │")
+	d.keys("n")
+	// AND a service without one gets no such warning
+	d.keys("down", "down", "s", "0", "enter")
+	d.has("This will set the desired count of shop-worker from 1 to 0.")
+	d.lacks("Warning:")
+}

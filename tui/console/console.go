@@ -296,7 +296,7 @@ func (m *Model) helpView() string {
 }
 
 func (m *Model) bodyHeight() int {
-	return max(m.c.Height-4-strings.Count(m.helpView(), "\n")-1, 1)
+	return max(m.c.Height-4-strings.Count(m.helpView(), "\n")-1-strings.Count(m.statusView(), "\n"), 1)
 }
 
 // ShortHelp is the active tab's keys and the console's own.
@@ -356,10 +356,14 @@ func (m *Model) leave(back bool) tea.Cmd {
 	return tea.Quit
 }
 
-// Update handles, in order: the size, data for the console and its tabs
-// (even those not on screen), the question on screen, a filter being
-// typed, the console's keys, then the active tab.
+// Update handles, in order: a burst of keys (one key at a time), the size,
+// data for the console and its tabs (even those not on screen), the
+// question on screen, a filter being typed, the console's keys, then the
+// active tab.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := common.EachKey(msg, func(k tea.Msg) tea.Cmd { _, c := m.Update(k); return c }); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.SetSize(msg.Width, msg.Height)
@@ -423,7 +427,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) setStatus(text string, failed bool) {
+	before := m.bodyHeight()
 	m.status, m.failed, m.aboutRefresh = text, failed, false
+	if m.bodyHeight() != before {
+		m.layout() // a long message takes lines from the tab
+	}
 }
 
 // snapshot takes a refresh of the services and hands it to the tabs.
@@ -615,12 +623,20 @@ func (m *Model) dialogKey(msg tea.KeyMsg) tea.Cmd {
 		m.setStatus("nothing was changed", false)
 	case dialogCount:
 		n, _ := m.dialog.count()
-		p, err := m.sh.be.Actions.PlanScale(m.dialog.service, n)
+		svc := m.dialog.service
+		if n == int(svc.Desired) {
+			m.dialog.problem = fmt.Sprintf("%s is set to %d already: type another count, or esc", svc.Name, n)
+			return nil
+		}
+		p, err := m.sh.be.Actions.PlanScale(svc, n)
 		if err != nil {
 			m.dialog.problem = err.Error()
 			return nil
 		}
 		m.dialog = confirmDialog(p)
+		if n == 0 && len(svc.TargetGroups) > 0 {
+			m.dialog.warn = svc.Name + " is behind the load balancer: with no task, every request to it fails (503) until it is scaled up again."
+		}
 	case dialogConfirm:
 		p := m.dialog.plan
 		m.dialog = nil

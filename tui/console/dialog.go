@@ -20,6 +20,7 @@ import (
 type dialog struct {
 	title string
 	plan  *ops.Plan // set: the yes/no question about this plan
+	warn  string    // what the plan breaks, said before yes
 
 	// The count question of scale.
 	service ops.Service
@@ -141,6 +142,9 @@ func (d *dialog) view(st *common.Styles, width, height int) string {
 	body = append(body, st.Title.Render(d.title), "")
 	if d.plan != nil {
 		body = append(body, wrap("This will "+d.plan.Summary+".", inner), "")
+		if d.warn != "" {
+			body = append(body, st.Error.Render(wrap("Warning: "+d.warn, inner)), "")
+		}
 		body = append(body, st.Key.Render("y")+" go ahead   "+st.Key.Render("n")+"/"+st.Key.Render("esc")+" cancel")
 	} else {
 		body = append(body, wrap("How many tasks of "+d.service.Name+" should run? It runs "+

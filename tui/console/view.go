@@ -6,6 +6,8 @@ import (
 
 	"ecsdeck/tui/common"
 	"ecsdeck/words"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // View renders the console: header with the refresh time, tab bar, the
@@ -42,9 +44,27 @@ func (m *Model) View() string {
 		body = m.tabs[m.active].View()
 	}
 	b.WriteString(common.Fit(body, c.Width, h) + "\n")
-	b.WriteString(common.StatusLine(st, c.Width, m.status, m.failed, m.counts()) + "\n")
+	b.WriteString(m.statusView() + "\n")
 	b.WriteString(m.helpView())
 	return common.Fit(b.String(), c.Width, c.Height)
+}
+
+// statusView is the status line: the message and the counts on one line
+// when they fit; else the message wrapped whole, the counts below it.
+func (m *Model) statusView() string {
+	st, w, right := m.c.Styles, m.c.Width, m.counts()
+	need := ansi.StringWidth(m.status) + ansi.StringWidth(right) + 1
+	if m.failed && st.NoColor {
+		need += len("error: ")
+	}
+	if need <= w || m.status == "" {
+		return common.StatusLine(st, w, m.status, m.failed, right)
+	}
+	out := common.StatusBlock(st, w, m.status, m.failed)
+	if right != "" {
+		out += "\n" + common.StatusLine(st, w, "", false, right)
+	}
+	return out
 }
 
 // counts is the status line's right side: "12 services · 2 deploying",
