@@ -111,6 +111,10 @@ func (a *app) tuiOutcome(res tui.Result) error {
 			fmt.Fprintln(a.stderr, "discarded the answers; nothing was saved")
 			return silentError{code: exitInterrupted}
 		}
+		if res.Draft {
+			fmt.Fprintln(a.stderr, "kept the answers as a draft; ecsdeck init offers to resume it")
+			return silentError{code: exitInterrupted}
+		}
 		return errInterrupted
 	}
 	return nil

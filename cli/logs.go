@@ -18,6 +18,7 @@ func (a *app) logsCommand() *cobra.Command {
 	var (
 		f      opsFlags
 		follow bool
+		late   bool
 		since  string
 		filter string
 	)
@@ -60,7 +61,7 @@ offers it, else by polling) until Ctrl-C.
 				return interruptedOr(interrupted, opsError(ctx, err))
 			}
 			if follow {
-				return interruptedOr(interrupted, a.followLogs(ctx, c, src, from, filter, f.asJSON))
+				return interruptedOr(interrupted, a.followLogs(ctx, c, src, ops.FollowOptions{Since: from, Filter: filter, Late: late}, f.asJSON))
 			}
 			page, err := c.Logs.Fetch(ctx, src, ops.LogQuery{Since: from, Filter: filter})
 			if err != nil {
@@ -89,17 +90,19 @@ offers it, else by polling) until Ctrl-C.
 	// file is --answers on this command.
 	f.registerShort(cmd, false, "")
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing new lines until Ctrl-C")
+	cmd.Flags().BoolVar(&late, "late", false, "with --follow, also deliver lines CloudWatch stored late (marked late; each line is read about twice)")
 	cmd.Flags().StringVar(&since, "since", "10m", "first lines from this long ago (10m, 2h, 1d) or this time")
 	cmd.Flags().StringVar(&filter, "filter", "", "CloudWatch Logs filter pattern (e.g. ERROR)")
 	return cmd
 }
 
-func (a *app) followLogs(ctx context.Context, c *ops.Client, src ops.LogSource, from time.Time, filter string, asJSON bool) error {
+func (a *app) followLogs(ctx context.Context, c *ops.Client, src ops.LogSource, fo ops.FollowOptions, asJSON bool) error {
+	from := fo.Since
 	fmt.Fprintf(a.stderr, "following %s's logs in %s (%s*) since %s; Ctrl-C to stop\n",
 		src.Service, src.Group, src.StreamPrefix, from.Local().Format(time.DateTime))
 	enc := json.NewEncoder(a.stdout)
 	var last error
-	for b := range c.Logs.Follow(ctx, src, ops.FollowOptions{Since: from, Filter: filter}) {
+	for b := range c.Logs.Follow(ctx, src, fo) {
 		for _, l := range b.Lines {
 			if asJSON {
 				if err := enc.Encode(l); err != nil {

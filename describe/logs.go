@@ -15,5 +15,8 @@ func LogLine(w io.Writer, l ops.LogLine) {
 	if c := l.Container(); c != "" {
 		who = c + "/" + who
 	}
+	if l.Late {
+		who += " (late)"
+	}
 	fmt.Fprintf(w, "%s %s %s\n", l.Time.Local().Format("2006-01-02T15:04:05.000Z07:00"), who, l.Message)
 }
