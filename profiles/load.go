@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -50,24 +50,60 @@ func (a *Answers) IsSet(path string) bool {
 // A bad file returns Problems: every problem at once, each with its
 // file:line:col.
 func Load(path string) (*Answers, error) {
-	st, err := os.Stat(path)
+	data, err := readAnswers(path)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, Problems{{File: path, Message: "no such file (check the path, or run ecsdeck init to write one)"}}
-		}
-		return nil, Problems{{File: path, Message: fmt.Sprintf("cannot read it: %v", unwrapPathError(err))}}
-	}
-	if st.IsDir() {
-		return nil, Problems{{File: path, Message: "is a directory (give the answers file inside it)"}}
-	}
-	if st.Size() > MaxFileSize {
-		return nil, Problems{{File: path, Message: fmt.Sprintf("is %d bytes (an answers file is at most %d)", st.Size(), MaxFileSize)}}
-	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, Problems{{File: path, Message: fmt.Sprintf("cannot read it: %v", unwrapPathError(err))}}
+		return nil, err
 	}
 	return Parse(path, data)
+}
+
+// readAnswers reads the answers file at path: a regular file of at most
+// MaxFileSize bytes. Devices, pipes and sockets are refused unread, since
+// reading them may never end.
+func readAnswers(path string) ([]byte, error) {
+	fail := func(msg string) ([]byte, error) { return nil, Problems{{File: path, Message: msg}} }
+	f, err := openNoWait(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fail("no such file (check the path, or run ecsdeck init to write one)")
+		}
+		return fail(fmt.Sprintf("cannot read it: %v", unwrapPathError(err)))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fail(fmt.Sprintf("cannot read it: %v", unwrapPathError(err)))
+	}
+	if msg := notAFile(st.Mode()); msg != "" {
+		return fail(msg)
+	}
+	if st.Size() > MaxFileSize {
+		return fail(fmt.Sprintf("is %d bytes (an answers file is at most %d)", st.Size(), MaxFileSize))
+	}
+	// NOTE: the file may grow after Stat: read one byte past the bound at most.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return fail(fmt.Sprintf("cannot read it: %v", unwrapPathError(err)))
+	}
+	if len(data) > MaxFileSize {
+		return fail(fmt.Sprintf("is more than %d bytes (an answers file is at most %d)", MaxFileSize, MaxFileSize))
+	}
+	return data, nil
+}
+
+// notAFile says why a file of mode m is not one ecsdeck reads, or "".
+func notAFile(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return ""
+	case m.IsDir():
+		return "is a directory (give the answers file inside it)"
+	case m&fs.ModeDevice != 0:
+		return "is a device, not a file (give the path of an answers file)"
+	case m&(fs.ModeNamedPipe|fs.ModeSocket) != 0:
+		return "is a pipe, not a file (save the answers to a file and give its path)"
+	}
+	return "is not a regular file (give the path of an answers file)"
 }
 
 func unwrapPathError(err error) error {
@@ -92,6 +128,9 @@ func Parse(name string, data []byte) (*Answers, error) {
 	}
 	if strings.TrimSpace(string(data)) == "" {
 		return fail(Position{}, "is empty (an answers file starts with version: 1; ecsdeck init writes one)")
+	}
+	if p := prescan(data); p != nil {
+		return fail(p.Pos, p.Message)
 	}
 	file, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
