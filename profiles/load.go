@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -161,7 +162,8 @@ func Parse(name string, data []byte) (*Answers, error) {
 	root := d.resolve(docs[0])
 	if _, ok := root.(*ast.MappingNode); !ok {
 		if _, ok := root.(*ast.MappingValueNode); !ok {
-			return fail(nodePos(root), fmt.Sprintf("the document is %s (an answers file is a mapping of keys, starting with version: 1)", describe(root)))
+			// NOTE: what it is, never what it says: the file may be no answers file at all.
+			return fail(nodePos(root), fmt.Sprintf("the document is %s (an answers file is a mapping of keys, starting with version: 1)", kindOf(root)))
 		}
 	}
 	d.decode(root, "", reflect.ValueOf(spec).Elem())
@@ -220,7 +222,7 @@ func syntaxMessage(err error) string {
 		if strings.Contains(msg, "'\t'") {
 			return "a tab character here (YAML indents with spaces, never tabs)"
 		}
-		return msg
+		return clipTo(msg, 2*maxQuoted)
 	}
 	return err.Error()
 }
@@ -234,7 +236,7 @@ type decoder struct {
 }
 
 func (d *decoder) problem(path string, pos Position, format string, args ...any) {
-	d.probs = append(d.probs, Problem{File: d.file, Pos: pos, Path: path, Message: fmt.Sprintf(format, args...)})
+	d.probs = append(d.probs, Problem{File: d.file, Pos: pos, Path: path, Message: fmt.Sprintf(format, shortArgs(format, args)...)})
 }
 
 // posOf is the position of path, or of its nearest ancestor written in the file.
@@ -320,11 +322,63 @@ func describe(n ast.Node) string {
 	return "something else"
 }
 
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:37] + "..."
+// kindOf says what a node is without quoting it.
+func kindOf(n ast.Node) string {
+	switch n.(type) {
+	case *ast.StringNode:
+		return "text"
+	case *ast.AliasNode:
+		return "an alias"
 	}
-	return s
+	return describe(n)
+}
+
+func clip(s string) string { return clipTo(s, 40) }
+
+// maxQuoted bounds how much of a value a message quotes.
+const maxQuoted = 64
+
+// clipTo shortens s to at most n characters, ending it with ... when cut.
+func clipTo(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-3]) + "..."
+}
+
+// shortArgs clips every argument that format quotes (%q) to maxQuoted
+// characters, so that a message never repeats a long value (a 900 KB one
+// was printed twice). Texts of ours, such as lists of allowed values, go
+// through %s whole.
+func shortArgs(format string, args []any) []any {
+	var out []any
+	n := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i >= len(format) || format[i] == '%' {
+			continue
+		}
+		if format[i] == 'q' && n < len(args) {
+			if v := reflect.ValueOf(args[n]); v.Kind() == reflect.String && utf8.RuneCountInString(v.String()) > maxQuoted {
+				if out == nil {
+					out = slices.Clone(args)
+				}
+				out[n] = clipTo(v.String(), maxQuoted)
+			}
+		}
+		n++
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // want says, in words, what kind of value a field takes.
@@ -500,11 +554,11 @@ func (d *decoder) decodeInt(n ast.Node, path string, pos Position, v reflect.Val
 		}
 		v.SetInt(i)
 	case *ast.FloatNode:
-		d.problem(path, pos, "%s is not a whole number (expected a whole number)", t.GetToken().Value)
+		d.problem(path, pos, "%s is not a whole number (expected a whole number)", clipTo(t.GetToken().Value, maxQuoted))
 	case *ast.StringNode:
 		if t.GetToken().Type == token.StringType && isInteger(t.Value) {
 			// NOTE: the YAML reader keeps a number beyond 64 bits as text.
-			d.problem(path, pos, "%s is far too large", t.Value)
+			d.problem(path, pos, "%s is far too large", clipTo(t.Value, maxQuoted))
 			return
 		}
 		if _, err := strconv.Atoi(t.Value); err == nil {

@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -291,5 +292,35 @@ func TestWriteFileAtomicLeavesOldFileOnFailure(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp"))
 	if len(left) > 0 {
 		t.Fatalf("temporary files left: %v", left)
+	}
+}
+
+func TestMessagesQuoteOnlyTheStartOfALongValue(t *testing.T) {
+	// GIVEN a name of 900 KB, which a message about it used to print twice
+	name := strings.Repeat("a", 900<<10)
+	// WHEN the file is parsed
+	_, err := Parse("h.yaml", []byte("version: 1\nname: "+name+"\nregion: us-east-1\nbackend: {image: nginx}\n"))
+	// THEN the message quotes the first 61 characters, each time
+	q := strings.Repeat("a", 61) + "..."
+	want := fmt.Sprintf(`h.yaml:2:1: name: %q with environment "prod" makes %q, %d characters (at most 21 with the dash, so every AWS name fits)`, q, q, len(name)+5)
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("got %d bytes: %s\nwant %s", len(got), got, want)
+	}
+	// AND a number too large for any field is not repeated whole either
+	_, err = Parse("h.yaml", []byte("version: 1\nname: shop\nregion: us-east-1\nbackend: {image: nginx, port: "+strings.Repeat("9", 100000)+"}\n"))
+	want = "h.yaml:4:31: backend.port: " + strings.Repeat("9", 61) + "... is far too large"
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("got %d bytes: %s\nwant %s", len(got), got, want)
+	}
+}
+
+func TestAFileThatIsNoAnswersFileIsNotQuoted(t *testing.T) {
+	// GIVEN a private key given as answers
+	key := "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n"
+	// WHEN it is parsed THEN the message says what it is, and shows none of it
+	_, err := Parse("id_ed25519", []byte(key))
+	want := "id_ed25519:1:1: the document is text (an answers file is a mapping of keys, starting with version: 1)"
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }

@@ -85,7 +85,7 @@ func (s *Store) List() ([]Entry, error) {
 		if fi, err := de.Info(); err == nil {
 			e.Modified = fi.ModTime()
 		}
-		if a, err := Load(e.Path); err != nil {
+		if a, err := s.Load(name); err != nil {
 			e.Problem = err
 		} else {
 			e.Spec = a.Spec
@@ -103,8 +103,14 @@ func (s *Store) Load(name string) (*Answers, error) {
 		return nil, err
 	}
 	p := s.Path(name)
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("profile %s: %w (ecsdeck profiles list shows the saved ones)", name, ErrNoProfile)
+	}
+	if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// NOTE: never read through it: a message about what is there would
+		// show the start of a file that holds no answers.
+		return nil, Problems{{File: p, Message: "is a symbolic link, not a profile ecsdeck saved (remove it, then save the answers file with ecsdeck profiles save --answers FILE)"}}
 	}
 	return Load(p)
 }

@@ -133,3 +133,26 @@ func TestStoreCreateNeverReplacesUnderConcurrentSaves(t *testing.T) {
 		t.Fatalf("replace: %v %v", a, err)
 	}
 }
+
+func TestStoreRefusesAProfileThatIsASymlink(t *testing.T) {
+	// GIVEN a profile that is a link to a file of secrets
+	st := &Store{Dir: t.TempDir()}
+	secret := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(secret, []byte("SECRET-TOKEN-0123456789\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, st.Path("shop")); err != nil {
+		t.Fatal(err)
+	}
+	// WHEN it is loaded, or listed
+	_, err := st.Load("shop")
+	es, lerr := st.List()
+	// THEN it is refused as a link, and nothing of the file is shown
+	want := st.Path("shop") + ": is a symbolic link, not a profile ecsdeck saved (remove it, then save the answers file with ecsdeck profiles save --answers FILE)"
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("load: got  %s\nwant %s", got, want)
+	}
+	if lerr != nil || len(es) != 1 || es[0].Problem == nil || es[0].Problem.Error() != want {
+		t.Fatalf("list: %+v %v", es, lerr)
+	}
+}
