@@ -175,7 +175,7 @@ func TestLoadFileErrors(t *testing.T) {
 	tests := []struct{ path, want string }{
 		{filepath.Join(dir, "missing.yaml"), "no such file (check the path, or run ecsdeck init to write one)"},
 		{dir, "is a directory (give the answers file inside it)"},
-		{big, "is 1048577 bytes (an answers file is at most 1048576)"},
+		{big, "is 262145 bytes (an answers file is at most 262144)"},
 	}
 	for _, tt := range tests {
 		_, err := Load(tt.path)
@@ -296,8 +296,8 @@ func TestWriteFileAtomicLeavesOldFileOnFailure(t *testing.T) {
 }
 
 func TestMessagesQuoteOnlyTheStartOfALongValue(t *testing.T) {
-	// GIVEN a name of 900 KB, which a message about it used to print twice
-	name := strings.Repeat("a", 900<<10)
+	// GIVEN a name of 200 KB (one of 900 KB used to be printed twice)
+	name := strings.Repeat("a", 200<<10)
 	// WHEN the file is parsed
 	_, err := Parse("h.yaml", []byte("version: 1\nname: "+name+"\nregion: us-east-1\nbackend: {image: nginx}\n"))
 	// THEN the message quotes the first 61 characters, each time
