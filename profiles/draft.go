@@ -23,7 +23,13 @@ func LoadDraft(path string) (*Answers, Problems, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return parseDraft(path, data)
+	a, rest, err := parseDraft(path, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	rest = append(rest, resolveFiles(path, a)...)
+	rest.sort()
+	return a, rest, nil
 }
 
 func parseDraft(name string, data []byte) (*Answers, Problems, error) {

@@ -48,7 +48,9 @@ func (a *Answers) IsSet(path string) bool {
 	return false
 }
 
-// Load reads, decodes, completes and validates the answers file at path.
+// Load reads, decodes, completes and validates the answers file at path. A
+// relative envFile is read from the file's directory; the Spec holds it
+// absolute.
 // A bad file returns Problems: every problem at once, each with its
 // file:line:col.
 func Load(path string) (*Answers, error) {
@@ -56,7 +58,14 @@ func Load(path string) (*Answers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	a, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if ps := resolveFiles(path, a); len(ps) > 0 {
+		return nil, ps
+	}
+	return a, nil
 }
 
 // readAnswers reads the answers file at path: a regular file of at most

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -322,5 +323,54 @@ func TestAFileThatIsNoAnswersFileIsNotQuoted(t *testing.T) {
 	want := "id_ed25519:1:1: the document is text (an answers file is a mapping of keys, starting with version: 1)"
 	if got := problemsOf(t, err).Error(); got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestEnvFileIsARegularFileBesideTheAnswers(t *testing.T) {
+	// GIVEN answers in their own directory, and the things an envFile may name
+	dir := t.TempDir()
+	answers := filepath.Join(dir, "prod.yaml")
+	if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte("A=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(dir, "conf"), 0o700)
+	os.Symlink("loop-b", filepath.Join(dir, "loop-a"))
+	os.Symlink("loop-a", filepath.Join(dir, "loop-b"))
+	if err := os.WriteFile(filepath.Join(dir, "big.env"), make([]byte, MaxEnvFileSize+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe.env")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	load := func(envFile string) (*Answers, error) {
+		src := "version: 1\nname: shop\nregion: us-east-1\nbackend:\n  image: nginx\n  envFile: " + envFile + "\n"
+		if err := os.WriteFile(answers, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Load(answers)
+	}
+	// WHEN it names a file beside the answers, from another working directory
+	a, err := load("app.env")
+	// THEN it is found there, and the Spec holds the path the program uploads
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "app.env"); a.Spec.Backend.EnvFile != want {
+		t.Fatalf("envFile %q, want %q", a.Spec.Backend.EnvFile, want)
+	}
+	// WHEN it names anything but a regular file of bounded size THEN it is refused at its key
+	for _, tt := range []struct{ envFile, want string }{
+		{"missing.env", fmt.Sprintf("no file at %q (a relative envFile is read from the directory of the answers file)", filepath.Join(dir, "missing.env"))},
+		{"conf", fmt.Sprintf("%q is a directory (envFile is a .env file of NAME=value lines)", filepath.Join(dir, "conf"))},
+		{"/dev/zero", `"/dev/zero" is a device, not a file (envFile is a .env file of NAME=value lines)`},
+		{"pipe.env", fmt.Sprintf("%q is a pipe, not a file (envFile is a .env file of NAME=value lines)", fifo)},
+		{"loop-a", fmt.Sprintf("cannot read %q: too many levels of symbolic links", filepath.Join(dir, "loop-a"))},
+		{"big.env", fmt.Sprintf("%q is %d bytes (an envFile is at most %d)", filepath.Join(dir, "big.env"), MaxEnvFileSize+1, MaxEnvFileSize)},
+	} {
+		_, err := load(tt.envFile)
+		if got, want := problemsOf(t, err).Error(), answers+":6:3: backend.envFile: "+tt.want; got != want {
+			t.Errorf("%s:\ngot  %s\nwant %s", tt.envFile, got, want)
+		}
 	}
 }
