@@ -84,47 +84,38 @@ func FuzzLoad(f *testing.F) {
 }
 
 // shapeOf measures a parsed YAML tree: its nodes, the deepest nesting of
-// mappings and lists, and the most entries of one.
-type shapeOf struct {
-	nodes, deepest, widest int
-	depth                  int
-}
+// mappings, key-value pairs and lists, and the most entries of one.
+type shapeOf struct{ nodes, deepest, widest int }
 
-func (s *shapeOf) Visit(n ast.Node) ast.Visitor {
-	if n == nil {
-		return nil
+func (s *shapeOf) walk(n ast.Node, depth int) {
+	if n == nil || reflect.ValueOf(n).IsNil() {
+		return
 	}
 	s.nodes++
-	width := -1
+	s.deepest = max(s.deepest, depth)
 	switch t := n.(type) {
+	case *ast.DocumentNode:
+		s.walk(t.Body, depth)
 	case *ast.MappingNode:
-		width = len(t.Values)
-	case *ast.SequenceNode:
-		width = len(t.Values)
+		s.widest = max(s.widest, len(t.Values))
+		for _, v := range t.Values {
+			s.walk(v, depth+1)
+		}
 	case *ast.MappingValueNode:
-		width = 1
+		s.walk(t.Key, depth+1)
+		s.walk(t.Value, depth+1)
+	case *ast.MappingKeyNode:
+		s.walk(t.Value, depth)
+	case *ast.SequenceNode:
+		s.widest = max(s.widest, len(t.Values))
+		for _, v := range t.Values {
+			s.walk(v, depth+1)
+		}
+	case *ast.TagNode:
+		s.walk(t.Value, depth)
+	case *ast.AnchorNode:
+		s.walk(t.Value, depth)
 	}
-	if width < 0 {
-		return s
-	}
-	s.widest = max(s.widest, width)
-	c := &shapeOf{depth: s.depth + 1}
-	s.deepest = max(s.deepest, c.depth)
-	return &childShape{parent: s, child: c}
-}
-
-// childShape passes what a subtree measured up to its parent when the
-// walk leaves it.
-type childShape struct{ parent, child *shapeOf }
-
-func (c *childShape) Visit(n ast.Node) ast.Visitor {
-	if n == nil {
-		c.parent.nodes += c.child.nodes
-		c.parent.deepest = max(c.parent.deepest, c.child.deepest)
-		c.parent.widest = max(c.parent.widest, c.child.widest)
-		return nil
-	}
-	return c.child.Visit(n)
 }
 
 // hostileSeeds reach each pre-parse bound in a few hundred bytes.
@@ -140,6 +131,9 @@ var hostileSeeds = []string{
 	"--- \na: 1\n...\n--- [1, 2\n",
 	"a: >2\n   b\n  c: [\n",
 	"a:\n- b\n- c:\n  - d\n    - e\n",
+	// past the depth bound, behind a quote and a comment the pre-scan must read past
+	"a: \"b\"\nc: " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + "\n",
+	"a: 'b' # c\nd:\n" + strings.Repeat("- ", 40) + "e\n",
 }
 
 func FuzzPrescan(f *testing.F) {
@@ -178,11 +172,12 @@ func FuzzPrescan(f *testing.F) {
 		}
 		var s shapeOf
 		for _, d := range file.Docs {
-			ast.Walk(&s, d)
+			s.walk(d, 0)
 		}
 		if limit := 4 * (marks + lines); s.nodes > limit {
 			t.Fatalf("%d nodes from %d indicators and %d lines", s.nodes, marks, lines)
 		}
+		// (each level of the tree is a mapping and its key-value pair)
 		if s.deepest > 2*MaxDepth+2 {
 			t.Fatalf("nested %d deep past the pre-scan", s.deepest)
 		}

@@ -112,22 +112,31 @@ type lexer struct {
 	indent  int   // indentation of its content; -1 until its first content line
 	anchors int
 	aliases int
-	err     *Problem
+	// dangling is the column of a dash that ended its line, or -1: the
+	// parser reads a key at that column on the next line as the item's.
+	dangling int
+	err      *Problem
 }
 
-func lexBounds(data []byte) *Problem {
-	l := &lexer{data: data}
+func lexBounds(data []byte) *Problem { return lex(data).err }
+
+// lex runs the first pass over data.
+func lex(data []byte) *lexer {
+	l := &lexer{data: data, dangling: -1}
 	for i := 0; i <= len(data) && l.err == nil; {
 		end := i
-		for end < len(data) && data[end] != '\n' {
+		for end < len(data) && data[end] != '\n' && data[end] != '\r' {
 			end++
 		}
 		l.line++
 		l.start = i
 		l.lexLine(i, end)
 		i = end + 1
+		if end+1 < len(data) && data[end] == '\r' && data[end+1] == '\n' {
+			i++ // one break, as the parser reads it
+		}
 	}
-	return l.err
+	return l
 }
 
 func (l *lexer) fail(i int, format string, args ...any) {
@@ -205,8 +214,8 @@ func (l *lexer) lexLine(i, end int) {
 		l.scalar = false
 	}
 	if l.quote != 0 {
-		i = l.scanQuote(i, end, l.quote)
-		if i >= end {
+		var closed bool
+		if i, closed = l.scanQuote(i, end, l.quote); !closed {
 			return
 		}
 		l.quote = 0
@@ -227,6 +236,8 @@ func (l *lexer) lexLine(i, end int) {
 			}
 		}
 	}
+	dangle := l.dangling
+	l.dangling = -1
 	nodeStart := len(l.flow) == 0 // the next token starts a block node
 	nodeCol, keyed := -1, false
 	mark := func(j int) {
@@ -247,8 +258,8 @@ func (l *lexer) lexLine(i, end int) {
 			return
 		case c == '"' || c == '\'':
 			mark(i)
-			i = l.scanQuote(i+1, end, c)
-			if i >= end {
+			var closed bool
+			if i, closed = l.scanQuote(i+1, end, c); !closed {
 				l.quote = c
 				return
 			}
@@ -269,7 +280,12 @@ func (l *lexer) lexLine(i, end int) {
 			i++
 		case c == ':' && (isBlank(next) || len(l.flow) > 0 && isFlowIndicator(next)):
 			if len(l.flow) == 0 && nodeCol >= 0 && !keyed {
-				l.mapEntry(l.start+nodeCol, nodeCol)
+				if nodeCol == dangle {
+					l.block = append(l.block, level{indent: nodeCol, n: 1})
+					l.depth(l.start + nodeCol)
+				} else {
+					l.mapEntry(l.start+nodeCol, nodeCol)
+				}
 				keyed = true
 			}
 			nodeStart = false
@@ -277,6 +293,9 @@ func (l *lexer) lexLine(i, end int) {
 		case (c == '-' || c == '?') && isBlank(next) && len(l.flow) == 0 && (nodeStart || nodeCol < 0):
 			if c == '-' {
 				l.seqEntry(i, i-l.start)
+				if rest := i + 1; rest >= end || l.restIsBlank(rest, end) {
+					l.dangling = i - l.start
+				}
 			} else {
 				l.mapEntry(i, i-l.start)
 				keyed = true
@@ -284,7 +303,9 @@ func (l *lexer) lexLine(i, end int) {
 			nodeStart, nodeCol = true, -1
 			i++
 		case c == '&' || c == '*':
-			mark(i)
+			if c == '*' {
+				mark(i) // an alias is a node; an anchor, like a tag, comes before one
+			}
 			if c == '&' {
 				if l.anchors++; l.anchors > MaxAnchors {
 					l.fail(i, "more than %d anchors (&name) (at most %d: write the values out)", MaxAnchors, MaxAnchors)
@@ -295,7 +316,6 @@ func (l *lexer) lexLine(i, end int) {
 			for i++; i < end && !isBlank(d[i]) && !(len(l.flow) > 0 && isFlowIndicator(d[i])); i++ {
 			}
 		case c == '!':
-			mark(i)
 			for i++; i < end && !isBlank(d[i]) && !(len(l.flow) > 0 && isFlowIndicator(d[i])); i++ {
 			}
 		case (c == '|' || c == '>') && len(l.flow) == 0:
@@ -318,9 +338,22 @@ func (l *lexer) lexLine(i, end int) {
 	}
 }
 
+// restIsBlank says whether data[i:end] is only blanks and a comment.
+func (l *lexer) restIsBlank(i, end int) bool {
+	for ; i < end; i++ {
+		switch {
+		case l.data[i] == '#':
+			return true
+		case !isBlank(l.data[i]):
+			return false
+		}
+	}
+	return true
+}
+
 // scanQuote returns the offset after the quote that closes a scalar quoted
-// with q, or end when the line ends inside it.
-func (l *lexer) scanQuote(i, end int, q byte) int {
+// with q, and true; or end and false when the line ends inside it.
+func (l *lexer) scanQuote(i, end int, q byte) (int, bool) {
 	d := l.data
 	for i < end {
 		switch {
@@ -329,12 +362,12 @@ func (l *lexer) scanQuote(i, end int, q byte) int {
 		case d[i] == q && q == '\'' && i+1 < end && d[i+1] == '\'':
 			i += 2
 		case d[i] == q:
-			return i + 1
+			return i + 1, true
 		default:
 			i++
 		}
 	}
-	return end
+	return end, false
 }
 
 // scanPlain returns the offset where the plain scalar at i ends on its line.

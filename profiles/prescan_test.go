@@ -45,6 +45,14 @@ var hostile = []struct {
 		}
 		return b.String()
 	}, "h.yaml:1006:5: more than 1000 keys in one mapping (at most 1000: keep that many settings in an envFile or under an ssmPath)"},
+	{"mapping of 1001 keys after quoted values", func() string {
+		var b strings.Builder
+		b.WriteString("version: 1\nname: \"shop\"\nregion: 'us-east-1'\nbackend:\n  env:\n")
+		for i := range 1001 {
+			fmt.Fprintf(&b, "    \"K%d\": 'v'\n", i)
+		}
+		return b.String()
+	}, "h.yaml:1006:5: more than 1000 keys in one mapping (at most 1000: keep that many settings in an envFile or under an ssmPath)"},
 	{"list of 1001 items", func() string {
 		return "version: 1\nnetwork:\n  appPorts:\n" + strings.Repeat("    - 80\n", 1001)
 	}, "h.yaml:1004:5: more than 1000 items in one list (at most 1000: keep that many settings in an envFile or under an ssmPath)"},
