@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -340,8 +339,8 @@ func TestEnvFileIsARegularFileBesideTheAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	fifo := filepath.Join(dir, "pipe.env")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
-		t.Fatal(err)
+	if err := mkfifo(fifo); err != nil {
+		t.Skipf("the cases need named pipes and /dev/zero: %v", err)
 	}
 	load := func(envFile string) (*Answers, error) {
 		src := "version: 1\nname: shop\nregion: us-east-1\nbackend:\n  image: nginx\n  envFile: " + envFile + "\n"

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -160,7 +159,7 @@ func TestLongValuesCostLittleAndAreNotEchoed(t *testing.T) {
 func TestLoadReadsOnlyRegularFilesAndBoundedBytes(t *testing.T) {
 	dir := t.TempDir()
 	fifo := filepath.Join(dir, "answers.yaml")
-	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+	if err := mkfifo(fifo); err != nil {
 		t.Skipf("no named pipes here: %v", err)
 	}
 	for _, tt := range []struct{ path, want string }{
