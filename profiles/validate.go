@@ -562,7 +562,12 @@ func (v *problems) accounts(s *Spec) {
 			arns = append(arns, given{"domain.cloudFrontCertificateArn", s.Domain.CloudFrontCertificateARN, reCertARN})
 		}
 	}
-	arns = append(arns, given{"pipeline.connectionArn", s.Pipeline.ConnectionARN, reConnARN})
+	c := s.Pipeline.Connections
+	arns = append(arns, given{"pipeline.connectionArn", s.Pipeline.ConnectionARN, reConnARN},
+		given{"pipeline.connections.github", c.GitHub, reConnARN},
+		given{"pipeline.connections.github-enterprise", c.GitHubEnterprise, reConnARN},
+		given{"pipeline.connections.bitbucket", c.Bitbucket, reConnARN},
+		given{"pipeline.connections.gitlab", c.GitLab, reConnARN})
 	first := ""
 	var firstPath string
 	for _, a := range arns {
@@ -1007,8 +1012,8 @@ func (v *problems) connections(s *Spec) {
 	for _, f := range []struct{ key, arn string }{
 		{"github", c.GitHub}, {"github-enterprise", c.GitHubEnterprise}, {"bitbucket", c.Bitbucket}, {"gitlab", c.GitLab},
 	} {
-		if f.arn != "" && reConnARN().FindStringSubmatch(f.arn) == nil {
-			v.add("pipeline.connections."+f.key, "not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
+		if f.arn != "" {
+			v.arnIn("pipeline.connections."+f.key, f.arn, reConnARN, s.Region, "a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
 		}
 	}
 	type use struct {

@@ -371,6 +371,13 @@ func TestValidationRules(t *testing.T) {
 		}, "pipeline.connectionArn: in account 210987654321, but domain.certificateArn is in account 123456789012 (every resource ecsdeck uses is in the platform's one account)"},
 		{"connection region", func(s *Spec) { s.Pipeline.ConnectionARN = strings.Replace(connUSE1, "us-east-1", "eu-west-1", 1) },
 			"pipeline.connectionArn: in region eu-west-1, but region is us-east-1 (it must be in the platform's region)"},
+		{"provider connection region", func(s *Spec) {
+			s.Pipeline.Connections.GitLab = strings.Replace(connUSE1, "us-east-1", "eu-west-1", 1)
+		}, "pipeline.connections.gitlab: in region eu-west-1, but region is us-east-1 (it must be in the platform's region)"},
+		{"provider connections of two accounts", func(s *Spec) {
+			s.Pipeline.Connections.GitHub = connUSE1
+			s.Pipeline.Connections.Bitbucket = strings.Replace(connUSE1, "123456789012", "210987654321", 1)
+		}, "pipeline.connections.bitbucket: in account 210987654321, but pipeline.connections.github is in account 123456789012 (every resource ecsdeck uses is in the platform's one account)"},
 		{"connection partition", func(s *Spec) { s.Pipeline.ConnectionARN = strings.Replace(connUSE1, "arn:aws:", "arn:aws-cn:", 1) },
 			"pipeline.connectionArn: in partition aws-cn, but region us-east-1 is in partition aws (the ARN starts arn:aws:)"},
 
