@@ -49,9 +49,10 @@ test: tools check
 bench: build
 	@./scripts/bench
 
-## fuzz: fuzz the answers loader for a minute
+## fuzz: fuzz the answers loader, then the bounds checked before parsing, a minute each
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime 60s -fuzzminimizetime 1s ./profiles
+	$(GO) test -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime 60s -fuzzminimizetime 1s ./profiles
+	$(GO) test -run '^$$' -fuzz '^FuzzPrescan$$' -fuzztime 60s -fuzzminimizetime 1s ./profiles
 
 clean:
 	rm -f bin/ecsdeck

@@ -58,7 +58,26 @@ func DefaultAssumptions() Assumptions {
 	}
 }
 
-// Check returns an error naming the first assumption that cannot be used.
+// MaxAssumption bounds every usage assumption: past it an estimate would
+// overflow (1e308 releases made the total +Inf, which JSON cannot encode).
+const MaxAssumption = 1e9
+
+// AssumptionError is an assumption that cannot be used. It is bad input:
+// the command that takes the assumption from a flag exits 2 and names it.
+type AssumptionError struct {
+	Name    string  // the assumption's JSON name, e.g. releases
+	Value   float64 // what was given
+	Allowed string  // what is allowed
+}
+
+// Error says which assumption, what it is, and what is allowed.
+func (e *AssumptionError) Error() string {
+	return fmt.Sprintf("assumption %s is %g (%s)", e.Name, e.Value, e.Allowed)
+}
+
+// Check returns an *AssumptionError naming the first assumption that
+// cannot be used: one that is not a finite number from 0 to MaxAssumption,
+// hours past a month, or a Spot discount outside [0, 1).
 func (a Assumptions) Check() error {
 	for _, f := range []struct {
 		name string
@@ -69,15 +88,18 @@ func (a Assumptions) Check() error {
 		{"imageGB", a.ImageGB}, {"cdnGB", a.CDNGB}, {"cdnRequests", a.CDNRequests},
 		{"siteGB", a.SiteGB}, {"artifactsGB", a.ArtifactsGB},
 	} {
-		if math.IsNaN(f.v) || math.IsInf(f.v, 0) || f.v < 0 {
-			return fmt.Errorf("assumption %s is %g (a number of 0 or more)", f.name, f.v)
+		if math.IsNaN(f.v) || f.v < 0 {
+			return &AssumptionError{f.name, f.v, "a number of 0 or more"}
+		}
+		if f.v > MaxAssumption {
+			return &AssumptionError{f.name, f.v, fmt.Sprintf("a number from 0 to %g", float64(MaxAssumption))}
 		}
 	}
 	if a.HoursPerMonth > 744 {
-		return fmt.Errorf("assumption hoursPerMonth is %g (a month has at most 744 hours)", a.HoursPerMonth)
+		return &AssumptionError{"hoursPerMonth", a.HoursPerMonth, "a month has at most 744 hours"}
 	}
 	if math.IsNaN(a.SpotDiscount) || a.SpotDiscount < 0 || a.SpotDiscount >= 1 {
-		return fmt.Errorf("assumption spotDiscount is %g (a fraction from 0 up to, not including, 1)", a.SpotDiscount)
+		return &AssumptionError{"spotDiscount", a.SpotDiscount, "a fraction from 0 up to, not including, 1"}
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package cost_test
 
 import (
+	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -426,6 +428,8 @@ func TestEstimateRefusesWhatItCannotPrice(t *testing.T) {
 		{"a negative log volume", profiles.New(), func(a *cost.Assumptions) { a.LogGB = -1 }, "estimate: assumption logGB is -1 (a number of 0 or more)"},
 		{"a Spot discount of 100 %", profiles.New(), func(a *cost.Assumptions) { a.SpotDiscount = 1 }, "estimate: assumption spotDiscount is 1 (a fraction from 0 up to, not including, 1)"},
 		{"a month of 800 hours", profiles.New(), func(a *cost.Assumptions) { a.HoursPerMonth = 800 }, "estimate: assumption hoursPerMonth is 800 (a month has at most 744 hours)"},
+		{"1e308 releases", profiles.New(), func(a *cost.Assumptions) { a.Releases = 1e308 }, "estimate: assumption releases is 1e+308 (a number from 0 to 1e+09)"},
+		{"infinite logs", profiles.New(), func(a *cost.Assumptions) { a.LogGB = math.Inf(1) }, "estimate: assumption logGB is +Inf (a number from 0 to 1e+09)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -440,7 +444,40 @@ func TestEstimateRefusesWhatItCannotPrice(t *testing.T) {
 			if err == nil || err.Error() != tt.want {
 				t.Errorf("error %v, want %q", err, tt.want)
 			}
+			// AND a bad assumption is told apart, as bad input
+			var ae *cost.AssumptionError
+			if tt.a != nil && !errors.As(err, &ae) {
+				t.Errorf("error %T is not an AssumptionError", err)
+			}
 		})
+	}
+}
+
+func TestTheLargestAssumptionsGiveFiniteAmounts(t *testing.T) {
+	// GIVEN every usage assumption at its largest, on the example with the most lines
+	a := cost.DefaultAssumptions()
+	for _, f := range []*float64{&a.HoursPerMonth, &a.LCUs, &a.LogGB, &a.Releases, &a.BuildMinutes, &a.DeployMinutes,
+		&a.ImageGB, &a.CDNGB, &a.CDNRequests, &a.SiteGB, &a.ArtifactsGB} {
+		*f = cost.MaxAssumption
+	}
+	a.HoursPerMonth = 744
+	ans, err := profiles.Load("../examples/two-tier-s3-bluegreen.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// WHEN estimated
+	e, err := cost.Estimate(ans.Spec, cost.Shipped(), a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// THEN every amount is finite, and the estimate encodes as JSON
+	for _, v := range []float64{e.Total, e.Min, e.Max} {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			t.Fatalf("total %g", v)
+		}
+	}
+	if _, err := json.Marshal(e); err != nil {
+		t.Fatalf("encode: %v", err)
 	}
 }
 

@@ -2,7 +2,6 @@ package profiles
 
 import (
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 
@@ -20,18 +19,22 @@ func LoadDraft(path string) (*Answers, Problems, error) {
 	if a, err := Load(path); err == nil {
 		return a, nil, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := readAnswers(path)
 	if err != nil {
-		// Load said what is wrong with the file itself.
-		_, lerr := Load(path)
-		return nil, nil, lerr
+		return nil, nil, err
 	}
-	return parseDraft(path, data)
+	a, rest, err := parseDraft(path, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	rest = append(rest, resolveFiles(path, a)...)
+	rest.sort()
+	return a, rest, nil
 }
 
 func parseDraft(name string, data []byte) (*Answers, Problems, error) {
 	data = withoutBOM(data)
-	if len(data) > MaxFileSize || strings.TrimSpace(string(data)) == "" || !isText(data) {
+	if len(data) > MaxFileSize || strings.TrimSpace(string(data)) == "" || !isText(data) || prescan(data) != nil {
 		_, err := Parse(name, data)
 		return nil, nil, err
 	}

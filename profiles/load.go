@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
-	"os"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -18,8 +19,9 @@ import (
 	"github.com/goccy/go-yaml/token"
 )
 
-// MaxFileSize bounds an answers file; real ones are a few kilobytes.
-const MaxFileSize = 1 << 20
+// MaxFileSize bounds an answers file; real ones are a few kilobytes, and
+// the parser takes most of a second and 50 MB for 1 MB of text.
+const MaxFileSize = 256 << 10
 
 // Answers is a loaded answers file: the completed Spec, where each key was
 // written, and the warnings about it.
@@ -46,28 +48,73 @@ func (a *Answers) IsSet(path string) bool {
 	return false
 }
 
-// Load reads, decodes, completes and validates the answers file at path.
+// Load reads, decodes, completes and validates the answers file at path. A
+// relative envFile is read from the file's directory; the Spec holds it
+// absolute.
 // A bad file returns Problems: every problem at once, each with its
 // file:line:col.
 func Load(path string) (*Answers, error) {
-	st, err := os.Stat(path)
+	data, err := readAnswers(path)
+	if err != nil {
+		return nil, err
+	}
+	a, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if ps := resolveFiles(path, a); len(ps) > 0 {
+		return nil, ps
+	}
+	return a, nil
+}
+
+// readAnswers reads the answers file at path: a regular file of at most
+// MaxFileSize bytes. Devices, pipes and sockets are refused unread, since
+// reading them may never end.
+func readAnswers(path string) ([]byte, error) {
+	fail := func(msg string) ([]byte, error) { return nil, Problems{{File: path, Message: msg}} }
+	f, err := openNoWait(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, Problems{{File: path, Message: "no such file (check the path, or run ecsdeck init to write one)"}}
+			return fail("no such file (check the path, or run ecsdeck init to write one)")
 		}
-		return nil, Problems{{File: path, Message: fmt.Sprintf("cannot read it: %v", unwrapPathError(err))}}
+		return fail(fmt.Sprintf("cannot read it: %v", unwrapPathError(err)))
 	}
-	if st.IsDir() {
-		return nil, Problems{{File: path, Message: "is a directory (give the answers file inside it)"}}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fail(fmt.Sprintf("cannot read it: %v", unwrapPathError(err)))
+	}
+	if msg := notAFile(st.Mode()); msg != "" {
+		return fail(msg)
 	}
 	if st.Size() > MaxFileSize {
-		return nil, Problems{{File: path, Message: fmt.Sprintf("is %d bytes (an answers file is at most %d)", st.Size(), MaxFileSize)}}
+		return fail(fmt.Sprintf("is %d bytes (an answers file is at most %d)", st.Size(), MaxFileSize))
 	}
-	data, err := os.ReadFile(path)
+	// NOTE: the file may grow after Stat: read one byte past the bound at most.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, Problems{{File: path, Message: fmt.Sprintf("cannot read it: %v", unwrapPathError(err))}}
+		return fail(fmt.Sprintf("cannot read it: %v", unwrapPathError(err)))
 	}
-	return Parse(path, data)
+	if len(data) > MaxFileSize {
+		return fail(fmt.Sprintf("is more than %d bytes (an answers file is at most %d)", MaxFileSize, MaxFileSize))
+	}
+	return data, nil
+}
+
+// notAFile says why a file of mode m is not one ecsdeck reads, or "".
+func notAFile(m fs.FileMode) string {
+	switch {
+	case m.IsRegular():
+		return ""
+	case m.IsDir():
+		return "is a directory (give the answers file inside it)"
+	case m&fs.ModeDevice != 0:
+		return "is a device, not a file (give the path of an answers file)"
+	case m&(fs.ModeNamedPipe|fs.ModeSocket) != 0:
+		return "is a pipe, not a file (save the answers to a file and give its path)"
+	}
+	return "is not a regular file (give the path of an answers file)"
 }
 
 func unwrapPathError(err error) error {
@@ -92,6 +139,9 @@ func Parse(name string, data []byte) (*Answers, error) {
 	}
 	if strings.TrimSpace(string(data)) == "" {
 		return fail(Position{}, "is empty (an answers file starts with version: 1; ecsdeck init writes one)")
+	}
+	if p := prescan(data); p != nil {
+		return fail(p.Pos, p.Message)
 	}
 	file, err := parser.ParseBytes(data, 0, parser.AllowDuplicateMapKey())
 	if err != nil {
@@ -122,7 +172,8 @@ func Parse(name string, data []byte) (*Answers, error) {
 	root := d.resolve(docs[0])
 	if _, ok := root.(*ast.MappingNode); !ok {
 		if _, ok := root.(*ast.MappingValueNode); !ok {
-			return fail(nodePos(root), fmt.Sprintf("the document is %s (an answers file is a mapping of keys, starting with version: 1)", describe(root)))
+			// NOTE: what it is, never what it says: the file may be no answers file at all.
+			return fail(nodePos(root), fmt.Sprintf("the document is %s (an answers file is a mapping of keys, starting with version: 1)", kindOf(root)))
 		}
 	}
 	d.decode(root, "", reflect.ValueOf(spec).Elem())
@@ -181,7 +232,7 @@ func syntaxMessage(err error) string {
 		if strings.Contains(msg, "'\t'") {
 			return "a tab character here (YAML indents with spaces, never tabs)"
 		}
-		return msg
+		return clipTo(msg, 2*maxQuoted)
 	}
 	return err.Error()
 }
@@ -195,7 +246,7 @@ type decoder struct {
 }
 
 func (d *decoder) problem(path string, pos Position, format string, args ...any) {
-	d.probs = append(d.probs, Problem{File: d.file, Pos: pos, Path: path, Message: fmt.Sprintf(format, args...)})
+	d.probs = append(d.probs, Problem{File: d.file, Pos: pos, Path: clipTo(path, 2*maxQuoted), Message: fmt.Sprintf(format, shortArgs(format, args)...)})
 }
 
 // posOf is the position of path, or of its nearest ancestor written in the file.
@@ -281,11 +332,63 @@ func describe(n ast.Node) string {
 	return "something else"
 }
 
-func clip(s string) string {
-	if len(s) > 40 {
-		return s[:37] + "..."
+// kindOf says what a node is without quoting it.
+func kindOf(n ast.Node) string {
+	switch n.(type) {
+	case *ast.StringNode:
+		return "text"
+	case *ast.AliasNode:
+		return "an alias"
 	}
-	return s
+	return describe(n)
+}
+
+func clip(s string) string { return clipTo(s, 40) }
+
+// maxQuoted bounds how much of a value a message quotes.
+const maxQuoted = 64
+
+// clipTo shortens s to at most n characters, ending it with ... when cut.
+func clipTo(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-3]) + "..."
+}
+
+// shortArgs clips every argument that format quotes (%q) to maxQuoted
+// characters, so that a message never repeats a long value (a 900 KB one
+// was printed twice). Texts of ours, such as lists of allowed values, go
+// through %s whole.
+func shortArgs(format string, args []any) []any {
+	var out []any
+	n := 0
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i >= len(format) || format[i] == '%' {
+			continue
+		}
+		if format[i] == 'q' && n < len(args) {
+			if v := reflect.ValueOf(args[n]); v.Kind() == reflect.String && utf8.RuneCountInString(v.String()) > maxQuoted {
+				if out == nil {
+					out = slices.Clone(args)
+				}
+				out[n] = clipTo(v.String(), maxQuoted)
+			}
+		}
+		n++
+	}
+	if out == nil {
+		return args
+	}
+	return out
 }
 
 // want says, in words, what kind of value a field takes.
@@ -461,11 +564,11 @@ func (d *decoder) decodeInt(n ast.Node, path string, pos Position, v reflect.Val
 		}
 		v.SetInt(i)
 	case *ast.FloatNode:
-		d.problem(path, pos, "%s is not a whole number (expected a whole number)", t.GetToken().Value)
+		d.problem(path, pos, "%s is not a whole number (expected a whole number)", clipTo(t.GetToken().Value, maxQuoted))
 	case *ast.StringNode:
 		if t.GetToken().Type == token.StringType && isInteger(t.Value) {
 			// NOTE: the YAML reader keeps a number beyond 64 bits as text.
-			d.problem(path, pos, "%s is far too large", t.Value)
+			d.problem(path, pos, "%s is far too large", clipTo(t.Value, maxQuoted))
 			return
 		}
 		if _, err := strconv.Atoi(t.Value); err == nil {

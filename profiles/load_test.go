@@ -2,6 +2,7 @@ package profiles
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -174,7 +175,7 @@ func TestLoadFileErrors(t *testing.T) {
 	tests := []struct{ path, want string }{
 		{filepath.Join(dir, "missing.yaml"), "no such file (check the path, or run ecsdeck init to write one)"},
 		{dir, "is a directory (give the answers file inside it)"},
-		{big, "is 1048577 bytes (an answers file is at most 1048576)"},
+		{big, "is 262145 bytes (an answers file is at most 262144)"},
 	}
 	for _, tt := range tests {
 		_, err := Load(tt.path)
@@ -291,5 +292,84 @@ func TestWriteFileAtomicLeavesOldFileOnFailure(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".*.tmp"))
 	if len(left) > 0 {
 		t.Fatalf("temporary files left: %v", left)
+	}
+}
+
+func TestMessagesQuoteOnlyTheStartOfALongValue(t *testing.T) {
+	// GIVEN a name of 200 KB (one of 900 KB used to be printed twice)
+	name := strings.Repeat("a", 200<<10)
+	// WHEN the file is parsed
+	_, err := Parse("h.yaml", []byte("version: 1\nname: "+name+"\nregion: us-east-1\nbackend: {image: nginx}\n"))
+	// THEN the message quotes the first 61 characters, each time
+	q := strings.Repeat("a", 61) + "..."
+	want := fmt.Sprintf(`h.yaml:2:1: name: %q with environment "prod" makes %q, %d characters (at most 21 with the dash, so every AWS name fits)`, q, q, len(name)+5)
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("got %d bytes: %s\nwant %s", len(got), got, want)
+	}
+	// AND a number too large for any field is not repeated whole either
+	_, err = Parse("h.yaml", []byte("version: 1\nname: shop\nregion: us-east-1\nbackend: {image: nginx, port: "+strings.Repeat("9", 100000)+"}\n"))
+	want = "h.yaml:4:31: backend.port: " + strings.Repeat("9", 61) + "... is far too large"
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("got %d bytes: %s\nwant %s", len(got), got, want)
+	}
+}
+
+func TestAFileThatIsNoAnswersFileIsNotQuoted(t *testing.T) {
+	// GIVEN a private key given as answers
+	key := "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n"
+	// WHEN it is parsed THEN the message says what it is, and shows none of it
+	_, err := Parse("id_ed25519", []byte(key))
+	want := "id_ed25519:1:1: the document is text (an answers file is a mapping of keys, starting with version: 1)"
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestEnvFileIsARegularFileBesideTheAnswers(t *testing.T) {
+	// GIVEN answers in their own directory, and the things an envFile may name
+	dir := t.TempDir()
+	answers := filepath.Join(dir, "prod.yaml")
+	if err := os.WriteFile(filepath.Join(dir, "app.env"), []byte("A=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(dir, "conf"), 0o700)
+	os.Symlink("loop-b", filepath.Join(dir, "loop-a"))
+	os.Symlink("loop-a", filepath.Join(dir, "loop-b"))
+	if err := os.WriteFile(filepath.Join(dir, "big.env"), make([]byte, MaxEnvFileSize+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "pipe.env")
+	if err := mkfifo(fifo); err != nil {
+		t.Skipf("the cases need named pipes and /dev/zero: %v", err)
+	}
+	load := func(envFile string) (*Answers, error) {
+		src := "version: 1\nname: shop\nregion: us-east-1\nbackend:\n  image: nginx\n  envFile: " + envFile + "\n"
+		if err := os.WriteFile(answers, []byte(src), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return Load(answers)
+	}
+	// WHEN it names a file beside the answers, from another working directory
+	a, err := load("app.env")
+	// THEN it is found there, and the Spec holds the path the program uploads
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "app.env"); a.Spec.Backend.EnvFile != want {
+		t.Fatalf("envFile %q, want %q", a.Spec.Backend.EnvFile, want)
+	}
+	// WHEN it names anything but a regular file of bounded size THEN it is refused at its key
+	for _, tt := range []struct{ envFile, want string }{
+		{"missing.env", fmt.Sprintf("no file at %q (a relative envFile is read from the directory of the answers file)", filepath.Join(dir, "missing.env"))},
+		{"conf", fmt.Sprintf("%q is a directory (envFile is a .env file of NAME=value lines)", filepath.Join(dir, "conf"))},
+		{"/dev/zero", `"/dev/zero" is a device, not a file (envFile is a .env file of NAME=value lines)`},
+		{"pipe.env", fmt.Sprintf("%q is a pipe, not a file (envFile is a .env file of NAME=value lines)", fifo)},
+		{"loop-a", fmt.Sprintf("cannot read %q: too many levels of symbolic links", filepath.Join(dir, "loop-a"))},
+		{"big.env", fmt.Sprintf("%q is %d bytes (an envFile is at most %d)", filepath.Join(dir, "big.env"), MaxEnvFileSize+1, MaxEnvFileSize)},
+	} {
+		_, err := load(tt.envFile)
+		if got, want := problemsOf(t, err).Error(), answers+":6:3: backend.envFile: "+tt.want; got != want {
+			t.Errorf("%s:\ngot  %s\nwant %s", tt.envFile, got, want)
+		}
 	}
 }

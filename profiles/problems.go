@@ -116,9 +116,9 @@ func (ps Problems) sort() {
 type problems struct{ list Problems }
 
 func (c *problems) add(path, format string, args ...any) {
-	c.list = append(c.list, Problem{Path: path, Message: fmt.Sprintf(format, args...)})
+	c.list = append(c.list, Problem{Path: clipTo(path, 2*maxQuoted), Message: fmt.Sprintf(format, shortArgs(format, args)...)})
 }
 
 func (c *problems) warn(path, format string, args ...any) {
-	c.list = append(c.list, Problem{Path: path, Message: fmt.Sprintf(format, args...), Warning: true})
+	c.list = append(c.list, Problem{Path: clipTo(path, 2*maxQuoted), Message: fmt.Sprintf(format, shortArgs(format, args)...), Warning: true})
 }

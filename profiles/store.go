@@ -85,7 +85,7 @@ func (s *Store) List() ([]Entry, error) {
 		if fi, err := de.Info(); err == nil {
 			e.Modified = fi.ModTime()
 		}
-		if a, err := Load(e.Path); err != nil {
+		if a, err := s.Load(name); err != nil {
 			e.Problem = err
 		} else {
 			e.Spec = a.Spec
@@ -103,13 +103,20 @@ func (s *Store) Load(name string) (*Answers, error) {
 		return nil, err
 	}
 	p := s.Path(name)
-	if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+	fi, err := os.Lstat(p)
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("profile %s: %w (ecsdeck profiles list shows the saved ones)", name, ErrNoProfile)
+	}
+	if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// NOTE: never read through it: a message about what is there would
+		// show the start of a file that holds no answers.
+		return nil, Problems{{File: p, Message: "is a symbolic link, not a profile ecsdeck saved (remove it, then save the answers file with ecsdeck profiles save --answers FILE)"}}
 	}
 	return Load(p)
 }
 
-// Save writes the named profile atomically (mode 0600).
+// Save writes the named profile atomically (mode 0600), replacing one saved
+// under the name (profiles save --force); Create never replaces.
 func (s *Store) Save(name string, spec *Spec) error {
 	if err := CheckName(name); err != nil {
 		return err
@@ -158,4 +165,27 @@ func (s *Store) LastResult(name string) (*Result, error) {
 		return nil, fmt.Errorf("read last result of %s: %w", name, err)
 	}
 	return &r, nil
+}
+
+// ErrProfileExists is returned by Create for a name that is already saved.
+var ErrProfileExists = errors.New("already saved")
+
+// Create saves a new profile (mode 0600) and never replaces one: when the
+// name is taken, even by a save that runs at the same moment, it returns an
+// error that wraps ErrProfileExists. Save replaces.
+func (s *Store) Create(name string, spec *Spec) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	data, err := Marshal(spec)
+	if err != nil {
+		return err
+	}
+	if err := CreateFileExclusive(s.Path(name), data, 0o600); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("profile %s is %w (its platform may be running): pass --force to replace it, or --name to save under another name", name, ErrProfileExists)
+		}
+		return err
+	}
+	return nil
 }

@@ -2,7 +2,10 @@ package profiles
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 )
@@ -63,5 +66,93 @@ func TestStoreRefusesBadNames(t *testing.T) {
 		if err := st.Save(n, valid()); err == nil {
 			t.Errorf("%q accepted", n)
 		}
+	}
+}
+
+func TestStoreCreateNeverReplacesUnderConcurrentSaves(t *testing.T) {
+	// GIVEN an empty store and 100 saves of one name at the same moment,
+	// each with its own environment
+	st := &Store{Dir: t.TempDir() + "/profiles"}
+	const n = 100
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := valid()
+			s.Environment = fmt.Sprintf("e%d", i)
+			s.Complete()
+			<-start
+			errs[i] = st.Create("shop", s)
+		}()
+	}
+	// WHEN they run
+	close(start)
+	wg.Wait()
+	// THEN exactly one is saved, and every other says the name is taken
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Errorf("saves %d and %d both said saved", winner, i)
+		case err == nil:
+			winner = i
+		case !errors.Is(err, ErrProfileExists):
+			t.Errorf("save %d: %v", i, err)
+		case err.Error() != "profile shop is already saved (its platform may be running): pass --force to replace it, or --name to save under another name":
+			t.Errorf("save %d: message %q", i, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatal("no save succeeded")
+	}
+	// AND the stored profile is the one that said saved, private, with no temporary file left
+	a, err := st.Load("shop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("e%d", winner); a.Spec.Environment != want {
+		t.Fatalf("stored environment %q, but save %d (environment %s) said saved", a.Spec.Environment, winner, want)
+	}
+	if fi, _ := os.Stat(st.Path("shop")); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode %v", fi.Mode().Perm())
+	}
+	if left, _ := filepath.Glob(filepath.Join(st.Dir, ".*")); len(left) > 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+	// WHEN it is saved again with replacing allowed THEN it is replaced
+	s := valid()
+	s.Environment = "staging"
+	s.Complete()
+	if err := st.Save("shop", s); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := st.Load("shop"); err != nil || a.Spec.Environment != "staging" {
+		t.Fatalf("replace: %v %v", a, err)
+	}
+}
+
+func TestStoreRefusesAProfileThatIsASymlink(t *testing.T) {
+	// GIVEN a profile that is a link to a file of secrets
+	st := &Store{Dir: t.TempDir()}
+	secret := filepath.Join(t.TempDir(), "token")
+	if err := os.WriteFile(secret, []byte("SECRET-TOKEN-0123456789\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(secret, st.Path("shop")); err != nil {
+		t.Fatal(err)
+	}
+	// WHEN it is loaded, or listed
+	_, err := st.Load("shop")
+	es, lerr := st.List()
+	// THEN it is refused as a link, and nothing of the file is shown
+	want := st.Path("shop") + ": is a symbolic link, not a profile ecsdeck saved (remove it, then save the answers file with ecsdeck profiles save --answers FILE)"
+	if got := problemsOf(t, err).Error(); got != want {
+		t.Fatalf("load: got  %s\nwant %s", got, want)
+	}
+	if lerr != nil || len(es) != 1 || es[0].Problem == nil || es[0].Problem.Error() != want {
+		t.Fatalf("list: %+v %v", es, lerr)
 	}
 }

@@ -9,6 +9,9 @@ import (
 // suggest returns the candidate closest to word, or "" when none is close:
 // a case or separator slip (vpc_id, VPCID) or a small typo.
 func suggest(word string, candidates []string) string {
+	if len(word) > 2*maxQuoted {
+		return "" // no candidate is near, and the distance would cost its square
+	}
 	norm := func(s string) string {
 		return strings.Map(func(r rune) rune {
 			if r == '_' || r == '-' || r == ' ' {

@@ -3,11 +3,18 @@ package profiles
 import (
 	"fmt"
 	"net/netip"
+	pathpkg "path"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+)
+
+// Limits AWS sets.
+const (
+	maxTaskDefinition = 64 << 10 // bytes of a task definition, env included
+	maxTags           = 50       // tags on one resource
 )
 
 // MaxPrefixLen bounds name-environment so that the longest physical name
@@ -23,11 +30,11 @@ var (
 	reEFS         = lazy(`^fs-([0-9a-f]{8}|[0-9a-f]{17})$`)
 	reZone        = lazy(`^Z[A-Z0-9]{1,31}$`)
 	reAccount     = `[0-9]{12}`
-	reCertARN     = lazy(`^arn:aws[a-z-]*:acm:([a-z0-9-]+):` + reAccount + `:certificate/[0-9a-f-]{36}$`)
-	reALBARN      = lazy(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
-	reListenerARN = lazy(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}/[0-9a-f]{16}$`)
-	reTGARN       = lazy(`^arn:aws[a-z-]*:elasticloadbalancing:([a-z0-9-]+):` + reAccount + `:targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
-	reConnARN     = lazy(`^arn:aws[a-z-]*:(codestar-connections|codeconnections):([a-z0-9-]+):` + reAccount + `:connection/[0-9a-f-]{36}$`)
+	reCertARN     = lazy(`^arn:(aws[a-z-]*):acm:([a-z0-9-]+):(` + reAccount + `):certificate/[0-9a-f-]{36}$`)
+	reALBARN      = lazy(`^arn:(aws[a-z-]*):elasticloadbalancing:([a-z0-9-]+):(` + reAccount + `):loadbalancer/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
+	reListenerARN = lazy(`^arn:(aws[a-z-]*):elasticloadbalancing:([a-z0-9-]+):(` + reAccount + `):listener/app/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}/[0-9a-f]{16}$`)
+	reTGARN       = lazy(`^arn:(aws[a-z-]*):elasticloadbalancing:([a-z0-9-]+):(` + reAccount + `):targetgroup/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$`)
+	reConnARN     = lazy(`^arn:(aws[a-z-]*):(?:codestar-connections|codeconnections):([a-z0-9-]+):(` + reAccount + `):connection/[0-9a-f-]{36}$`)
 	reInstance    = lazy(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
 	reGraviton    = lazy(`^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)\.`)
 	reDBClass     = lazy(`^db\.[a-z0-9]+\.[a-z0-9]+$`)
@@ -124,6 +131,7 @@ func Validate(s *Spec) Problems {
 	v.artifacts(s)
 	v.state(s)
 	v.tags(s)
+	v.accounts(s)
 	return v.list
 }
 
@@ -409,8 +417,9 @@ func (v *problems) domain(s *Spec) {
 	if d.CertificateARN != "" {
 		if m := reCertARN().FindStringSubmatch(d.CertificateARN); m == nil {
 			v.add("domain.certificateArn", "not an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)")
-		} else if m[1] != s.Region {
-			v.add("domain.certificateArn", "the certificate is in %s, but region is %s (a load balancer takes certificates from its own region)", m[1], s.Region)
+		} else if !v.partition("domain.certificateArn", m[1], s.Region) {
+		} else if m[2] != s.Region {
+			v.add("domain.certificateArn", "the certificate is in %s, but region is %s (a load balancer takes certificates from its own region)", m[2], s.Region)
 		}
 	}
 	if s.FrontendOnS3() {
@@ -419,8 +428,9 @@ func (v *problems) domain(s *Spec) {
 			v.add("domain.cloudFrontCertificateArn", "missing: the S3 frontend's CloudFront alias %s needs an HTTPS certificate from us-east-1 (CloudFront only takes certificates from there)", orDefault(d.FrontendHost, "www."+d.Name))
 		case m == nil:
 			v.add("domain.cloudFrontCertificateArn", "not an ACM certificate ARN (arn:aws:acm:us-east-1:<account>:certificate/<id>)")
-		case m[1] != "us-east-1":
-			v.add("domain.cloudFrontCertificateArn", "the certificate is in %s (CloudFront only takes certificates from us-east-1)", m[1])
+		case !v.partition("domain.cloudFrontCertificateArn", m[1], "us-east-1"):
+		case m[2] != "us-east-1":
+			v.add("domain.cloudFrontCertificateArn", "the certificate is in %s (CloudFront only takes certificates from us-east-1)", m[2])
 		}
 	} else if d.CloudFrontCertificateARN != "" {
 		v.warn("domain.cloudFrontCertificateArn", "ignored: only an S3 frontend (frontend.hosting: s3) uses CloudFront")
@@ -493,8 +503,82 @@ func (v *problems) arnIn(path, arn string, re func() *regexp.Regexp, region, for
 		v.add(path, "missing (%s)", form)
 	case m == nil:
 		v.add(path, "not %s", form)
-	case m[1] != region:
-		v.add(path, "in region %s, but region is %s (it must be in the platform's region)", m[1], region)
+	case !v.partition(path, m[1], region):
+	case m[2] != region:
+		v.add(path, "in region %s, but region is %s (it must be in the platform's region)", m[2], region)
+	}
+}
+
+// partitionOf is the AWS partition of a region: aws-cn for cn-*, aws-us-gov
+// for us-gov-*, aws for the others.
+func partitionOf(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// partition checks the partition p of an ARN at path against region's.
+func (v *problems) partition(path, p, region string) bool {
+	want := partitionOf(region)
+	switch {
+	case p == want:
+		return true
+	case p != "aws" && p != "aws-cn" && p != "aws-us-gov":
+		v.add(path, "%s is not an AWS partition (aws, aws-cn or aws-us-gov; region %s is in %s)", p, region, want)
+	default:
+		v.add(path, "in partition %s, but region %s is in partition %s (the ARN starts arn:%s:)", p, region, want, want)
+	}
+	return false
+}
+
+// accounts checks that every ARN given names one account: the platform's
+// resources and those it uses must be in the account it runs in.
+func (v *problems) accounts(s *Spec) {
+	type given struct {
+		path, arn string
+		re        func() *regexp.Regexp
+	}
+	var arns []given
+	if e := s.LoadBalancer.Existing; e != nil {
+		arns = append(arns, given{"loadBalancer.existing.arn", e.ARN, reALBARN},
+			given{"loadBalancer.existing.listenerArn", e.ListenerARN, reListenerARN},
+			given{"loadBalancer.existing.testListenerArn", e.TestListenerARN, reListenerARN})
+		for i, a := range e.TargetGroups.Backend {
+			arns = append(arns, given{fmt.Sprintf("loadBalancer.existing.targetGroups.backend[%d]", i), a, reTGARN})
+		}
+		if s.FrontendOnECS() {
+			for i, a := range e.TargetGroups.Frontend {
+				arns = append(arns, given{fmt.Sprintf("loadBalancer.existing.targetGroups.frontend[%d]", i), a, reTGARN})
+			}
+		}
+	}
+	if s.Domain.Name != "" {
+		arns = append(arns, given{"domain.certificateArn", s.Domain.CertificateARN, reCertARN})
+		if s.FrontendOnS3() {
+			arns = append(arns, given{"domain.cloudFrontCertificateArn", s.Domain.CloudFrontCertificateARN, reCertARN})
+		}
+	}
+	c := s.Pipeline.Connections
+	arns = append(arns, given{"pipeline.connectionArn", s.Pipeline.ConnectionARN, reConnARN},
+		given{"pipeline.connections.github", c.GitHub, reConnARN},
+		given{"pipeline.connections.github-enterprise", c.GitHubEnterprise, reConnARN},
+		given{"pipeline.connections.bitbucket", c.Bitbucket, reConnARN},
+		given{"pipeline.connections.gitlab", c.GitLab, reConnARN})
+	first := ""
+	var firstPath string
+	for _, a := range arns {
+		m := a.re().FindStringSubmatch(a.arn)
+		switch {
+		case m == nil:
+		case first == "":
+			first, firstPath = m[3], a.path
+		case m[3] != first:
+			v.add(a.path, "in account %s, but %s is in account %s (every resource ecsdeck uses is in the platform's one account)", m[3], firstPath, first)
+		}
 	}
 }
 
@@ -517,9 +601,7 @@ func (v *problems) targetGroups(s *Spec, path string, arns []string, needed bool
 }
 
 func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
-	if svc.Image != "" && !validImage(svc.Image) {
-		v.add(p+".image", "%q is not an image reference (such as public.ecr.aws/nginx/nginx:1.27 or ghcr.io/org/app:v1)", svc.Image)
-	}
+	v.image(p+".image", svc.Image, "such as public.ecr.aws/nginx/nginx:1.27 or ghcr.io/org/app:v1")
 	if svc.Image == "" && svc.Repository.Name == "" {
 		v.warn(p+".image", "empty, and %s.repository.name is empty: the service waits for an image that another CI pushes to its ECR repository", p)
 	}
@@ -556,17 +638,27 @@ func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
 		v.add(p+".healthCheckPath", "%q is not a path (starts with /, such as /health)", svc.HealthCheckPath)
 	}
 	v.between(p+".healthCheckGracePeriod", svc.HealthCheckGracePeriod, 0, 2147483647, " seconds")
+	total := 0
 	for _, k := range sortedKeys(svc.Env) {
+		total += len(k) + len(svc.Env[k])
 		switch {
+		case len(k)+len(svc.Env[k]) > maxTaskDefinition:
+			v.add(p+".env."+k, "the value is %d bytes, and a task definition holds at most %d in all (keep it in an envFile or under ssmPath)", len(svc.Env[k]), maxTaskDefinition)
+			total = -1 << 40 // said once
 		case !reEnvName().MatchString(k):
 			v.add(p+".env."+k, "%q is not an environment variable name (letters, digits and _, not starting with a digit)", k)
 		case reSecretish().MatchString(k):
 			v.warn(p+".env."+k, "looks like a secret, and env values are plain text in the task definition (keep secrets in SSM under %s.ssmPath)", p)
 		}
 	}
+	if total > maxTaskDefinition {
+		v.add(p+".env", "%d bytes of names and values, and a task definition holds at most %d in all (move the long ones to an envFile or under ssmPath)", total, maxTaskDefinition)
+	}
 	v.nginx(p, svc)
 	if svc.TaskDefinitionFile != "" {
 		switch {
+		case !insideRepository(svc.TaskDefinitionFile):
+			v.add(p+".taskDefinitionFile", "%q is not a path inside the repository (a relative path such as taskdef.json)", svc.TaskDefinitionFile)
 		case svc.Repository.Name == "":
 			v.add(p+".taskDefinitionFile", "set, but %s.repository.name is empty (the file is read from the tier's repository by its pipeline)", p)
 		case !s.BlueGreen():
@@ -602,12 +694,12 @@ func (v *problems) nginx(p string, svc *Service) {
 	if !v.enum(p+".nginx.config", string(n.Config), NginxConfig("").Values()) || !n.Enabled {
 		return
 	}
-	if n.Image != "" && !validImage(n.Image) {
-		v.add(p+".nginx.image", "%q is not an image reference (such as public.ecr.aws/nginx/nginx:stable-alpine)", n.Image)
-	}
+	v.image(p+".nginx.image", n.Image, "such as public.ecr.aws/nginx/nginx:stable-alpine")
 	if n.Config == NginxRepository {
 		if n.ConfigPath == "" {
 			v.add(p+".nginx.configPath", "missing: nginx.config is repository (the path of default.conf in the repository)")
+		} else if !insideRepository(n.ConfigPath) {
+			v.add(p+".nginx.configPath", "%q is not a path inside the repository (a relative path such as nginx/default.conf)", n.ConfigPath)
 		}
 		if svc.Repository.Name == "" {
 			v.add(p+".nginx.config", "repository, but %s.repository.name is empty (the pipeline builds nginx with the file from the repository)", p)
@@ -674,7 +766,7 @@ func (v *problems) repository(p string, r Repository) {
 	if !reRepo().MatchString(r.Name) {
 		v.add(p+".repository.name", "%q is not owner/repository (such as acme/shop-api)", r.Name)
 	}
-	if r.Branch == "" || strings.ContainsAny(r.Branch, " ~^:?*[\\") || strings.Contains(r.Branch, "..") {
+	if !validBranch(r.Branch) {
 		v.add(p+".repository.branch", "%q is not a branch name (such as main)", r.Branch)
 	}
 }
@@ -703,8 +795,11 @@ func (v *problems) frontend(s *Spec) {
 			if strings.TrimSpace(f.Build.Command) == "" {
 				v.add("frontend.build.command", "missing: the pipeline of frontend.repository needs a build command (such as npm ci && npm run build)")
 			}
-			if f.Build.OutputDir == "" || strings.HasPrefix(f.Build.OutputDir, "/") || strings.Contains(f.Build.OutputDir, "..") {
-				v.add("frontend.build.outputDir", "%q is not a directory inside the repository (such as dist)", f.Build.OutputDir)
+			switch dir := f.Build.OutputDir; {
+			case dir == "" || !insideRepository(dir):
+				v.add("frontend.build.outputDir", "%q is not a directory inside the repository (such as dist)", dir)
+			case wholeRepository(dir):
+				v.add("frontend.build.outputDir", "%q is the whole repository (the directory the build writes the site to, such as dist: everything in it is published)", dir)
 			}
 		}
 		v.repository("frontend", f.Repository)
@@ -724,9 +819,7 @@ func (v *problems) pipeline(s *Spec) {
 	}
 	v.between("pipeline.blueTerminationMinutes", pl.BlueTerminationMinutes, 0, 2880, " minutes")
 	if pl.ConnectionARN != "" {
-		if m := reConnARN().FindStringSubmatch(pl.ConnectionARN); m == nil {
-			v.add("pipeline.connectionArn", "not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
-		}
+		v.arnIn("pipeline.connectionArn", pl.ConnectionARN, reConnARN, s.Region, "a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
 	}
 	v.enum("pipeline.buildComputeType", pl.BuildComputeType, buildComputeTypes)
 	v.between("pipeline.buildTimeoutMinutes", pl.BuildTimeoutMinutes, 5, 2160, " minutes")
@@ -783,6 +876,15 @@ func (v *problems) state(s *Spec) {
 }
 
 func (v *problems) tags(s *Spec) {
+	own := 0
+	for k := range s.Tags {
+		if k != "Name" && k != "Environment" && k != "ManagedBy" {
+			own++
+		}
+	}
+	if own+3 > maxTags {
+		v.add("tags", "%d tags, and ecsdeck adds Name, Environment and ManagedBy: %d in all (AWS allows at most %d on a resource: keep at most %d)", own, own+3, maxTags, maxTags-3)
+	}
 	for _, k := range sortedKeys(s.Tags) {
 		p := "tags." + k
 		switch {
@@ -799,33 +901,95 @@ func (v *problems) tags(s *Spec) {
 }
 
 // validImage accepts an image reference: [registry/]repository[:tag][@digest].
-func validImage(ref string) bool {
-	if len(ref) > 512 || strings.ContainsAny(ref, " \t\n") || strings.HasPrefix(ref, "-") {
-		return false
+func validImage(ref string) bool { return imageProblem(ref) == "" }
+
+var (
+	reImageHost = lazy(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*(:[0-9]{1,5})?$`)
+	reImagePath = lazy(`^[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*$`)
+	reImageTag  = lazy(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	reDigest    = lazy(`^sha256:[0-9a-f]{64}$`)
+)
+
+// imageProblem says why ref is not an image reference, or "" when it is one.
+func imageProblem(ref string) string {
+	for _, r := range ref {
+		switch {
+		case r > 0x7e:
+			return fmt.Sprintf(": %+q (U+%04X) is not ASCII (image references are ASCII; a lookalike letter is easy to miss)", string(r), r)
+		case !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("._-/:@", r)):
+			return fmt.Sprintf(": %q is not allowed in one (letters, digits and . _ - / : @)", string(r))
+		}
 	}
 	name := ref
+	if len(ref) > 512 || ref == "" {
+		return " "
+	}
 	if i := strings.Index(name, "@"); i >= 0 {
-		if !strings.HasPrefix(name[i+1:], "sha256:") {
-			return false
+		if !reDigest().MatchString(name[i+1:]) {
+			return " "
 		}
 		name = name[:i]
 	}
 	if i := strings.LastIndex(name, ":"); i > strings.LastIndex(name, "/") {
-		tag := name[i+1:]
-		if tag == "" || len(tag) > 128 {
-			return false
+		if !reImageTag().MatchString(name[i+1:]) {
+			return " "
 		}
 		name = name[:i]
 	}
-	if name == "" || strings.HasSuffix(name, "/") || strings.Contains(name, "//") {
+	parts := strings.Split(name, "/")
+	if len(parts) > 1 && (strings.ContainsAny(parts[0], ".:") || parts[0] == "localhost") {
+		if !reImageHost().MatchString(parts[0]) {
+			return " " // a registry host may hold dots, a port and capitals
+		}
+		parts = parts[1:]
+	}
+	for _, part := range parts {
+		if !reImagePath().MatchString(part) {
+			return " "
+		}
+	}
+	return ""
+}
+
+func (v *problems) image(path, ref, example string) {
+	if ref == "" {
+		return
+	}
+	switch why := imageProblem(ref); why {
+	case "":
+	case " ":
+		v.add(path, "%q is not an image reference (%s)", ref, example)
+	default:
+		v.add(path, "%+q is not an image reference"+strings.ReplaceAll(why, "%", "%%"), ref)
+	}
+}
+
+// insideRepository says whether p is a relative path that stays inside the
+// repository it is read from.
+func insideRepository(p string) bool {
+	c := pathpkg.Clean(p)
+	return p != "" && !pathpkg.IsAbs(p) && !strings.HasPrefix(p, "\\") && c != ".." && !strings.HasPrefix(c, "../")
+}
+
+// wholeRepository says whether the directory dir is the repository itself.
+func wholeRepository(dir string) bool { return pathpkg.Clean(dir) == "." }
+
+// validBranch applies the rules git applies to a branch name
+// (git check-ref-format --branch).
+func validBranch(b string) bool {
+	switch {
+	case b == "", b == "@", strings.HasPrefix(b, "-"), strings.HasPrefix(b, "/"), strings.HasSuffix(b, "/"),
+		strings.HasSuffix(b, "."), strings.Contains(b, ".."), strings.Contains(b, "@{"), strings.Contains(b, "//"),
+		strings.ContainsAny(b, " ~^:?*[\\\x7f"):
 		return false
 	}
-	parts := strings.Split(name, "/")
-	for i, part := range parts {
-		if i == 0 && len(parts) > 1 && (strings.ContainsAny(part, ".:") || part == "localhost") {
-			continue // a registry host may hold dots, a port and capitals
+	for _, r := range b {
+		if r < 0x20 {
+			return false
 		}
-		if part != strings.ToLower(part) {
+	}
+	for _, c := range strings.Split(b, "/") {
+		if strings.HasPrefix(c, ".") || strings.HasSuffix(c, ".lock") {
 			return false
 		}
 	}
@@ -848,8 +1012,8 @@ func (v *problems) connections(s *Spec) {
 	for _, f := range []struct{ key, arn string }{
 		{"github", c.GitHub}, {"github-enterprise", c.GitHubEnterprise}, {"bitbucket", c.Bitbucket}, {"gitlab", c.GitLab},
 	} {
-		if f.arn != "" && reConnARN().FindStringSubmatch(f.arn) == nil {
-			v.add("pipeline.connections."+f.key, "not a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
+		if f.arn != "" {
+			v.arnIn("pipeline.connections."+f.key, f.arn, reConnARN, s.Region, "a connection ARN (arn:aws:codeconnections:<region>:<account>:connection/<id>)")
 		}
 	}
 	type use struct {

@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -12,6 +13,7 @@ const (
 	lsnARN   = "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/corp/50dc6c495c0c9188/f2f7dc8efc522ab2"
 	tgBlue   = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/b/73e2d6bc24d8a067"
 	tgGreen  = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/g/943f017f100becff"
+	connUSE1 = "arn:aws:codeconnections:us-east-1:123456789012:connection/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"
 )
 
 // valid returns a small Spec that passes every rule.
@@ -336,6 +338,107 @@ func TestValidationRules(t *testing.T) {
 		{"tag aws prefix", func(s *Spec) { s.Tags = map[string]string{"aws:team": "x"} }, "tags.aws:team: the aws: prefix is reserved by AWS"},
 		{"tag value", func(s *Spec) { s.Tags = map[string]string{"team": strings.Repeat("x", 257)} }, "tags.team: the value is 257 characters (at most 256)"},
 		{"tag ours", func(s *Spec) { s.Tags = map[string]string{"ManagedBy": "me"} }, "warning: tags.ManagedBy: ignored: ecsdeck sets the ManagedBy tag itself"},
+
+		// ARN partitions, regions and accounts
+		{"cert partition of another region", func(s *Spec) {
+			s.Domain.Name, s.Domain.CertificateARN = "example.com", strings.Replace(certUSE1, "arn:aws:", "arn:aws-cn:", 1)
+		}, "domain.certificateArn: in partition aws-cn, but region us-east-1 is in partition aws (the ARN starts arn:aws:)"},
+		{"cert partition unknown", func(s *Spec) {
+			s.Domain.Name, s.Domain.CertificateARN = "example.com", strings.Replace(certUSE1, "arn:aws:", "arn:awsxyz:", 1)
+		}, "domain.certificateArn: awsxyz is not an AWS partition (aws, aws-cn or aws-us-gov; region us-east-1 is in aws)"},
+		{"cloudfront cert partition", func(s *Spec) {
+			twoTier(HostingS3)(s)
+			s.Domain.CloudFrontCertificateARN = strings.Replace(certUSE1, "arn:aws:", "arn:aws-us-gov:", 1)
+		}, "domain.cloudFrontCertificateArn: in partition aws-us-gov, but region us-east-1 is in partition aws (the ARN starts arn:aws:)"},
+		{"target group partition", func(s *Spec) {
+			existingVPC(s)
+			s.LoadBalancer.Existing = &ExistingLoadBalancer{ARN: albARN, ListenerARN: lsnARN, SecurityGroupID: "sg-0123456789abcdef0",
+				TargetGroups: TargetGroups{Backend: []string{tgBlue, strings.Replace(tgGreen, "arn:aws:", "arn:awsxyz:", 1)}}}
+		}, "loadBalancer.existing.targetGroups.backend[1]: awsxyz is not an AWS partition (aws, aws-cn or aws-us-gov; region us-east-1 is in aws)"},
+		{"listener of another account", func(s *Spec) {
+			existingVPC(s)
+			s.LoadBalancer.Existing = &ExistingLoadBalancer{ARN: albARN, ListenerARN: strings.Replace(lsnARN, "123456789012", "210987654321", 1),
+				SecurityGroupID: "sg-0123456789abcdef0", TargetGroups: TargetGroups{Backend: []string{tgBlue, tgGreen}}}
+		}, "loadBalancer.existing.listenerArn: in account 210987654321, but loadBalancer.existing.arn is in account 123456789012 (every resource ecsdeck uses is in the platform's one account)"},
+		{"target group of another account", func(s *Spec) {
+			existingVPC(s)
+			s.LoadBalancer.Existing = &ExistingLoadBalancer{ARN: albARN, ListenerARN: lsnARN, SecurityGroupID: "sg-0123456789abcdef0",
+				TargetGroups: TargetGroups{Backend: []string{tgBlue, strings.Replace(tgGreen, "123456789012", "210987654321", 1)}}}
+		}, "loadBalancer.existing.targetGroups.backend[1]: in account 210987654321, but loadBalancer.existing.arn is in account 123456789012 (every resource ecsdeck uses is in the platform's one account)"},
+		{"connection of another account than the certificate", func(s *Spec) {
+			s.Domain.Name, s.Domain.CertificateARN = "example.com", certUSE1
+			s.Pipeline.ConnectionARN = strings.Replace(connUSE1, "123456789012", "210987654321", 1)
+		}, "pipeline.connectionArn: in account 210987654321, but domain.certificateArn is in account 123456789012 (every resource ecsdeck uses is in the platform's one account)"},
+		{"connection region", func(s *Spec) { s.Pipeline.ConnectionARN = strings.Replace(connUSE1, "us-east-1", "eu-west-1", 1) },
+			"pipeline.connectionArn: in region eu-west-1, but region is us-east-1 (it must be in the platform's region)"},
+		{"provider connection region", func(s *Spec) {
+			s.Pipeline.Connections.GitLab = strings.Replace(connUSE1, "us-east-1", "eu-west-1", 1)
+		}, "pipeline.connections.gitlab: in region eu-west-1, but region is us-east-1 (it must be in the platform's region)"},
+		{"provider connections of two accounts", func(s *Spec) {
+			s.Pipeline.Connections.GitHub = connUSE1
+			s.Pipeline.Connections.Bitbucket = strings.Replace(connUSE1, "123456789012", "210987654321", 1)
+		}, "pipeline.connections.bitbucket: in account 210987654321, but pipeline.connections.github is in account 123456789012 (every resource ecsdeck uses is in the platform's one account)"},
+		{"connection partition", func(s *Spec) { s.Pipeline.ConnectionARN = strings.Replace(connUSE1, "arn:aws:", "arn:aws-cn:", 1) },
+			"pipeline.connectionArn: in partition aws-cn, but region us-east-1 is in partition aws (the ARN starts arn:aws:)"},
+
+		// images
+		{"image with a shell metacharacter", func(s *Spec) { s.Backend.Image = "nginx$(id)" },
+			`backend.image: "nginx$(id)" is not an image reference: "$" is not allowed in one (letters, digits and . _ - / : @)`},
+		{"image with a lookalike letter", func(s *Spec) { s.Backend.Image = "ngin\u0445:1" },
+			`backend.image: "ngin\u0445:1" is not an image reference: "\u0445" (U+0445) is not ASCII (image references are ASCII; a lookalike letter is easy to miss)`},
+		{"nginx image with a shell metacharacter", func(s *Spec) { s.Backend.Nginx = Nginx{Enabled: true, Config: NginxGenerated, Image: "nginx;id"} },
+			`backend.nginx.image: "nginx;id" is not an image reference: ";" is not allowed in one (letters, digits and . _ - / : @)`},
+
+		// tags and env past AWS limits
+		{"more than 50 tags with ecsdeck's", func(s *Spec) {
+			s.Tags = map[string]string{}
+			for i := range 48 {
+				s.Tags[fmt.Sprintf("t%02d", i)] = "x"
+			}
+		}, "tags: 48 tags, and ecsdeck adds Name, Environment and ManagedBy: 51 in all (AWS allows at most 50 on a resource: keep at most 47)"},
+		{"env value past the task definition limit", func(s *Spec) { s.Backend.Env = map[string]string{"BIG": strings.Repeat("x", 64<<10)} },
+			"backend.env.BIG: the value is 65536 bytes, and a task definition holds at most 65536 in all (keep it in an envFile or under ssmPath)"},
+		{"env values past the task definition limit together", func(s *Spec) {
+			s.Backend.Env = map[string]string{"A": strings.Repeat("x", 30000), "B": strings.Repeat("x", 30000), "C": strings.Repeat("x", 30000)}
+		}, "backend.env: 90003 bytes of names and values, and a task definition holds at most 65536 in all (move the long ones to an envFile or under ssmPath)"},
+
+		// branches git refuses
+		{"branch with a newline", func(s *Spec) {
+			s.Backend.Repository = Repository{Provider: ProviderGitHub, Name: "a/b", Branch: "main\nx"}
+		},
+			`backend.repository.branch: "main\nx" is not a branch name (such as main)`},
+		{"branch ending in .lock", func(s *Spec) {
+			s.Backend.Repository = Repository{Provider: ProviderGitHub, Name: "a/b", Branch: "release.lock"}
+		},
+			`backend.repository.branch: "release.lock" is not a branch name (such as main)`},
+		{"branch with @{", func(s *Spec) {
+			s.Backend.Repository = Repository{Provider: ProviderGitHub, Name: "a/b", Branch: "a@{1}"}
+		},
+			`backend.repository.branch: "a@{1}" is not a branch name (such as main)`},
+		{"branch starting with a dash", func(s *Spec) { s.Backend.Repository = Repository{Provider: ProviderGitHub, Name: "a/b", Branch: "-f"} },
+			`backend.repository.branch: "-f" is not a branch name (such as main)`},
+		{"branch with a dot component", func(s *Spec) {
+			s.Backend.Repository = Repository{Provider: ProviderGitHub, Name: "a/b", Branch: "feature/.x"}
+		},
+			`backend.repository.branch: "feature/.x" is not a branch name (such as main)`},
+
+		// paths that leave the repository
+		{"nginx config path above the repository", func(s *Spec) {
+			s.Backend.Nginx = Nginx{Enabled: true, Config: NginxRepository, ConfigPath: "../../etc/nginx.conf"}
+			s.Backend.Repository.Name = "acme/api"
+		}, `backend.nginx.configPath: "../../etc/nginx.conf" is not a path inside the repository (a relative path such as nginx/default.conf)`},
+		{"nginx config path absolute", func(s *Spec) {
+			s.Backend.Nginx = Nginx{Enabled: true, Config: NginxRepository, ConfigPath: "/etc/nginx/nginx.conf"}
+			s.Backend.Repository.Name = "acme/api"
+		}, `backend.nginx.configPath: "/etc/nginx/nginx.conf" is not a path inside the repository (a relative path such as nginx/default.conf)`},
+		{"taskdef file above the repository", func(s *Spec) {
+			s.Backend.TaskDefinitionFile, s.Backend.Repository.Name, s.Pipeline.Deploy = "deploy/../../taskdef.json", "acme/api", DeployBlueGreen
+		}, `backend.taskDefinitionFile: "deploy/../../taskdef.json" is not a path inside the repository (a relative path such as taskdef.json)`},
+		{"s3 output dir is the whole repository", func(s *Spec) {
+			twoTier(HostingS3)(s)
+			s.Domain.Name = ""
+			s.Frontend.Repository.Name, s.Frontend.Build.OutputDir = "acme/web", "./"
+		}, `frontend.build.outputDir: "./" is the whole repository (the directory the build writes the site to, such as dist: everything in it is published)`},
 	}
 	seen := map[string]bool{}
 	for _, tt := range tests {
@@ -423,8 +526,8 @@ func TestFargateMemories(t *testing.T) {
 
 func TestValidImage(t *testing.T) {
 	good := []string{"nginx", "nginx:1.27", "public.ecr.aws/nginx/nginx:1.27", "ghcr.io/acme/app:v1", "localhost:5000/app",
-		"123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:abc", "app:V1"}
-	bad := []string{"", "Nginx", "ghcr.io/Acme/app", "a b", "-x", "app:", "app/", "a//b", "app@md5:1"}
+		"123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:" + strings.Repeat("ab", 32), "app:V1"}
+	bad := []string{"", "Nginx", "ghcr.io/Acme/app", "a b", "-x", "app:", "app/", "a//b", "app@md5:1", "app@sha256:abc", "app$(id)", "a;b", "ngin\u0445"}
 	for _, g := range good {
 		if !validImage(g) && g != "" {
 			t.Errorf("%q should be valid", g)
