@@ -120,6 +120,9 @@ func (f *costFlags) check() error {
 		return usageError("--spot-discount: %g is not allowed (a percent from 0 to below 100)", f.spotDiscount)
 	}
 	f.a.SpotDiscount = f.spotDiscount / 100
+	if err := f.a.Check(); err != nil {
+		return usageError("%v", err)
+	}
 	return nil
 }
 

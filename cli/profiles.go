@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -163,10 +164,13 @@ func (a *app) profilesSaveCommand() *cobra.Command {
 			if err := profiles.CheckName(name); err != nil {
 				return usageError("--name: %v", err)
 			}
-			if _, err := os.Stat(st.Path(name)); err == nil && !force {
-				return usageError("profile %s is already saved (its platform may be running): pass --force to replace it, or --name to save under another name", name)
+			save := st.Create // NOTE: never replaces, even when two saves race
+			if force {
+				save = st.Save
 			}
-			if err := st.Save(name, ans.Spec); err != nil {
+			if err := save(name, ans.Spec); errors.Is(err, profiles.ErrProfileExists) {
+				return usageError("profile %s is already saved (its platform may be running): pass --force to replace it, or --name to save under another name", name)
+			} else if err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stderr, "saved profile %s (%s)\n", name, st.Path(name))
