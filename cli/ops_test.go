@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 
@@ -28,29 +28,29 @@ import (
 
 type opsCLI struct {
 	t      *testing.T
-	front  *motoserver.Front
+	front  *mototest.Front
 	cfg    aws.Config
-	seeded *motoserver.Seeded
+	seeded *mototest.Seeded
 	tty    bool
 	stdin  string
 	sigs   chan os.Signal
 }
 
-func newOpsCLI(t *testing.T, seed motoserver.ClusterSeed) *opsCLI {
+func newOpsCLI(t *testing.T, seed mototest.ClusterSeed) *opsCLI {
 	t.Helper()
 	newCLI(t)
-	moto, err := motoserver.Shared()
+	moto, err := mototest.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := motoserver.NewFront(t, moto)
+	f := mototest.NewFront(t, moto)
 	f.Setenv(t)
 	ctx := context.Background()
 	cfg, err := f.Config(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	seeded, err := motoserver.Seed(ctx, cfg, seed)
+	seeded, err := mototest.Seed(ctx, cfg, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +90,8 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-func shop() motoserver.ClusterSeed {
-	return motoserver.ClusterSeed{Name: "shop", Pipelines: []string{"shop-backend"}, Services: []motoserver.ServiceSeed{
+func shop() mototest.ClusterSeed {
+	return mototest.ClusterSeed{Name: "shop", Pipelines: []string{"shop-backend"}, Services: []mototest.ServiceSeed{
 		{Name: "web", Desired: 2, Revisions: 2},
 		{Name: "api", Desired: 1},
 	}}
@@ -154,13 +154,13 @@ func TestStatusOfAnyClusterAsJSON(t *testing.T) {
 
 func TestStatusOfOneServiceInFull(t *testing.T) {
 	c := newOpsCLI(t, shop())
-	c.front.Handle("ecs.ListTasks", func(r *motoserver.Request) motoserver.Reply {
+	c.front.Handle("ecs.ListTasks", func(r *mototest.Request) mototest.Reply {
 		if r.Input()["desiredStatus"] == "STOPPED" {
-			return motoserver.JSON(`{"taskArns":["arn:aws:ecs:us-east-1:1:task/shop/dead0000dead0000"]}`)
+			return mototest.JSON(`{"taskArns":["arn:aws:ecs:us-east-1:1:task/shop/dead0000dead0000"]}`)
 		}
-		return motoserver.JSON(`{"taskArns":["arn:aws:ecs:us-east-1:1:task/shop/a1b2c3d4e5f6a7b8"]}`)
+		return mototest.JSON(`{"taskArns":["arn:aws:ecs:us-east-1:1:task/shop/a1b2c3d4e5f6a7b8"]}`)
 	})
-	c.front.Handle("ecs.DescribeTasks", motoserver.Always(motoserver.JSON(`{"tasks":[
+	c.front.Handle("ecs.DescribeTasks", mototest.Always(mototest.JSON(`{"tasks":[
 		{"taskArn":"arn:aws:ecs:us-east-1:1:task/shop/a1b2c3d4e5f6a7b8","lastStatus":"RUNNING","desiredStatus":"RUNNING","healthStatus":"HEALTHY",
 		 "taskDefinitionArn":"arn:aws:ecs:us-east-1:1:task-definition/web:2","startedAt":1700000000,"containers":[{"name":"app","lastStatus":"RUNNING"}]},
 		{"taskArn":"arn:aws:ecs:us-east-1:1:task/shop/dead0000dead0000","lastStatus":"STOPPED","desiredStatus":"STOPPED",
@@ -342,7 +342,7 @@ func TestScaleAndRedeployWithYes(t *testing.T) {
 		t.Fatalf("stdout = %q, desired %d", out, serviceOf(t, c, "web").desired)
 	}
 	// WHEN api is redeployed as JSON THEN the result says what started
-	var updates motoserver.Recorder
+	var updates mototest.Recorder
 	c.front.Handle("ecs.UpdateService", updates.Wrap(nil))
 	code, out, errs = c.run("redeploy", "api", "--cluster", "shop", "--yes", "--json")
 	wantCode(t, code, 0, out, errs)
@@ -356,7 +356,7 @@ func TestScaleAndRedeployWithYes(t *testing.T) {
 }
 
 func TestRedeployOfABlueGreenServiceSaysHowInstead(t *testing.T) {
-	c := newOpsCLI(t, motoserver.ClusterSeed{Name: "shop", Services: []motoserver.ServiceSeed{{Name: "web", Desired: 1, BlueGreen: true}}})
+	c := newOpsCLI(t, mototest.ClusterSeed{Name: "shop", Services: []mototest.ServiceSeed{{Name: "web", Desired: 1, BlueGreen: true}}})
 	code, out, errs := c.run("redeploy", "web", "--cluster", "shop", "--yes")
 	wantCode(t, code, 2, out, errs)
 	if errs != "ecsdeck: web deploys with CodeDeploy blue/green, where ECS cannot force a new deployment; release its pipeline to deploy it again\n" {
@@ -368,7 +368,7 @@ func TestLogsPrintsLinesInTimeOrder(t *testing.T) {
 	c := newOpsCLI(t, shop())
 	now := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 	put := func(stream string, sec int, msg string) {
-		if err := motoserver.PutLogs(context.Background(), c.cfg, "/ecs/shop/web", stream, motoserver.LogLine{Time: now.Add(time.Duration(sec) * time.Second), Message: msg}); err != nil {
+		if err := mototest.PutLogs(context.Background(), c.cfg, "/ecs/shop/web", stream, mototest.LogLine{Time: now.Add(time.Duration(sec) * time.Second), Message: msg}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -407,7 +407,7 @@ func TestLogsFollowUntilCtrlC(t *testing.T) {
 	}()
 	waitFor(t, func() bool { return strings.Contains(errb.String(), "polling every 1s") }, &errb)
 	// WHEN a line arrives
-	if err := motoserver.PutLogs(context.Background(), c.cfg, "/ecs/shop/api", "ecs/app/t1", motoserver.LogLine{Time: time.Now(), Message: "hello from api"}); err != nil {
+	if err := mototest.PutLogs(context.Background(), c.cfg, "/ecs/shop/api", "ecs/app/t1", mototest.LogLine{Time: time.Now(), Message: "hello from api"}); err != nil {
 		t.Fatal(err)
 	}
 	// THEN it is printed as a JSON line
@@ -436,7 +436,7 @@ func waitFor(t *testing.T, cond func() bool, show *syncBuffer) {
 	}
 }
 
-func pipelineState(exec string, stages ...[3]string) motoserver.Handler {
+func pipelineState(exec string, stages ...[3]string) mototest.Handler {
 	var ss []any
 	for _, s := range stages {
 		act := map[string]any{"actionName": s[1], "latestExecution": map[string]any{"status": s[2]}}
@@ -446,19 +446,19 @@ func pipelineState(exec string, stages ...[3]string) motoserver.Handler {
 		ss = append(ss, map[string]any{"stageName": s[0], "actionStates": []any{act},
 			"latestExecution": map[string]any{"pipelineExecutionId": exec, "status": s[2]}})
 	}
-	return motoserver.Always(motoserver.JSON(map[string]any{"pipelineName": "shop-backend", "stageStates": ss}))
+	return mototest.Always(mototest.JSON(map[string]any{"pipelineName": "shop-backend", "stageStates": ss}))
 }
 
-func execStatus(status, summary string) motoserver.Handler {
-	return motoserver.Always(motoserver.JSON(map[string]any{"pipelineExecution": map[string]any{
+func execStatus(status, summary string) mototest.Handler {
+	return mototest.Always(mototest.JSON(map[string]any{"pipelineExecution": map[string]any{
 		"pipelineName": "shop-backend", "pipelineExecutionId": "e-1", "status": status, "statusSummary": summary}}))
 }
 
 func TestReleaseWaitFollowsToTheEnd(t *testing.T) {
 	c := newOpsCLI(t, shop())
-	c.front.Handle("codepipeline.StartPipelineExecution", motoserver.Always(motoserver.JSON(`{"pipelineExecutionId":"e-1"}`)))
-	c.front.Handle("codepipeline.GetPipelineExecution", motoserver.Seq(execStatus("InProgress", ""), execStatus("Succeeded", "")))
-	c.front.Handle("codepipeline.GetPipelineState", motoserver.Seq(
+	c.front.Handle("codepipeline.StartPipelineExecution", mototest.Always(mototest.JSON(`{"pipelineExecutionId":"e-1"}`)))
+	c.front.Handle("codepipeline.GetPipelineExecution", mototest.Seq(execStatus("InProgress", ""), execStatus("Succeeded", "")))
+	c.front.Handle("codepipeline.GetPipelineState", mototest.Seq(
 		pipelineState("e-1", [3]string{"Source", "GitHub", "Succeeded"}, [3]string{"Deploy", "ECS", "InProgress"}),
 		pipelineState("e-1", [3]string{"Source", "GitHub", "Succeeded"}, [3]string{"Deploy", "ECS", "Succeeded"}),
 	))
@@ -492,7 +492,7 @@ func TestReleaseWaitFollowsToTheEnd(t *testing.T) {
 
 func TestReleaseWaitStopsFollowingOnCtrlC(t *testing.T) {
 	c := newOpsCLI(t, shop())
-	c.front.Handle("codepipeline.StartPipelineExecution", motoserver.Always(motoserver.JSON(`{"pipelineExecutionId":"e-1"}`)))
+	c.front.Handle("codepipeline.StartPipelineExecution", mototest.Always(mototest.JSON(`{"pipelineExecutionId":"e-1"}`)))
 	c.front.Handle("codepipeline.GetPipelineExecution", execStatus("InProgress", ""))
 	c.front.Handle("codepipeline.GetPipelineState", pipelineState("e-1", [3]string{"Build", "CodeBuild", "InProgress"}))
 	var out, errb syncBuffer
@@ -517,7 +517,7 @@ func TestReleaseWaitStopsFollowingOnCtrlC(t *testing.T) {
 
 func TestReleaseThatFailsExitsOne(t *testing.T) {
 	c := newOpsCLI(t, shop())
-	c.front.Handle("codepipeline.StartPipelineExecution", motoserver.Always(motoserver.JSON(`{"pipelineExecutionId":"e-1"}`)))
+	c.front.Handle("codepipeline.StartPipelineExecution", mototest.Always(mototest.JSON(`{"pipelineExecutionId":"e-1"}`)))
 	c.front.Handle("codepipeline.GetPipelineExecution", execStatus("Failed", "Build failed"))
 	c.front.Handle("codepipeline.GetPipelineState", pipelineState("e-1", [3]string{"Build", "CodeBuild", "Failed"}))
 	// WHEN the release fails
@@ -553,7 +553,7 @@ func TestReleaseAsksInATerminal(t *testing.T) {
 func TestStatusRidesOutThrottling(t *testing.T) {
 	c := newOpsCLI(t, shop())
 	// GIVEN AWS throttles the first DescribeServices
-	c.front.Handle("ecs.DescribeServices", motoserver.ThrottleFirst(1, nil))
+	c.front.Handle("ecs.DescribeServices", mototest.ThrottleFirst(1, nil))
 	// WHEN status runs THEN it succeeds after a retry
 	code, out, errs := c.run("status", "--cluster", "shop")
 	wantCode(t, code, 0, out, errs)

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 func TestRollingRollbackDeploysThePreviousRevision(t *testing.T) {
@@ -54,7 +54,7 @@ func TestRollbackDuringARolloutGoesBackToWhatRanBefore(t *testing.T) {
 	web.Revisions = 3
 	w := newWorld(t, seedOf("mid", web))
 	tds := w.seeded.Services[0].TaskDefinitions
-	w.front.Handle("ecs.DescribeServices", motoserver.Always(motoserver.Patch(func(out map[string]any) {
+	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
 		s := out["services"].([]any)[0].(map[string]any)
 		s["deployments"] = []any{
 			map[string]any{"id": "ecs-svc/new", "status": "PRIMARY", "taskDefinition": tds[2], "desiredCount": 2, "runningCount": 1, "rolloutState": "IN_PROGRESS"},
@@ -89,10 +89,10 @@ func TestRollbackOfAFirstRevisionIsNotPossible(t *testing.T) {
 func TestBlueGreenRollbackStopsTheDeploymentWithRollback(t *testing.T) {
 	w, id := blueGreenWorld(t)
 	// GIVEN a blue/green deployment in progress
-	w.front.Handle("codedeploy.BatchGetDeployments", motoserver.Always(motoserver.JSON(map[string]any{"deploymentsInfo": []any{deploymentInfo(id, "InProgress", time.Now())}})))
-	w.front.Handle("codedeploy.GetDeploymentTarget", motoserver.Always(motoserver.JSON(`{"deploymentTarget":{"deploymentTargetType":"ECSTarget","ecsTarget":{"deploymentId":"x","taskSetsInfo":[],"lifecycleEvents":[]}}}`)))
-	var stops motoserver.Recorder
-	w.front.Handle("codedeploy.StopDeployment", stops.Wrap(motoserver.Always(motoserver.JSON(`{"status":"Pending","statusMessage":"Stopping the deployment"}`))))
+	w.front.Handle("codedeploy.BatchGetDeployments", mototest.Always(mototest.JSON(map[string]any{"deploymentsInfo": []any{deploymentInfo(id, "InProgress", time.Now())}})))
+	w.front.Handle("codedeploy.GetDeploymentTarget", mototest.Always(mototest.JSON(`{"deploymentTarget":{"deploymentTargetType":"ECSTarget","ecsTarget":{"deploymentId":"x","taskSetsInfo":[],"lifecycleEvents":[]}}}`)))
+	var stops mototest.Recorder
+	w.front.Handle("codedeploy.StopDeployment", stops.Wrap(mototest.Always(mototest.JSON(`{"status":"Pending","statusMessage":"Stopping the deployment"}`))))
 	s, err := w.client.Services.Lookup(w.ctx, "web")
 	if err != nil {
 		t.Fatal(err)
@@ -168,7 +168,7 @@ func TestScaleSetsTheDesiredCount(t *testing.T) {
 
 func TestRedeployForcesANewDeployment(t *testing.T) {
 	w := newWorld(t, seedOf("redeploy", svc("web", 2)))
-	var updates motoserver.Recorder
+	var updates mototest.Recorder
 	w.front.Handle("ecs.UpdateService", updates.Wrap(nil))
 	s, _ := w.client.Services.Lookup(w.ctx, "web")
 	// WHEN web is redeployed
@@ -192,7 +192,7 @@ func TestRedeployForcesANewDeployment(t *testing.T) {
 
 func TestReleaseAction(t *testing.T) {
 	w := pipelineWorld(t)
-	w.front.Handle("codepipeline.StartPipelineExecution", motoserver.Always(motoserver.JSON(`{"pipelineExecutionId":"e-7"}`)))
+	w.front.Handle("codepipeline.StartPipelineExecution", mototest.Always(mototest.JSON(`{"pipelineExecutionId":"e-7"}`)))
 	p, err := w.target.Pipeline("app")
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 // Benchmarks of the console's ops side; scripts/bench.d/40-ops.sh runs them
@@ -20,7 +20,7 @@ import (
 // once, so this is once per benchmark.)
 func benchWorld(b *testing.B, n int) *world {
 	b.Helper()
-	var seeds []motoserver.ServiceSeed
+	var seeds []mototest.ServiceSeed
 	for i := range n {
 		seeds = append(seeds, svc(fmt.Sprintf("svc-%02d", i), 1))
 	}
@@ -78,8 +78,8 @@ func BenchmarkRefreshInterval(b *testing.B) {
 func BenchmarkRowOrder(b *testing.B) {
 	w := benchWorld(b, 50)
 	c := w.clusterClient()
-	shuffle := func(key string) motoserver.Handler {
-		return motoserver.Always(motoserver.Patch(func(out map[string]any) {
+	shuffle := func(key string) mototest.Handler {
+		return mototest.Always(mototest.Patch(func(out map[string]any) {
 			list, _ := out[key].([]any)
 			rand.Shuffle(len(list), func(i, j int) { list[i], list[j] = list[j], list[i] })
 		}))
@@ -156,7 +156,7 @@ func BenchmarkLogFollowLatency(b *testing.B) {
 		i++
 		time.Sleep(time.Duration(rand.Int64N(int64(logs.interval()))))
 		msg := "latency " + strconv.Itoa(i)
-		if err := motoserver.PutLogs(w.ctx, w.cfg, src.Group, src.StreamPrefix+"bench", motoserver.LogLine{Time: time.Now(), Message: msg}); err != nil {
+		if err := mototest.PutLogs(w.ctx, w.cfg, src.Group, src.StreamPrefix+"bench", mototest.LogLine{Time: time.Now(), Message: msg}); err != nil {
 			b.Fatal(err)
 		}
 		stored := time.Now()
@@ -193,14 +193,14 @@ func BenchmarkLogFollowLatency(b *testing.B) {
 func BenchmarkLogMemory(b *testing.B) {
 	const total, page = 1_000_000, 10_000
 	base := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
-	f := motoserver.NewFront(b, nil)
-	f.Handle("logs.FilterLogEvents", func(r *motoserver.Request) motoserver.Reply {
+	f := mototest.NewFront(b, nil)
+	f.Handle("logs.FilterLogEvents", func(r *mototest.Request) mototest.Reply {
 		start := 0
 		if tok, ok := r.Input()["nextToken"].(string); ok {
 			start, _ = strconv.Atoi(tok)
 		}
 		if start >= total {
-			return motoserver.JSON(`{"events":[]}`)
+			return mototest.JSON(`{"events":[]}`)
 		}
 		evs := make([]map[string]any, 0, page)
 		for i := start; i < start+page; i++ {
@@ -214,7 +214,7 @@ func BenchmarkLogMemory(b *testing.B) {
 		if start+page < total {
 			out["nextToken"] = strconv.Itoa(start + page)
 		}
-		return motoserver.JSON(out)
+		return mototest.JSON(out)
 	})
 	ctx := context.Background()
 	cfg, err := LoadConfig(ctx, ConfigOptions{Region: f.Region, Endpoint: f.URL, Credentials: staticCreds(), MaxAttempts: 1})

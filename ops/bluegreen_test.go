@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 func blueGreenWorld(t *testing.T) (*world, string) {
@@ -13,7 +13,7 @@ func blueGreenWorld(t *testing.T) (*world, string) {
 	s := svc("web", 2)
 	s.BlueGreen = true
 	w := newWorld(t, seedOf("bg", s))
-	id, err := motoserver.CreateDeployment(w.ctx, w.cfg, w.seeded.Services[0])
+	id, err := mototest.CreateDeployment(w.ctx, w.cfg, w.seeded.Services[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,12 +52,12 @@ func TestBlueGreenDeploymentShowsTrafficLifecycleAndTimeLeft(t *testing.T) {
 	w, id := blueGreenWorld(t)
 	// GIVEN CodeDeploy reports the deployment Ready: traffic moved to
 	// green at 12:04, blue tasks wait 5 minutes
-	var targets motoserver.Recorder
-	w.front.Handle("codedeploy.BatchGetDeployments", motoserver.Always(motoserver.JSON(map[string]any{"deploymentsInfo": []any{
+	var targets mototest.Recorder
+	w.front.Handle("codedeploy.BatchGetDeployments", mototest.Always(mototest.JSON(map[string]any{"deploymentsInfo": []any{
 		deploymentInfo("d-OLD", "Succeeded", t0.Add(-time.Hour)),
 		deploymentInfo(id, "Ready", t0),
 	}})))
-	w.front.Handle("codedeploy.GetDeploymentTarget", targets.Wrap(motoserver.Always(motoserver.JSON(map[string]any{"deploymentTarget": map[string]any{
+	w.front.Handle("codedeploy.GetDeploymentTarget", targets.Wrap(mototest.Always(mototest.JSON(map[string]any{"deploymentTarget": map[string]any{
 		"deploymentTargetType": "ECSTarget",
 		"ecsTarget": map[string]any{
 			"deploymentId": id, "targetId": "bg:web", "status": "InProgress",

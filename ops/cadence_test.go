@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 func TestCadence(t *testing.T) {
@@ -69,7 +69,7 @@ func TestWatcherRefreshesFasterWhileDeployingAndSlowerWhenThrottled(t *testing.T
 		t.Fatalf("waited %v", d)
 	}
 	// WHEN AWS throttles the next refresh
-	w.front.Handle("ecs.DescribeServices", motoserver.Always(motoserver.Throttled()))
+	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Throttled()))
 	clock.fire()
 	second := <-ch
 	// THEN the previous rows stay, marked throttled, and the next refresh is later
@@ -78,7 +78,7 @@ func TestWatcherRefreshesFasterWhileDeployingAndSlowerWhenThrottled(t *testing.T
 	}
 	<-clock.asked
 	// WHEN a deployment starts (and a refresh is asked for at once)
-	w.front.Handle("ecs.DescribeServices", motoserver.Always(motoserver.Patch(func(out map[string]any) {
+	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
 		s := out["services"].([]any)[0].(map[string]any)
 		s["deployments"] = []any{map[string]any{"id": "d", "status": "PRIMARY", "rolloutState": "IN_PROGRESS"}}
 	})))

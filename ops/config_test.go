@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -37,7 +37,7 @@ func TestLoadConfigUsesTheDefaultChainAndAdaptiveRetries(t *testing.T) {
 
 func TestLoadConfigWithoutARegionSaysWhereToGiveOne(t *testing.T) {
 	// GIVEN no region anywhere
-	f := motoserver.NewFront(t, nil)
+	f := mototest.NewFront(t, nil)
 	f.Setenv(t)
 	t.Setenv("AWS_REGION", "")
 	t.Setenv("AWS_DEFAULT_REGION", "")

@@ -3,7 +3,7 @@ package ops
 import (
 	"testing"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 func TestDetailOfARollingService(t *testing.T) {
@@ -11,13 +11,13 @@ func TestDetailOfARollingService(t *testing.T) {
 	s := svc("web", 1)
 	s.TargetGroup, s.Targets = true, []string{"10.0.1.10"}
 	w := newWorld(t, seedOf("detail", s))
-	w.front.Handle("ecs.ListTasks", func(r *motoserver.Request) motoserver.Reply {
+	w.front.Handle("ecs.ListTasks", func(r *mototest.Request) mototest.Reply {
 		if r.Input()["desiredStatus"] == "STOPPED" {
-			return motoserver.JSON(`{"taskArns":[]}`)
+			return mototest.JSON(`{"taskArns":[]}`)
 		}
-		return motoserver.JSON(map[string]any{"taskArns": []string{taskPrefix + "r1"}})
+		return mototest.JSON(map[string]any{"taskArns": []string{taskPrefix + "r1"}})
 	})
-	w.front.Handle("ecs.DescribeTasks", motoserver.Always(motoserver.JSON(map[string]any{"tasks": []any{
+	w.front.Handle("ecs.DescribeTasks", mototest.Always(mototest.JSON(map[string]any{"tasks": []any{
 		taskJSON("r1", "RUNNING", 1700000100, 0, "", "", map[string]any{"name": "app", "lastStatus": "RUNNING"}),
 	}})))
 	// WHEN its detail is read
@@ -33,8 +33,8 @@ func TestDetailOfARollingService(t *testing.T) {
 
 func TestDetailOfABlueGreenServiceHasItsDeployment(t *testing.T) {
 	w, id := blueGreenWorld(t)
-	w.front.Handle("ecs.ListTasks", motoserver.Always(motoserver.JSON(`{"taskArns":[]}`)))
-	w.front.Handle("codedeploy.BatchGetDeployments", motoserver.Always(motoserver.JSON(map[string]any{"deploymentsInfo": []any{deploymentInfo(id, "Created", t0)}})))
+	w.front.Handle("ecs.ListTasks", mototest.Always(mototest.JSON(`{"taskArns":[]}`)))
+	w.front.Handle("codedeploy.BatchGetDeployments", mototest.Always(mototest.JSON(map[string]any{"deploymentsInfo": []any{deploymentInfo(id, "Created", t0)}})))
 	// WHEN the detail of a blue/green service is read
 	d, err := w.client.Detail(w.ctx, "web")
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"ecsdeck/internal/countingproxy"
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -36,7 +36,7 @@ type proxied struct {
 
 func newProxied(b *testing.B) *proxied {
 	b.Helper()
-	f := motoserver.NewFront(b, moto)
+	f := mototest.NewFront(b, moto)
 	p, err := countingproxy.Start(moto.URL)
 	if err != nil {
 		b.Fatal(err)
@@ -47,7 +47,7 @@ func newProxied(b *testing.B) *proxied {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue(motoserver.AccountHeader, f.Account))
+	cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue(mototest.AccountHeader, f.Account))
 	seedCfg, err := f.Config(ctx)
 	if err != nil {
 		b.Fatal(err)

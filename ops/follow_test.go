@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 // collect reads a follow until want lines came (or the timeout), then
@@ -44,15 +44,15 @@ func TestFollowByPollingSeesNewLinesOnceEach(t *testing.T) {
 	w, src := logsWorld(t)
 	w.client.Logs.Interval = 20 * time.Millisecond
 	base := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
-	put(w, "ecs/app/t1", motoserver.LogLine{Time: base, Message: "before"})
+	put(w, "ecs/app/t1", mototest.LogLine{Time: base, Message: "before"})
 	// GIVEN a follow by polling from before the first line
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
 	ch := w.client.Logs.Follow(ctx, src, FollowOptions{Since: base.Add(-time.Second), Polling: true})
 	first, _ := collect(t, ch, 1, 0)
 	// WHEN lines arrive in two streams
-	put(w, "ecs/app/t1", motoserver.LogLine{Time: time.Now(), Message: "a"})
-	put(w, "ecs/app/t2", motoserver.LogLine{Time: time.Now(), Message: "b"})
+	put(w, "ecs/app/t1", mototest.LogLine{Time: time.Now(), Message: "a"})
+	put(w, "ecs/app/t2", mototest.LogLine{Time: time.Now(), Message: "b"})
 	// THEN each shows once, however many polls look back over them
 	rest, _ := collect(t, ch, 2, 300*time.Millisecond)
 	if got := messages(append(first, rest...)); !reflect.DeepEqual(got, []string{"before", "a", "b"}) {
@@ -72,7 +72,7 @@ type pagedLogs struct {
 	mu     sync.Mutex
 	events []map[string]any
 	calls  int
-	fail   map[int]motoserver.Reply
+	fail   map[int]mototest.Reply
 }
 
 func (p *pagedLogs) add(stream, msg string, at time.Time) {
@@ -84,7 +84,7 @@ func (p *pagedLogs) add(stream, msg string, at time.Time) {
 	})
 }
 
-func (p *pagedLogs) handle(r *motoserver.Request) motoserver.Reply {
+func (p *pagedLogs) handle(r *mototest.Request) mototest.Reply {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.calls++
@@ -108,7 +108,7 @@ func (p *pagedLogs) handle(r *motoserver.Request) motoserver.Reply {
 	if to < len(match) {
 		out["nextToken"] = strconv.Itoa(to)
 	}
-	return motoserver.JSON(out)
+	return mototest.JSON(out)
 }
 
 func TestPollingAcrossPagesAndAFailedPageLosesAndRepeatsNothing(t *testing.T) {
@@ -117,7 +117,7 @@ func TestPollingAcrossPagesAndAFailedPageLosesAndRepeatsNothing(t *testing.T) {
 	w.client.Logs.Clock = clock
 	base := time.Now().Add(-10 * time.Second).Truncate(time.Millisecond)
 	at := func(ms int) time.Time { return base.Add(time.Duration(ms) * time.Millisecond) }
-	logs := &pagedLogs{fail: map[int]motoserver.Reply{}}
+	logs := &pagedLogs{fail: map[int]mototest.Reply{}}
 	w.front.Handle("logs.FilterLogEvents", logs.handle)
 	logs.add("ecs/app/t1", "e1", at(1))
 	logs.add("ecs/app/t2", "e2", at(2))
@@ -162,7 +162,7 @@ func TestPollingAcrossPagesAndAFailedPageLosesAndRepeatsNothing(t *testing.T) {
 	// WHEN e4 and e5 arrive, and the next poll's third page drops its connection
 	logs.add("ecs/app/t2", "e4", at(4))
 	logs.add("ecs/app/t1", "e5", at(5))
-	logs.fail[logs.calls+3] = motoserver.Drop()
+	logs.fail[logs.calls+3] = mototest.Drop()
 	clock.fire()
 	read() // e4, from the pages read before the drop
 	read() // the dropped page
@@ -202,21 +202,21 @@ func TestLiveTailDropResumesWithoutLossOrRepeats(t *testing.T) {
 	w.client.Logs.Interval = 10 * time.Millisecond
 	base := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
 	at := func(s int) time.Time { return base.Add(time.Duration(s) * time.Second) }
-	line := func(s int) motoserver.LogLine { return motoserver.LogLine{Time: at(s), Message: fmt.Sprintf("L%d", s)} }
+	line := func(s int) mototest.LogLine { return mototest.LogLine{Time: at(s), Message: fmt.Sprintf("L%d", s)} }
 	ev := func(s int) map[string]any {
 		return liveEvent(src.GroupARN, "ecs/app/t1", fmt.Sprintf("L%d", s), at(s))
 	}
-	update := func(evs ...map[string]any) motoserver.StreamEvent {
-		return motoserver.StreamEvent{Type: "sessionUpdate", Payload: map[string]any{"sessionMetadata": map[string]any{"sampled": false}, "sessionResults": evs}}
+	update := func(evs ...map[string]any) mototest.StreamEvent {
+		return mototest.StreamEvent{Type: "sessionUpdate", Payload: map[string]any{"sessionMetadata": map[string]any{"sampled": false}, "sessionResults": evs}}
 	}
-	start := motoserver.StreamEvent{Type: "sessionStart", Payload: map[string]any{"sessionId": "s", "logGroupIdentifiers": []string{src.GroupARN}}}
+	start := mototest.StreamEvent{Type: "sessionStart", Payload: map[string]any{"sessionId": "s", "logGroupIdentifiers": []string{src.GroupARN}}}
 	put(w, "ecs/app/t1", line(0))
 	// GIVEN a first live tail session that drops its connection, and a second that stays
-	s1, s2 := make(chan motoserver.StreamEvent), make(chan motoserver.StreamEvent)
-	var tails motoserver.Recorder
-	w.front.Handle("logs.StartLiveTail", tails.Wrap(motoserver.Seq(
-		motoserver.Always(motoserver.EventStream(s1, motoserver.EndDrop, nil)),
-		motoserver.Always(motoserver.EventStream(s2, motoserver.EndHold, nil)),
+	s1, s2 := make(chan mototest.StreamEvent), make(chan mototest.StreamEvent)
+	var tails mototest.Recorder
+	w.front.Handle("logs.StartLiveTail", tails.Wrap(mototest.Seq(
+		mototest.Always(mototest.EventStream(s1, mototest.EndDrop, nil)),
+		mototest.Always(mototest.EventStream(s2, mototest.EndHold, nil)),
 	)))
 	ctx, cancel := context.WithCancel(w.ctx)
 	defer cancel()
@@ -240,7 +240,7 @@ func TestLiveTailDropResumesWithoutLossOrRepeats(t *testing.T) {
 	}
 	read() // L0, from before the follow started
 	// AND a line stored before the first session opens
-	gap := motoserver.LogLine{Time: at(0).Add(500 * time.Millisecond), Message: "Lgap"}
+	gap := mototest.LogLine{Time: at(0).Add(500 * time.Millisecond), Message: "Lgap"}
 	put(w, "ecs/app/t1", gap)
 	s1 <- start
 	read() // "following with live tail"
@@ -288,7 +288,7 @@ func TestWithoutLiveTailFollowFallsBackToPolling(t *testing.T) {
 	defer cancel()
 	ch := w.client.Logs.Follow(ctx, src, FollowOptions{Since: time.Now().Add(-time.Second)})
 	// WHEN a line arrives
-	put(w, "ecs/app/t9", motoserver.LogLine{Time: time.Now(), Message: "polled"})
+	put(w, "ecs/app/t9", mototest.LogLine{Time: time.Now(), Message: "polled"})
 	lines, notices := collect(t, ch, 1, 0)
 	// THEN the follow said it polls, and the line came
 	if len(notices) == 0 || notices[0] != "live tail is not available (the endpoint does not offer it: HTTP 500); polling every 20ms; lines stored late may be missed" {

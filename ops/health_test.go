@@ -3,7 +3,7 @@ package ops
 import (
 	"testing"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 func TestTargetHealthPerTargetGroup(t *testing.T) {
@@ -30,7 +30,7 @@ func TestUnhealthyTargetsSayWhy(t *testing.T) {
 	// GIVEN the load balancer reports a failing target (moto cannot: its
 	// targets are always healthy)
 	w := newWorld(t, nil)
-	w.front.Handle("elasticloadbalancing.DescribeTargetHealth", motoserver.Always(motoserver.XML(`<DescribeTargetHealthResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
+	w.front.Handle("elasticloadbalancing.DescribeTargetHealth", mototest.Always(mototest.XML(`<DescribeTargetHealthResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">
   <DescribeTargetHealthResult><TargetHealthDescriptions>
     <member><HealthCheckPort>80</HealthCheckPort><Target><Id>10.0.1.12</Id><Port>8080</Port></Target>
       <TargetHealth><State>unhealthy</State><Reason>Target.ResponseCodeMismatch</Reason><Description>Health checks failed with these codes: [502]</Description></TargetHealth></member>

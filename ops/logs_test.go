@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 // logsWorld seeds a service "web" whose task definition logs to
@@ -27,9 +27,9 @@ func logsWorld(t *testing.T) (*world, LogSource) {
 	return w, src
 }
 
-func put(w *world, stream string, lines ...motoserver.LogLine) {
+func put(w *world, stream string, lines ...mototest.LogLine) {
 	w.t.Helper()
-	if err := motoserver.PutLogs(w.ctx, w.cfg, "/ecs/logs/web", stream, lines...); err != nil {
+	if err := mototest.PutLogs(w.ctx, w.cfg, "/ecs/logs/web", stream, lines...); err != nil {
 		w.t.Fatal(err)
 	}
 }
@@ -61,9 +61,9 @@ func TestFetchMergesStreamsInTimeOrder(t *testing.T) {
 	at := func(s int) time.Time { return base.Add(time.Duration(s) * time.Second) }
 	// GIVEN two tasks' streams with interleaved lines, and another
 	// container's stream in the same group
-	put(w, "ecs/app/task1", motoserver.LogLine{Time: at(1), Message: "one"}, motoserver.LogLine{Time: at(3), Message: "three ERROR"}, motoserver.LogLine{Time: at(5), Message: "five"})
-	put(w, "ecs/app/task2", motoserver.LogLine{Time: at(2), Message: "two"}, motoserver.LogLine{Time: at(4), Message: "four ERROR"})
-	put(w, "ecs/nginx/task1", motoserver.LogLine{Time: at(3), Message: "not this one"})
+	put(w, "ecs/app/task1", mototest.LogLine{Time: at(1), Message: "one"}, mototest.LogLine{Time: at(3), Message: "three ERROR"}, mototest.LogLine{Time: at(5), Message: "five"})
+	put(w, "ecs/app/task2", mototest.LogLine{Time: at(2), Message: "two"}, mototest.LogLine{Time: at(4), Message: "four ERROR"})
+	put(w, "ecs/nginx/task1", mototest.LogLine{Time: at(3), Message: "not this one"})
 	// WHEN fetched since before the first line
 	page, err := w.client.Logs.Fetch(w.ctx, src, LogQuery{Since: base})
 	if err != nil {
@@ -98,7 +98,7 @@ func TestFetchMergesStreamsInTimeOrder(t *testing.T) {
 func TestABadFilterIsAFilterError(t *testing.T) {
 	// GIVEN CloudWatch Logs refuses the pattern
 	w, src := logsWorld(t)
-	w.front.Handle("logs.FilterLogEvents", motoserver.Always(motoserver.Error(http.StatusBadRequest, "InvalidParameterException", "Invalid filter pattern")))
+	w.front.Handle("logs.FilterLogEvents", mototest.Always(mototest.Error(http.StatusBadRequest, "InvalidParameterException", "Invalid filter pattern")))
 	// WHEN fetched with it
 	_, err := w.client.Logs.Fetch(w.ctx, src, LogQuery{Filter: "{ $.level = "})
 	// THEN the error names the pattern
@@ -118,7 +118,7 @@ func TestAServiceWithoutAwslogsHasNoLogSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	// GIVEN a task definition without a log configuration
-	w.front.Handle("ecs.DescribeTaskDefinition", motoserver.Always(motoserver.JSON(map[string]any{"taskDefinition": map[string]any{
+	w.front.Handle("ecs.DescribeTaskDefinition", mototest.Always(mototest.JSON(map[string]any{"taskDefinition": map[string]any{
 		"taskDefinitionArn": "arn:aws:ecs:us-east-1:1:task-definition/web:1", "family": "web", "revision": 1,
 		"containerDefinitions": []any{map[string]any{"name": "app", "image": "x", "essential": true}},
 	}})))

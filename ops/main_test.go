@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 )
 
-var moto *motoserver.Server
+var moto *mototest.Server
 
 func TestMain(m *testing.M) {
 	// Hermetic: no shared AWS config or credentials of the machine.
@@ -25,7 +25,7 @@ func TestMain(m *testing.M) {
 	for _, k := range []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
 		os.Unsetenv(k)
 	}
-	os.Exit(motoserver.RunTests(m, motoserver.Options{}, &moto))
+	os.Exit(mototest.RunTests(m, mototest.Options{}, &moto))
 }
 
 // world is one test's AWS: a Front (its own moto account) and what was
@@ -33,20 +33,20 @@ func TestMain(m *testing.M) {
 type world struct {
 	t      testing.TB
 	ctx    context.Context
-	front  *motoserver.Front
+	front  *mototest.Front
 	cfg    aws.Config
-	seeded *motoserver.Seeded
+	seeded *mototest.Seeded
 	target *Target
 	client *Client
 }
 
 // newWorld seeds the cluster (when given) and returns a Client on the
 // stack outputs naming it.
-func newWorld(t testing.TB, seed *motoserver.ClusterSeed) *world {
+func newWorld(t testing.TB, seed *mototest.ClusterSeed) *world {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
-	f := motoserver.NewFront(t, moto)
+	f := mototest.NewFront(t, moto)
 	cfg, err := LoadConfig(ctx, ConfigOptions{
 		Region:      f.Region,
 		Endpoint:    f.URL,
@@ -59,7 +59,7 @@ func newWorld(t testing.TB, seed *motoserver.ClusterSeed) *world {
 	}
 	w := &world{t: t, ctx: ctx, front: f, cfg: cfg}
 	if seed != nil {
-		w.seeded, err = motoserver.Seed(ctx, cfg, *seed)
+		w.seeded, err = mototest.Seed(ctx, cfg, *seed)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,12 +129,12 @@ type fastClock struct{ d time.Duration }
 func (c fastClock) Now() time.Time                       { return time.Now() }
 func (c fastClock) After(time.Duration) <-chan time.Time { return time.After(c.d) }
 
-func seedOf(name string, services ...motoserver.ServiceSeed) *motoserver.ClusterSeed {
-	return &motoserver.ClusterSeed{Name: name, Services: services}
+func seedOf(name string, services ...mototest.ServiceSeed) *mototest.ClusterSeed {
+	return &mototest.ClusterSeed{Name: name, Services: services}
 }
 
-func svc(name string, desired int32) motoserver.ServiceSeed {
-	return motoserver.ServiceSeed{Name: name, Desired: desired}
+func svc(name string, desired int32) mototest.ServiceSeed {
+	return mototest.ServiceSeed{Name: name, Desired: desired}
 }
 
 func staticCreds() aws.CredentialsProvider {

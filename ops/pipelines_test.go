@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 const buildID = "app-build:0b9e0b5c-3c3e-4b7a-9a53-5d1f0e6a7b21"
@@ -34,14 +34,14 @@ func stage(name, exec, status string, actions ...map[string]any) map[string]any 
 }
 
 // pipelineState is a GetPipelineState answer in its documented shape.
-func pipelineState(stages ...map[string]any) motoserver.Handler {
-	return motoserver.Always(motoserver.JSON(map[string]any{
+func pipelineState(stages ...map[string]any) mototest.Handler {
+	return mototest.Always(mototest.JSON(map[string]any{
 		"pipelineName": "app", "pipelineVersion": 3, "created": epoch(t0), "updated": epoch(t0), "stageStates": stages,
 	}))
 }
 
-func execution(status string) motoserver.Handler {
-	return motoserver.Always(motoserver.JSON(map[string]any{"pipelineExecution": map[string]any{
+func execution(status string) mototest.Handler {
+	return mototest.Always(mototest.JSON(map[string]any{"pipelineExecution": map[string]any{
 		"pipelineName": "app", "pipelineExecutionId": "e-1", "status": status, "pipelineVersion": 3,
 		"trigger": map[string]any{"triggerType": "StartPipelineExecution"},
 	}}))
@@ -50,7 +50,7 @@ func execution(status string) motoserver.Handler {
 var build = map[string]any{"externalExecutionId": buildID, "externalExecutionUrl": "https://console.aws.amazon.com/codesuite/codebuild/projects/app-build"}
 
 func pipelineWorld(t *testing.T) *world {
-	w := newWorld(t, &motoserver.ClusterSeed{Name: "pipes", Services: []motoserver.ServiceSeed{svc("web", 1)}, Pipelines: []string{"app"}})
+	w := newWorld(t, &mototest.ClusterSeed{Name: "pipes", Services: []mototest.ServiceSeed{svc("web", 1)}, Pipelines: []string{"app"}})
 	w.client.Pipelines.Clock = fastClock{time.Millisecond}
 	return w
 }
@@ -63,8 +63,8 @@ func TestPipelineStateAndLatestExecutions(t *testing.T) {
 		stage("Build", "e-1", "InProgress", action("Build", "InProgress", build)),
 		stage("Deploy", "e-0", "Failed", action("Deploy", "Failed", map[string]any{"errorDetails": map[string]any{"code": "JobFailed", "message": "The ECS service could not reach a steady state"}})),
 	))
-	var listed motoserver.Recorder
-	w.front.Handle("codepipeline.ListPipelineExecutions", listed.Wrap(motoserver.Always(motoserver.JSON(map[string]any{"pipelineExecutionSummaries": []any{
+	var listed mototest.Recorder
+	w.front.Handle("codepipeline.ListPipelineExecutions", listed.Wrap(mototest.Always(mototest.JSON(map[string]any{"pipelineExecutionSummaries": []any{
 		map[string]any{"pipelineExecutionId": "e-1", "status": "InProgress", "startTime": epoch(t0), "lastUpdateTime": epoch(t0.Add(time.Minute)),
 			"trigger":         map[string]any{"triggerType": "Webhook"},
 			"sourceRevisions": []any{map[string]any{"actionName": "GitHub", "revisionId": "abc123", "revisionSummary": "Merge pull request #12", "revisionUrl": "https://github.com/o/r/commit/abc123"}}},
@@ -98,12 +98,12 @@ func TestPipelineStateAndLatestExecutions(t *testing.T) {
 func TestReleaseStartsThePipelineAndAnUnknownOneSaysSo(t *testing.T) {
 	w := pipelineWorld(t)
 	// GIVEN StartPipelineExecution answers with an execution id
-	var started motoserver.Recorder
-	w.front.Handle("codepipeline.StartPipelineExecution", started.Wrap(func(r *motoserver.Request) motoserver.Reply {
+	var started mototest.Recorder
+	w.front.Handle("codepipeline.StartPipelineExecution", started.Wrap(func(r *mototest.Request) mototest.Reply {
 		if r.Input()["name"] == "app" {
-			return motoserver.JSON(`{"pipelineExecutionId":"e-42"}`)
+			return mototest.JSON(`{"pipelineExecutionId":"e-42"}`)
 		}
-		return motoserver.Error(http.StatusBadRequest, "PipelineNotFoundException", "Account '1' does not have a pipeline with name 'nope'")
+		return mototest.Error(http.StatusBadRequest, "PipelineNotFoundException", "Account '1' does not have a pipeline with name 'nope'")
 	}))
 	// WHEN the pipeline is released
 	id, err := w.client.Pipelines.Release(w.ctx, "app")
@@ -123,24 +123,24 @@ func TestFollowAReleaseToItsEndWithTheBuildLog(t *testing.T) {
 	w := pipelineWorld(t)
 	group, stream := "/codebuild/app-build", "0b9e0b5c-3c3e-4b7a-9a53-5d1f0e6a7b21"
 	now := time.Now().Add(-time.Minute).Truncate(time.Millisecond)
-	if err := motoserver.PutLogs(w.ctx, w.cfg, group, stream,
-		motoserver.LogLine{Time: now, Message: "[Container] Entering phase INSTALL"},
-		motoserver.LogLine{Time: now.Add(time.Second), Message: "[Container] Running command docker build ."}); err != nil {
+	if err := mototest.PutLogs(w.ctx, w.cfg, group, stream,
+		mototest.LogLine{Time: now, Message: "[Container] Entering phase INSTALL"},
+		mototest.LogLine{Time: now.Add(time.Second), Message: "[Container] Running command docker build ."}); err != nil {
 		t.Fatal(err)
 	}
 	// GIVEN an execution that builds, then deploys, then succeeds; the
 	// build writes a third line between the first and second poll
-	w.front.Handle("codepipeline.GetPipelineExecution", motoserver.Seq(
+	w.front.Handle("codepipeline.GetPipelineExecution", mototest.Seq(
 		execution("InProgress"),
-		func(r *motoserver.Request) motoserver.Reply {
-			if err := motoserver.PutLogs(w.ctx, w.cfg, group, stream, motoserver.LogLine{Time: now.Add(2 * time.Second), Message: "[Container] Phase complete: BUILD State: SUCCEEDED"}); err != nil {
-				return motoserver.Error(500, "Seed", err.Error())
+		func(r *mototest.Request) mototest.Reply {
+			if err := mototest.PutLogs(w.ctx, w.cfg, group, stream, mototest.LogLine{Time: now.Add(2 * time.Second), Message: "[Container] Phase complete: BUILD State: SUCCEEDED"}); err != nil {
+				return mototest.Error(500, "Seed", err.Error())
 			}
 			return execution("InProgress")(r)
 		},
 		execution("Succeeded"),
 	))
-	w.front.Handle("codepipeline.GetPipelineState", motoserver.Seq(
+	w.front.Handle("codepipeline.GetPipelineState", mototest.Seq(
 		pipelineState(stage("Source", "e-1", "Succeeded", action("GitHub", "Succeeded", nil)),
 			stage("Build", "e-1", "InProgress", action("Build", "InProgress", build)),
 			stage("Deploy", "e-0", "Succeeded", action("Deploy", "Succeeded", nil))),
@@ -151,7 +151,7 @@ func TestFollowAReleaseToItsEndWithTheBuildLog(t *testing.T) {
 			stage("Build", "e-1", "Succeeded", action("Build", "Succeeded", build)),
 			stage("Deploy", "e-1", "Succeeded", action("Deploy", "Succeeded", nil))),
 	))
-	w.front.Handle("codebuild.BatchGetBuilds", motoserver.Always(motoserver.JSON(map[string]any{"builds": []any{map[string]any{
+	w.front.Handle("codebuild.BatchGetBuilds", mototest.Always(mototest.JSON(map[string]any{"builds": []any{map[string]any{
 		"id": buildID, "buildStatus": "IN_PROGRESS", "currentPhase": "BUILD", "startTime": epoch(t0),
 		"logs": map[string]any{"groupName": group, "streamName": stream, "deepLink": "https://console.aws.amazon.com/cloudwatch/home"},
 	}}, "buildsNotFound": []any{}})))
@@ -197,7 +197,7 @@ func TestFollowGoesOnWhenThrottledAndStopsAfterThreeFailures(t *testing.T) {
 	w := pipelineWorld(t)
 	w.front.Handle("codepipeline.GetPipelineState", pipelineState(stage("Source", "e-1", "Succeeded", action("GitHub", "Succeeded", nil))))
 	// GIVEN GetPipelineExecution is throttled once, then succeeds
-	w.front.Handle("codepipeline.GetPipelineExecution", motoserver.ThrottleFirst(1, execution("Succeeded")))
+	w.front.Handle("codepipeline.GetPipelineExecution", mototest.ThrottleFirst(1, execution("Succeeded")))
 	// WHEN followed
 	var errs, done int
 	for u := range w.client.Pipelines.Follow(w.ctx, "app", "e-1") {
@@ -216,7 +216,7 @@ func TestFollowGoesOnWhenThrottledAndStopsAfterThreeFailures(t *testing.T) {
 		t.Fatalf("errors %d, done %d", errs, done)
 	}
 	// GIVEN GetPipelineExecution fails every time
-	w.front.Handle("codepipeline.GetPipelineExecution", motoserver.Always(motoserver.Error(http.StatusBadRequest, "AccessDeniedException", "not allowed")))
+	w.front.Handle("codepipeline.GetPipelineExecution", mototest.Always(mototest.Error(http.StatusBadRequest, "AccessDeniedException", "not allowed")))
 	// WHEN followed THEN it ends after three failures, the last one Done
 	var n int
 	var last PipelineUpdate

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 	"ecsdeck/stack"
 )
 
-func manyServices(n int) []motoserver.ServiceSeed {
-	var out []motoserver.ServiceSeed
+func manyServices(n int) []mototest.ServiceSeed {
+	var out []mototest.ServiceSeed
 	for i := range n {
 		// Names out of alphabetical order, so "outputs order" and "sorted" differ.
 		out = append(out, svc(fmt.Sprintf("svc-%02d", (i*7)%n), 1))
@@ -75,7 +75,7 @@ func TestRefreshOfAClusterListsItsServicesFirstAndSortsByName(t *testing.T) {
 func TestRowsKeepTheirOrderWhenAWSAnswersInAnotherOrder(t *testing.T) {
 	// GIVEN DescribeServices answers with the services reversed
 	w := newWorld(t, seedOf("order", manyServices(5)...))
-	w.front.Handle("ecs.DescribeServices", motoserver.Always(motoserver.Patch(func(out map[string]any) {
+	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
 		list, _ := out["services"].([]any)
 		for i, j := 0, len(list)-1; i < j; i, j = i+1, j-1 {
 			list[i], list[j] = list[j], list[i]
@@ -162,7 +162,7 @@ func TestDeploymentsEventsAndCircuitBreakerAreRead(t *testing.T) {
 	// GIVEN a service in the middle of a rolling deployment with 8 events
 	w := newWorld(t, seedOf("roll", svc("web", 2)))
 	now := time.Now().Unix()
-	w.front.Handle("ecs.DescribeServices", motoserver.Always(motoserver.Patch(func(out map[string]any) {
+	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
 		s := out["services"].([]any)[0].(map[string]any)
 		s["deploymentConfiguration"] = map[string]any{"deploymentCircuitBreaker": map[string]any{"enable": true, "rollback": true}}
 		s["deployments"] = []any{
@@ -216,7 +216,7 @@ func TestAThrottledRefreshIsRetriedAndSucceeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.front.Handle("ecs.DescribeServices", motoserver.ThrottleFirst(1, nil))
+	w.front.Handle("ecs.DescribeServices", mototest.ThrottleFirst(1, nil))
 	// WHEN refreshed
 	rows, err := New(cfg, w.target).Services.Refresh(w.ctx)
 	// THEN the refresh succeeds after a second call

@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"testing"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 const taskPrefix = "arn:aws:ecs:us-east-1:123456789012:task/tasks/"
@@ -31,14 +31,14 @@ func TestTasksAreListedWithHealthAndStopReasonsExplained(t *testing.T) {
 	w := newWorld(t, seedOf("tasks", svc("web", 2)))
 	// GIVEN two running tasks and two stopped ones (ListTasks and
 	// DescribeTasks answered in their documented shapes)
-	var listed motoserver.Recorder
-	w.front.Handle("ecs.ListTasks", listed.Wrap(func(r *motoserver.Request) motoserver.Reply {
+	var listed mototest.Recorder
+	w.front.Handle("ecs.ListTasks", listed.Wrap(func(r *mototest.Request) mototest.Reply {
 		if r.Input()["desiredStatus"] == "STOPPED" {
-			return motoserver.JSON(map[string]any{"taskArns": []string{taskPrefix + "s1", taskPrefix + "s2"}})
+			return mototest.JSON(map[string]any{"taskArns": []string{taskPrefix + "s1", taskPrefix + "s2"}})
 		}
-		return motoserver.JSON(map[string]any{"taskArns": []string{taskPrefix + "r2", taskPrefix + "r1"}})
+		return mototest.JSON(map[string]any{"taskArns": []string{taskPrefix + "r2", taskPrefix + "r1"}})
 	}))
-	w.front.Handle("ecs.DescribeTasks", motoserver.Always(motoserver.JSON(map[string]any{"failures": []any{}, "tasks": []any{
+	w.front.Handle("ecs.DescribeTasks", mototest.Always(mototest.JSON(map[string]any{"failures": []any{}, "tasks": []any{
 		taskJSON("r2", "RUNNING", 1700000200, 0, "", "", map[string]any{"name": "app", "lastStatus": "RUNNING", "healthStatus": "HEALTHY", "cpu": "0"}),
 		taskJSON("s1", "STOPPED", 1700000000, 1700000100, "TaskFailedToStart",
 			"CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref public.ecr.aws/x/y:nope: not found",

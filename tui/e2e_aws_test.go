@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 	"ecsdeck/profiles"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -33,7 +33,7 @@ const zonesKey = "route53.GET /2013-04-01/hostedzone"
 // seedAccount creates, in the Front's account, a VPC named shop with two
 // subnets in eu-west-1 and an issued certificate for example.com, and has
 // the Front list the public zone of example.com.
-func seedAccount(t *testing.T, f *motoserver.Front) seeded {
+func seedAccount(t *testing.T, f *mototest.Front) seeded {
 	t.Helper()
 	ctx := context.Background()
 	cfg, err := f.Config(ctx)
@@ -60,8 +60,8 @@ func seedAccount(t *testing.T, f *motoserver.Front) seeded {
 	// NOTE: moto's zone ids do not start with Z as Route 53's do (and as
 	// the answers file requires), so the Front answers the zone list.
 	s.zone = "Z0EXAMPLE12345"
-	f.Handle(zonesKey, func(*motoserver.Request) motoserver.Reply {
-		return motoserver.XML(`<?xml version="1.0" encoding="UTF-8"?>
+	f.Handle(zonesKey, func(*mototest.Request) mototest.Reply {
+		return mototest.XML(`<?xml version="1.0" encoding="UTF-8"?>
 <ListHostedZonesResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/">
   <HostedZones>
     <HostedZone><Id>/hostedzone/` + s.zone + `</Id><Name>example.com.</Name><CallerReference>seed</CallerReference>
@@ -104,7 +104,7 @@ func presetFile(t *testing.T, spec *profiles.Spec, drop string) string {
 
 func TestEndToEndChoicesFromTheAccount(t *testing.T) {
 	moto := startMoto(t)
-	f := motoserver.NewFront(t, moto)
+	f := mototest.NewFront(t, moto)
 	acct := seedAccount(t, f)
 	bin := buildBinary(t)
 	home := t.TempDir()
@@ -158,18 +158,18 @@ func TestEndToEndChoicesFromTheAccount(t *testing.T) {
 }
 
 var (
-	motoSrv *motoserver.Server
+	motoSrv *mototest.Server
 	motoErr error
 )
 
 // startMoto starts moto_server once for the package (TestMain stops it).
-func startMoto(t *testing.T) *motoserver.Server {
+func startMoto(t *testing.T) *mototest.Server {
 	t.Helper()
 	if motoSrv == nil && motoErr == nil {
 		// NOTE: moto issues requested certificates at once only with this
 		// set when it starts.
 		os.Setenv("MOTO_ACM_VALIDATION_WAIT", "0")
-		motoSrv, motoErr = motoserver.Start(motoserver.Options{})
+		motoSrv, motoErr = mototest.Start(mototest.Options{})
 	}
 	if motoErr != nil {
 		t.Fatal(motoErr)

@@ -11,5 +11,3 @@ import (
 type driver = tuitest.Driver
 
 func drive(t testing.TB, m tea.Model) *driver { return tuitest.Drive(t, m) }
-
-func keyMsg(k string) tea.KeyMsg { return tuitest.KeyMsg(k) }

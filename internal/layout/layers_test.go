@@ -149,6 +149,12 @@ func TestLayeringRules(t *testing.T) {
 	for _, v := range violations(pkgs) {
 		t.Error(v)
 	}
+	// Test kits that import testing say so in their name (internal/…test).
+	for _, p := range pkgs {
+		if strings.HasPrefix(p.ImportPath, "ecsdeck/internal/") && slices.Contains(p.Imports, "testing") && !strings.HasSuffix(p.ImportPath, "test") {
+			t.Errorf("%s imports testing: a test kit is named …test (internal/mototest, internal/tuitest)", p.ImportPath)
+		}
+	}
 }
 
 // A rule that is broken is reported: a UI package that imported the engine

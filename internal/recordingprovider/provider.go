@@ -253,7 +253,7 @@ func (s *server) DiffConfig(context.Context, *pulumirpc.DiffRequest) (*pulumirpc
 }
 
 func (s *server) Configure(_ context.Context, req *pulumirpc.ConfigureRequest) (*pulumirpc.ConfigureResponse, error) {
-	region := req.GetVariables()["aws:config:region"]
+	region := req.GetVariables()["aws:config:region"] //lint:ignore SA1019 older engines send the region only here
 	if args, err := unmarshal(req.GetArgs()); err == nil {
 		if v, ok := args["region"]; ok && v.IsString() {
 			region = v.StringValue()

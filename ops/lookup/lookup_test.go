@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -24,19 +24,19 @@ import (
 	r53types "github.com/aws/aws-sdk-go-v2/service/route53/types"
 )
 
-var moto *motoserver.Server
+var moto *mototest.Server
 
 func TestMain(m *testing.M) {
 	// NOTE: moto issues requested certificates at once only with this set
 	// when it starts.
 	os.Setenv("MOTO_ACM_VALIDATION_WAIT", "0")
-	os.Exit(motoserver.RunTests(m, motoserver.Options{}, &moto))
+	os.Exit(mototest.RunTests(m, mototest.Options{}, &moto))
 }
 
 // account returns client options for a fresh moto account, so that tests
 // do not see each other's resources.
 func account(t *testing.T) []func(*config.LoadOptions) error {
-	f := motoserver.NewFront(t, moto)
+	f := mototest.NewFront(t, moto)
 	return []func(*config.LoadOptions) error{
 		config.WithBaseEndpoint(f.URL),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),

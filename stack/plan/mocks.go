@@ -232,7 +232,7 @@ func (m *mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 // Call answers the lookups the program makes.
 func (m *mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	part, dns := partition(m.region)
-	out := map[string]any{}
+	var out map[string]any
 	switch args.Token {
 	case "aws:index/getCallerIdentity:getCallerIdentity":
 		out = map[string]any{

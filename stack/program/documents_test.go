@@ -13,7 +13,7 @@ import (
 	"sync"
 	"testing"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 	"ecsdeck/profiles"
 	"ecsdeck/stack/plan"
 )
@@ -342,7 +342,7 @@ func TestDocumentsAcceptedByMoto(t *testing.T) {
 		}
 		t.Skip(what)
 	}
-	srv, err := motoserver.Start(motoserver.Options{})
+	srv, err := mototest.Start(mototest.Options{})
 	if err != nil {
 		t.Fatalf("start moto_server: %v", err)
 	}

@@ -35,8 +35,6 @@ type policyStmt struct {
 // resource (ecr:GetAuthorizationToken, ssmmessages:*Channel, describes).
 var anyResource = pulumi.String("*")
 
-func str(s string) pulumi.StringInput { return pulumi.String(s) }
-
 func strs(ss ...string) []pulumi.StringInput {
 	out := make([]pulumi.StringInput, len(ss))
 	for i, s := range ss {

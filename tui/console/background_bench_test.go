@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"ecsdeck/internal/countingproxy"
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 	"ecsdeck/ops"
 
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -22,11 +22,11 @@ import (
 // while a service's logs are on screen, FilterLogEvents while the services
 // are, and both while the pipelines are. Target: 0 each.
 func BenchmarkBackgroundCalls(b *testing.B) {
-	moto, err := motoserver.Shared()
+	moto, err := mototest.Shared()
 	if err != nil {
 		b.Fatal(err)
 	}
-	w := newWorld(b, "busy", motoserver.ServiceSeed{Name: "api", Desired: 1}, motoserver.ServiceSeed{Name: "web", Desired: 1})
+	w := newWorld(b, "busy", mototest.ServiceSeed{Name: "api", Desired: 1}, mototest.ServiceSeed{Name: "web", Desired: 1})
 	w.putLogs(b, "api", "0123456789abcdef", "hello", "world")
 	p, err := countingproxy.Start(moto.URL)
 	if err != nil {
@@ -40,7 +40,7 @@ func BenchmarkBackgroundCalls(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue(motoserver.AccountHeader, w.front.Account), motoserver.DisableHostPrefix)
+	cfg.APIOptions = append(cfg.APIOptions, smithyhttp.AddHeaderValue(mototest.AccountHeader, w.front.Account), mototest.DisableHostPrefix)
 	target, err := ops.FromOutputs(w.seeded.Outputs())
 	if err != nil {
 		b.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 	"ecsdeck/ops"
 )
 
@@ -56,9 +56,9 @@ func BenchmarkRefreshView(b *testing.B) {
 // Target 150 ms.
 func BenchmarkLaunchToServices(b *testing.B) {
 	bin := buildBinary(b)
-	var seeds []motoserver.ServiceSeed
+	var seeds []mototest.ServiceSeed
 	for i := range 10 {
-		seeds = append(seeds, motoserver.ServiceSeed{Name: fmt.Sprintf("svc-%02d", i), Desired: 1})
+		seeds = append(seeds, mototest.ServiceSeed{Name: fmt.Sprintf("svc-%02d", i), Desired: 1})
 	}
 	w := newWorld(b, "bench", seeds...)
 	warm(b, w)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"ecsdeck/internal/motoserver"
+	"ecsdeck/internal/mototest"
 )
 
 // The end-to-end test runs the real binary in a real terminal (tmux, on a
@@ -107,24 +107,24 @@ func (tm *term) keys(keys ...string) {
 
 // world is a seeded cluster in a Front's account of a shared moto_server.
 type world struct {
-	front  *motoserver.Front
-	seeded *motoserver.Seeded
+	front  *mototest.Front
+	seeded *mototest.Seeded
 }
 
-func newWorld(t testing.TB, cluster string, services ...motoserver.ServiceSeed) *world {
+func newWorld(t testing.TB, cluster string, services ...mototest.ServiceSeed) *world {
 	t.Helper()
-	moto, err := motoserver.Shared()
+	moto, err := mototest.Shared()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	f := motoserver.NewFront(t, moto)
+	f := mototest.NewFront(t, moto)
 	cfg, err := f.Config(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	seeded, err := motoserver.Seed(ctx, cfg, motoserver.ClusterSeed{Name: cluster, Services: services})
+	seeded, err := mototest.Seed(ctx, cfg, mototest.ClusterSeed{Name: cluster, Services: services})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,18 +143,18 @@ func (w *world) putLogs(t testing.TB, service, task string, lines ...string) {
 	}
 	s := w.seeded.Service(service)
 	start := time.Now().Add(-time.Minute - time.Duration(len(lines))*time.Second)
-	var ls []motoserver.LogLine
+	var ls []mototest.LogLine
 	for i, l := range lines {
-		ls = append(ls, motoserver.LogLine{Time: start.Add(time.Duration(i) * time.Second), Message: l})
+		ls = append(ls, mototest.LogLine{Time: start.Add(time.Duration(i) * time.Second), Message: l})
 	}
-	if err := motoserver.PutLogs(ctx, cfg, s.LogGroup, s.StreamName(task), ls...); err != nil {
+	if err := mototest.PutLogs(ctx, cfg, s.LogGroup, s.StreamName(task), ls...); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // consoleEnv is the environment of the console under test: the Front's
 // AWS settings, and a home, config and cache of its own.
-func consoleEnv(home string, front *motoserver.Front) []string {
+func consoleEnv(home string, front *mototest.Front) []string {
 	return append(front.Env(),
 		"HOME="+home,
 		"ECSDECK_CONFIG_DIR="+filepath.Join(home, "config"),
@@ -166,8 +166,8 @@ func consoleEnv(home string, front *motoserver.Front) []string {
 
 func TestEndToEndConsoleShowsServicesAndLogs(t *testing.T) {
 	// GIVEN a cluster in moto with three services, and log lines of api
-	w := newWorld(t, "shop", motoserver.ServiceSeed{Name: "api", Desired: 2}, motoserver.ServiceSeed{Name: "web", Desired: 1},
-		motoserver.ServiceSeed{Name: "worker", Desired: 1})
+	w := newWorld(t, "shop", mototest.ServiceSeed{Name: "api", Desired: 2}, mototest.ServiceSeed{Name: "web", Desired: 1},
+		mototest.ServiceSeed{Name: "worker", Desired: 1})
 	w.putLogs(t, "api", "0123456789abcdef", "GET /health 200", "order 42 paid", "order 43 refused: card declined")
 	w.putLogs(t, "web", "fedcba9876543210", "web line that api must not show")
 	bin := buildBinary(t)
@@ -221,7 +221,7 @@ func rowNames(screen string, names ...string) string {
 
 func TestEndToEndConsoleWithoutColourFollowsResizes(t *testing.T) {
 	// GIVEN a cluster with one service, and NO_COLOR
-	w := newWorld(t, "plain", motoserver.ServiceSeed{Name: "api", Desired: 1})
+	w := newWorld(t, "plain", mototest.ServiceSeed{Name: "api", Desired: 1})
 	bin := buildBinary(t)
 	env := append(consoleEnv(t.TempDir(), w.front), "NO_COLOR=1")
 

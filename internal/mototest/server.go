@@ -1,11 +1,11 @@
-// Package motoserver runs moto_server, the AWS API emulator, for tests and
+// Package mototest runs moto_server, the AWS API emulator, for tests and
 // benchmarks, and puts a Front in front of it: an httptest server that gives
 // each test its own AWS account, counts the calls it sees and answers the
 // operations moto lacks (or answers in a shape the Go SDK cannot parse) with
 // the documented JSON responses, so the SDK's real deserializers still run.
 //
 // One Server per test package (see RunTests), one Front per test.
-package motoserver
+package mototest
 
 import (
 	"bytes"
@@ -176,12 +176,12 @@ func (s *Server) Reset(ctx context.Context) error {
 // runs the package's tests and benchmarks, stops the server and returns the
 // exit code for os.Exit.
 //
-//	var moto *motoserver.Server
-//	func TestMain(m *testing.M) { os.Exit(motoserver.RunTests(m, motoserver.Options{}, &moto)) }
+//	var moto *mototest.Server
+//	func TestMain(m *testing.M) { os.Exit(mototest.RunTests(m, mototest.Options{}, &moto)) }
 func RunTests(m *testing.M, opts Options, dst **Server) int {
 	srv, err := Start(opts)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "motoserver:", err)
+		fmt.Fprintln(os.Stderr, "mototest:", err)
 		return 1
 	}
 	*dst = srv
