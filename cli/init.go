@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -147,17 +146,14 @@ func (a *app) tuiDeps(ctx context.Context) tui.Deps {
 	return d
 }
 
-// shippedPrices is the price table ecsdeck ships, parsed once.
-var shippedPrices = sync.OnceValue(cost.Shipped)
-
-// estimate is the monthly cost of spec at the shipped prices; the parts
-// without a price in its region are counted, not guessed.
+// estimate is the wizard's running estimate of spec (cost.Quick): the
+// parts without a price in its region are counted, not guessed.
 func estimate(spec *profiles.Spec) (tui.Estimate, bool) {
-	b, err := cost.Estimate(spec, shippedPrices(), cost.DefaultAssumptions())
-	if err != nil || b.Total <= 0 {
+	g, ok := cost.Quick(spec)
+	if !ok {
 		return tui.Estimate{}, false
 	}
-	return tui.Estimate{Monthly: b.Total, Min: b.Min, Max: b.Max, Unpriced: b.Unpriced}, true
+	return tui.Estimate{Monthly: g.Monthly, Min: g.Min, Max: g.Max, Unpriced: g.Unpriced}, true
 }
 
 // logToFile sends the standard logger to ecsdeck.log in the user cache

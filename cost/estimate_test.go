@@ -487,14 +487,19 @@ func TestQuickIsTheEstimateTotal(t *testing.T) {
 	unpriced := small(t, func(s *profiles.Spec) { s.Region = "eu-south-2" })
 	// WHEN the wizard asks for a running estimate
 	got, ok := cost.Quick(priced)
-	_, okUnpriced := cost.Quick(unpriced)
+	part, okUnpriced := cost.Quick(unpriced)
 	_, okNil := cost.Quick(nil)
-	// THEN it is the estimate's total, or nothing to show
-	if !ok || cents(got) != cents(estimate(t, priced).Total) {
-		t.Errorf("Quick = %.2f, %v; want %.2f, true", got, ok, estimate(t, priced).Total)
+	// THEN it is the estimate's total and range, with the unpriced lines
+	// counted (not guessed), or nothing to show for no spec
+	want := estimate(t, priced)
+	if !ok || cents(got.Monthly) != cents(want.Total) || cents(got.Min) != cents(want.Min) || cents(got.Max) != cents(want.Max) || got.Unpriced != 0 {
+		t.Errorf("Quick = %+v, %v; want %.2f (%.2f to %.2f), true", got, ok, want.Total, want.Min, want.Max)
 	}
-	if okUnpriced || okNil {
-		t.Errorf("Quick shows a figure for a region without prices (%v) or no spec (%v)", okUnpriced, okNil)
+	if okUnpriced && part.Unpriced != estimate(t, unpriced).Unpriced {
+		t.Errorf("Quick counts %d unpriced lines, the estimate %d", part.Unpriced, estimate(t, unpriced).Unpriced)
+	}
+	if okNil {
+		t.Errorf("Quick shows a figure for no spec")
 	}
 }
 
