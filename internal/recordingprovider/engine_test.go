@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"ecsdeck/internal/pulumitest"
 	rp "ecsdeck/internal/recordingprovider"
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
@@ -73,7 +74,7 @@ type fixture struct {
 func newFixture(t *testing.T, stateDir string) *fixture {
 	t.Helper()
 	if cliPath == "" {
-		t.Skip("the Pulumi CLI is not at bin/pulumi: run make tools")
+		pulumitest.CLI(t) // fails once with what to run, then skips the rest
 	}
 	ans, err := profiles.Load(example)
 	if err != nil {
