@@ -89,12 +89,7 @@ func (a *app) profilesShowCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := profiles.Marshal(ans.Spec)
-			if err != nil {
-				return err
-			}
-			_, err = a.stdout.Write(b)
-			return err
+			return a.printAnswers(ans.Spec)
 		},
 	}
 	return show
@@ -117,12 +112,7 @@ func (a *app) profilesExportCommand() *cobra.Command {
 				return err
 			}
 			if out == "" || out == "-" {
-				b, err := profiles.Marshal(ans.Spec)
-				if err != nil {
-					return err
-				}
-				_, err = a.stdout.Write(b)
-				return err
+				return a.printAnswers(ans.Spec)
 			}
 			if fi, err := os.Stat(out); err == nil && fi.IsDir() {
 				return usageError("-o %s: is a directory (give a file, such as %s)", out, filepath.Join(out, args[0]+".yaml"))
@@ -240,4 +230,14 @@ func (a *app) profilesJSON(entries []profiles.Entry) error {
 	enc := json.NewEncoder(a.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(rows)
+}
+
+// printAnswers writes spec to stdout as an answers file.
+func (a *app) printAnswers(spec *profiles.Spec) error {
+	b, err := profiles.Marshal(spec)
+	if err != nil {
+		return err
+	}
+	_, err = a.stdout.Write(b)
+	return err
 }

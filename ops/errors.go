@@ -143,11 +143,11 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	const todo = " (check the network, a proxy or firewall, or AWS_ENDPOINT_URL)"
+	const hint = " (check the network, a proxy or firewall, or AWS_ENDPOINT_URL)"
 	if e.URL != "" {
-		return fmt.Sprintf("could not reach AWS at %s: %v%s", e.URL, e.Err, todo)
+		return fmt.Sprintf("could not reach AWS at %s: %v%s", e.URL, e.Err, hint)
 	}
-	return fmt.Sprintf("could not reach AWS: %v%s", e.Err, todo)
+	return fmt.Sprintf("could not reach AWS: %v%s", e.Err, hint)
 }
 
 // Unwrap returns the SDK's error.
