@@ -113,12 +113,12 @@ func clientWithLogger(ctx context.Context, t *ops.Target, awsProfile string, log
 // runConsole runs the console as a program of its own, drawing on stderr.
 func (a *app) runConsole(ctx context.Context, opts console.Options) error {
 	// NOTE: as in runTUI, colours are decided for stderr, where it draws.
-	r := lipgloss.NewRenderer(a.stderr)
+	r := lipgloss.NewRenderer(a.screen)
 	r.SetHasDarkBackground(true)
 	lipgloss.SetDefaultRenderer(r)
 
 	m := console.New(ctx, common.New(0, 0), opts)
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stderr), tea.WithAltScreen())
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.screen), tea.WithAltScreen())
 	_, err := p.Run()
 	m.Close()
 	switch {

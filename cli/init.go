@@ -75,12 +75,12 @@ func (a *app) runTUI(ctx context.Context, start tui.Start) error {
 
 	// NOTE: the UI draws on stderr, so colours are decided for stderr; the
 	// styles use the terminal's 16 colours, so the background is never asked.
-	r := lipgloss.NewRenderer(a.stderr)
+	r := lipgloss.NewRenderer(a.screen)
 	r.SetHasDarkBackground(true)
 	lipgloss.SetDefaultRenderer(r)
 
 	m := tui.New(ctx, common.New(0, 0), a.tuiDeps(ctx), start)
-	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.stderr), tea.WithAltScreen())
+	p := tea.NewProgram(m, tea.WithContext(ctx), tea.WithInput(a.stdin), tea.WithOutput(a.screen), tea.WithAltScreen())
 	final, err := p.Run()
 	switch {
 	case errors.Is(err, tea.ErrInterrupted), errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:

@@ -69,9 +69,13 @@ func (a *app) main(ctx context.Context, args []string) (code int) {
 type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
-	store          func() (*profiles.Store, error)
-	isTTY          func() bool
-	signals        func() (<-chan os.Signal, func())
+	// screen is stderr as given, for the full-screen programs (the home
+	// screen, the wizard, the console), which draw with cursor moves;
+	// stderr itself shows outside text's control sequences as text.
+	screen  io.Writer
+	store   func() (*profiles.Store, error)
+	isTTY   func() bool
+	signals func() (<-chan os.Signal, func())
 	// outputs reads the stack outputs of a platform (the console's targets).
 	outputs func(ctx context.Context, ans *profiles.Answers) (*stack.Outputs, error)
 	// engineFor builds the provisioning engine of a platform; log receives
@@ -83,7 +87,8 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 	a := &app{
 		stdin:  stdin,
 		stdout: stdout,
-		stderr: stderr,
+		stderr: words.NewWriter(stderr),
+		screen: stderr,
 		store:  profiles.DefaultStore,
 		isTTY:  func() bool { return isTerminal(stdin) && isTerminal(stderr) },
 		signals: func() (<-chan os.Signal, func()) {
@@ -128,7 +133,7 @@ func (a *app) report(err error) int {
 	var probs profiles.Problems
 	if errors.As(err, &probs) {
 		for _, p := range probs {
-			fmt.Fprintln(a.stderr, p.String())
+			fmt.Fprintln(a.stderr, words.Safe(p.String()))
 		}
 		n := len(probs.Errors())
 		fmt.Fprintf(a.stderr, "%d %s; nothing was changed.\n", n, words.Plural(n, "problem", "problems"))
@@ -146,7 +151,9 @@ func (a *app) report(err error) int {
 		fmt.Fprintln(a.stderr, "ecsdeck: interrupted")
 		return code
 	}
-	fmt.Fprintf(a.stderr, "ecsdeck: %v\n", err)
+	// An error may quote AWS, a provider or a file: its text is shown, not
+	// acted on by the terminal.
+	fmt.Fprintf(a.stderr, "ecsdeck: %s\n", words.Safe(err.Error()))
 	return code
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"ecsdeck/stack"
+	"ecsdeck/words"
 )
 
 // printer writes engine events for a headless run: one line per resource
@@ -115,11 +116,11 @@ func (p *Printer) Event(ev stack.Event) {
 	case stack.StepFailed:
 		fmt.Fprintln(p.w, p.stepLine(ev, "failed", ev.Duration))
 		if ev.Message != "" {
-			fmt.Fprintf(p.w, "      %s\n", strings.ReplaceAll(ev.Message, "\n", "\n      "))
+			fmt.Fprintf(p.w, "      %s\n", strings.ReplaceAll(words.Safe(ev.Message), "\n", "\n      "))
 		}
 	case stack.Diagnostic:
 		if ev.Severity == "warning" || (ev.Severity == "error" && ev.URN == "") {
-			fmt.Fprintf(p.w, "%s %s: %s\n", p.stamp(ev.Time), ev.Severity, ev.Message)
+			fmt.Fprintf(p.w, "%s %s: %s\n", p.stamp(ev.Time), ev.Severity, words.Safe(ev.Message))
 		}
 	}
 }
@@ -188,7 +189,7 @@ func Summary(r *stack.Result) string {
 		return ""
 	}
 	order := []stack.Op{stack.OpCreate, stack.OpUpdate, stack.OpReplace, stack.OpDelete, stack.OpSame}
-	words := map[stack.Op][2]string{
+	verbs := map[stack.Op][2]string{
 		stack.OpCreate: {"created", "to create"}, stack.OpUpdate: {"updated", "to update"}, stack.OpReplace: {"replaced", "to replace"},
 		stack.OpDelete: {"deleted", "to delete"}, stack.OpSame: {"unchanged", "unchanged"},
 	}
@@ -199,7 +200,7 @@ func Summary(r *stack.Result) string {
 	var parts []string
 	for _, op := range order {
 		if n := r.Changes[op]; n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, words[op][tense]))
+			parts = append(parts, fmt.Sprintf("%d %s", n, verbs[op][tense]))
 		}
 	}
 	if len(parts) == 0 {

@@ -104,3 +104,35 @@ func TestJSONEventFieldsAreDocumented(t *testing.T) {
 		}
 	}
 }
+
+func TestPrinterShowsProviderMessagesAsText(t *testing.T) {
+	// GIVEN a provider error and a warning quoting text with control
+	// sequences (a title change, a clipboard write, a C1 screen clear)
+	hostile := "denied\x1b]0;owned\x07 \x1b]52;c;Zm9v\x07\u009b2J"
+	t0 := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	urn := "urn:pulumi:s::ecsdeck::aws:ecs/service:Service::svc"
+	evs := []stack.Event{
+		{Kind: stack.Diagnostic, Time: t0, Severity: "warning", Message: hostile},
+		{Kind: stack.StepFailed, Time: t0, URN: urn, Type: "aws:ecs/service:Service", Name: "svc", Op: stack.OpCreate, Message: hostile + "\nsecond line"},
+	}
+	var human, js bytes.Buffer
+	hp := &Printer{w: &human, out: &human, op: "up", start: t0}
+	jp := &Printer{w: &js, json: true, op: "up", start: t0}
+	for _, ev := range evs {
+		hp.Event(ev)
+		jp.Event(ev)
+	}
+	// THEN people read the sequences as text, on their lines
+	for _, bad := range []string{"\x1b", "\x07", "\u009b"} {
+		if strings.Contains(human.String(), bad) {
+			t.Fatalf("the printer sends %q raw:\n%q", bad, human.String())
+		}
+	}
+	if !strings.Contains(human.String(), `denied\x1b]0;owned\x07`) || !strings.Contains(human.String(), "\n      second line") {
+		t.Fatalf("human output:\n%s", human.String())
+	}
+	// AND --json keeps the message exact
+	if !strings.Contains(js.String(), `denied\u001b]0;owned\u0007`) {
+		t.Fatalf("json output:\n%s", js.String())
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"ecsdeck/ops"
+	"ecsdeck/words"
 )
 
 func LogLine(w io.Writer, l ops.LogLine) {
@@ -18,5 +19,5 @@ func LogLine(w io.Writer, l ops.LogLine) {
 	if l.Late {
 		who += " (late)"
 	}
-	fmt.Fprintf(w, "%s %s %s\n", l.Time.Local().Format("2006-01-02T15:04:05.000Z07:00"), who, l.Message)
+	fmt.Fprintf(w, "%s %s %s\n", l.Time.Local().Format("2006-01-02T15:04:05.000Z07:00"), words.SafeLine(who), words.Safe(l.Message))
 }

@@ -22,7 +22,7 @@ func Status(w io.Writer, tg *ops.Target, rows []ops.Service, now time.Time) {
 	for _, s := range rows {
 		if s.Status == ops.StatusMissing {
 			fmt.Fprintf(tw, "%s\tmissing\t-\t-\t-\t-\t-\n", s.Name)
-			notes = append(notes, fmt.Sprintf("%s: %s", s.Name, s.Problem))
+			notes = append(notes, fmt.Sprintf("%s: %s", s.Name, words.SafeLine(s.Problem)))
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%d\t%s\t%s\t%s\n", s.Name, s.State(), s.Running, s.Desired, s.Pending,
@@ -34,7 +34,7 @@ func Status(w io.Writer, tg *ops.Target, rows []ops.Service, now time.Time) {
 			}
 		}
 		if s.Failed() && s.RolloutReason != "" {
-			notes = append(notes, fmt.Sprintf("%s: %s", s.Name, s.RolloutReason))
+			notes = append(notes, fmt.Sprintf("%s: %s", s.Name, words.SafeLine(s.RolloutReason)))
 		}
 	}
 	tw.Flush()
@@ -82,7 +82,7 @@ func Detail(w io.Writer, tg *ops.Target, d *ops.ServiceDetail, now time.Time) {
 		}
 		tw.Flush()
 		if d.RolloutReason != "" {
-			fmt.Fprintf(w, "  %s\n", d.RolloutReason)
+			fmt.Fprintf(w, "  %s\n", words.SafeLine(d.RolloutReason))
 		}
 	}
 	fmt.Fprintln(w, "\nTASKS")
@@ -100,14 +100,14 @@ func Detail(w io.Writer, tg *ops.Target, d *ops.ServiceDetail, now time.Time) {
 	tw.Flush()
 	for _, t := range d.Tasks {
 		if t.Explanation != "" {
-			fmt.Fprintf(w, "  %s stopped: %s\n", words.ShortID(t.ID), t.Explanation)
+			fmt.Fprintf(w, "  %s stopped: %s\n", words.ShortID(t.ID), words.SafeLine(t.Explanation))
 		}
 	}
 	for _, tgh := range d.TargetHealth {
 		fmt.Fprintf(w, "\nTARGETS %s: %d of %d healthy\n", tgh.Name, tgh.Healthy, len(tgh.Targets))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, t := range tgh.Targets {
-			fmt.Fprintf(tw, "  %s:%d\t%s\t%s\n", t.ID, t.Port, t.State, t.Description)
+			fmt.Fprintf(tw, "  %s:%d\t%s\t%s\n", t.ID, t.Port, t.State, words.SafeLine(t.Description))
 		}
 		tw.Flush()
 	}
@@ -121,13 +121,13 @@ func Detail(w io.Writer, tg *ops.Target, d *ops.ServiceDetail, now time.Time) {
 			fmt.Fprintf(w, "  %-22s %s\n", e.Name, e.Status)
 		}
 		if bg.Error != "" {
-			fmt.Fprintf(w, "  error: %s\n", bg.Error)
+			fmt.Fprintf(w, "  error: %s\n", words.SafeLine(bg.Error))
 		}
 	}
 	if len(d.Events) > 0 {
 		fmt.Fprintln(w, "\nEVENTS")
 		for _, e := range d.Events {
-			fmt.Fprintf(w, "  %s  %s\n", words.Clock(e.At), e.Message)
+			fmt.Fprintf(w, "  %s  %s\n", words.Clock(e.At), words.SafeLine(e.Message))
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"ecsdeck/profiles"
 	"ecsdeck/tui/common"
 	"ecsdeck/wizard"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -291,12 +292,14 @@ func (m *Model) openConsole(msg openConsoleMsg) tea.Cmd {
 	return c.Init()
 }
 
-// View renders the active page.
+// View renders the active page. Outside text that a page shows (AWS
+// names and errors, log lines) cannot drive the terminal: every control
+// sequence but colour is shown as text.
 func (m *Model) View() string {
 	if m.c.Width == 0 {
 		return ""
 	}
-	return m.active().View()
+	return words.Styled(m.active().View())
 }
 
 // isNil reports a typed nil behind an interface (a page not created yet).

@@ -23,6 +23,7 @@ import (
 
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -428,7 +429,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) setStatus(text string, failed bool) {
 	before := m.bodyHeight()
-	m.status, m.failed, m.aboutRefresh = text, failed, false
+	m.status, m.failed, m.aboutRefresh = words.SafeLine(text), failed, false
 	if m.bodyHeight() != before {
 		m.layout() // a long message takes lines from the tab
 	}

@@ -6,6 +6,7 @@ import (
 
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -152,7 +153,7 @@ func (d *dialog) view(st *common.Styles, width, height int) string {
 		d.input.Width = inner - 8
 		body = append(body, d.input.View())
 		if d.problem != "" {
-			body = append(body, st.Error.Render(wrap(d.problem, inner)))
+			body = append(body, st.Error.Render(wrap(words.SafeLine(d.problem), inner)))
 		}
 		body = append(body, "", st.Key.Render("enter")+" next   "+st.Key.Render("esc")+" cancel")
 	}

@@ -370,7 +370,7 @@ func (t *logsTab) View() string {
 	}
 	head += st.Muted.Render(fmt.Sprintf(" · %s · %d %s", state, t.lines.Len(), words.Plural(t.lines.Len(), "line", "lines")))
 	if t.err != "" {
-		head += " " + st.Error.Render(t.err)
+		head += " " + st.Error.Render(words.SafeLine(t.err))
 	} else if t.notice != "" {
 		head += " " + st.Muted.Render("("+t.notice+")")
 	}

@@ -6,6 +6,7 @@ import (
 
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -302,10 +303,10 @@ func (t *pipelinesTab) View() string {
 	case ps == nil || (ps.P == nil && ps.Err == ""):
 		body = append(body, st.Muted.Render("  reading "+sel.Name+"…"))
 	case ps.Err != "" && ps.P == nil:
-		body = append(body, cut(st.Error.Render("  "+ps.Err), t.w))
+		body = append(body, cut(st.Error.Render("  "+words.SafeLine(ps.Err)), t.w))
 	default:
 		if ps.Err != "" {
-			body = append(body, cut(st.Error.Render("  "+ps.Err), t.w))
+			body = append(body, cut(st.Error.Render("  "+words.SafeLine(ps.Err)), t.w))
 		}
 		body = append(body, pipelineLines(st, t.w, ps.P, now)...)
 	}
@@ -353,7 +354,7 @@ func releaseLines(st *common.Styles, width int, r *release, maxBuild int) []stri
 	if r.build.Len() > 0 {
 		add(st.Title.Render("Build log"))
 		for i := max(r.build.Len()-maxBuild, 0); i < r.build.Len(); i++ {
-			add("  " + st.Muted.Render("│") + " " + r.build.At(i).Message)
+			add("  " + st.Muted.Render("│") + " " + words.SafeLine(r.build.At(i).Message))
 		}
 	}
 	return out

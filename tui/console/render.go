@@ -197,15 +197,15 @@ func rolloutText(s string) string {
 // eventText drops the "(service NAME) " ECS puts in front of its events.
 func eventText(service, msg string) string {
 	if rest, ok := strings.CutPrefix(msg, "(service "+service+") "); ok {
-		return rest
+		return words.SafeLine(rest)
 	}
-	return msg
+	return words.SafeLine(msg)
 }
 
 // lastEvent is the newest event of a service, or why it is missing.
 func lastEvent(s ops.Service) string {
 	if s.Problem != "" {
-		return s.Problem
+		return words.SafeLine(s.Problem)
 	}
 	if len(s.Events) == 0 {
 		return ""
@@ -393,20 +393,20 @@ func deploymentBlock(st *common.Styles, width int, s ops.Service, bg bgState, no
 	}
 	lines := []string{cut(head, width)}
 	if s.Status == ops.StatusMissing {
-		return append(lines, cut("    "+st.Error.Render(s.Problem), width))
+		return append(lines, cut("    "+st.Error.Render(words.SafeLine(s.Problem)), width))
 	}
 	for _, d := range s.Deployments {
 		lines = append(lines, cut(deploymentLine(st, d, now), width))
 	}
 	if s.RolloutReason != "" && s.Rollout != "COMPLETED" {
-		lines = append(lines, cut("    "+st.Muted.Render(s.RolloutReason), width))
+		lines = append(lines, cut("    "+st.Muted.Render(words.SafeLine(s.RolloutReason)), width))
 	}
 	if s.Controller != "CODE_DEPLOY" {
 		return lines
 	}
 	switch {
 	case bg.Err != "":
-		lines = append(lines, cut("    "+st.Error.Render("CodeDeploy: "+bg.Err), width))
+		lines = append(lines, cut("    "+st.Error.Render("CodeDeploy: "+words.SafeLine(bg.Err)), width))
 	case !bg.Loaded:
 		lines = append(lines, cut("    "+st.Muted.Render("reading the CodeDeploy deployment…"), width))
 	case bg.BG == nil:
@@ -459,7 +459,7 @@ func detailLines(st *common.Styles, width int, d *ops.ServiceDetail, now time.Ti
 		label("runs on", d.LaunchType)
 	}
 	if d.Problem != "" {
-		label("problem", st.Error.Render(d.Problem))
+		label("problem", st.Error.Render(words.SafeLine(d.Problem)))
 	}
 
 	if len(d.Deployments) > 0 {
@@ -468,7 +468,7 @@ func detailLines(st *common.Styles, width int, d *ops.ServiceDetail, now time.Ti
 			add(deploymentLine(st, dp, now))
 		}
 		if d.RolloutReason != "" {
-			add("    " + st.Muted.Render(d.RolloutReason))
+			add("    " + st.Muted.Render(words.SafeLine(d.RolloutReason)))
 		}
 	}
 
@@ -487,7 +487,7 @@ func detailLines(st *common.Styles, width int, d *ops.ServiceDetail, now time.Ti
 		add("  " + cell(words.ShortID(t.ID), 12) + "  " + statusStyle(st, t.LastStatus).Render(cell(strings.ToLower(t.LastStatus), 12)) + "  " +
 			statusStyle(st, t.Health).Render(cell(health, 9)) + "  " + cell(t.TaskDefinition.String(), 16) + "  " + st.Muted.Render(when))
 		if t.Explanation != "" {
-			add("    " + st.Error.Render(t.Explanation))
+			add("    " + st.Error.Render(words.SafeLine(t.Explanation)))
 		}
 	}
 
@@ -503,7 +503,7 @@ func detailLines(st *common.Styles, width int, d *ops.ServiceDetail, now time.Ti
 			}
 			line := "  " + cell(id, 21) + "  " + statusStyle(st, t.State).Render(cell(t.State, 11))
 			if t.Description != "" {
-				line += "  " + st.Muted.Render(t.Description)
+				line += "  " + st.Muted.Render(words.SafeLine(t.Description))
 			}
 			add(line)
 		}
@@ -544,7 +544,7 @@ func pipelineRow(st *common.Styles, width, nameWidth int, name string, ps *pipeS
 	switch {
 	case ps == nil:
 	case ps.Err != "":
-		rest = st.Error.Render(ps.Err)
+		rest = st.Error.Render(words.SafeLine(ps.Err))
 	case ps.P != nil && len(ps.P.Executions) > 0:
 		e := ps.P.Executions[0]
 		rest = statusStyle(st, e.Status).Render(cell(e.Status, 11)) + " " + st.Muted.Render(cell(ago(now, e.Started), 9))
@@ -620,7 +620,7 @@ func logText(l ops.LogLine, loc *time.Location) string {
 	if c := l.Container(); c != "" {
 		who = c + "/" + who
 	}
-	return l.Time.In(loc).Format("15:04:05") + " " + who + " " + strings.ReplaceAll(l.Message, "\t", "    ")
+	return l.Time.In(loc).Format("15:04:05") + " " + words.SafeLine(who) + " " + words.SafeLine(strings.ReplaceAll(l.Message, "\t", "    "))
 }
 
 // matchLine says whether a log line holds the filter text (any case).

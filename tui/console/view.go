@@ -11,8 +11,13 @@ import (
 )
 
 // View renders the console: header with the refresh time, tab bar, the
-// active tab (or the question on screen), status line and help.
+// active tab (or the question on screen), status line and help. Every
+// control sequence but colour that outside text brings is shown as text.
 func (m *Model) View() string {
+	return words.Styled(m.view())
+}
+
+func (m *Model) view() string {
 	c := m.c
 	if c.Width == 0 {
 		return ""
@@ -37,7 +42,7 @@ func (m *Model) View() string {
 	var body string
 	switch {
 	case m.connectErr != nil:
-		body = st.Error.Render(wrap("Could not open the console: "+m.connectErr.Error(), c.Width))
+		body = st.Error.Render(wrap("Could not open the console: "+words.SafeLine(m.connectErr.Error()), c.Width))
 	case m.dialog != nil:
 		body = m.dialog.view(st, c.Width, h)
 	default:
