@@ -29,6 +29,11 @@ type ConfigOptions struct {
 	// MaxAttempts per call (default 3); MaxBackoff between attempts (default 20s).
 	MaxAttempts int
 	MaxBackoff  time.Duration
+	// ThrottleAttempts per call when AWS throttles it (default
+	// DefaultThrottleAttempts, or MaxAttempts or AWS_MAX_ATTEMPTS when
+	// those are given): throttling is the account's request rate, not the
+	// person's mistake, so it is waited out for longer, with backoff.
+	ThrottleAttempts int
 	// RetryMode is adaptive unless set (tests use standard: adaptive mode
 	// sleeps after throttling, which is its point).
 	RetryMode aws.RetryMode
@@ -103,20 +108,24 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 	}
 	mode := firstOf(o.RetryMode, cfg.RetryMode, aws.RetryModeAdaptive)
 	attempts := firstOf(o.MaxAttempts, cfg.RetryMaxAttempts, retry.DefaultMaxAttempts)
+	throttled := firstOf(o.ThrottleAttempts, o.MaxAttempts, cfg.RetryMaxAttempts, DefaultThrottleAttempts)
 	backoff := firstOf(o.MaxBackoff, retry.DefaultMaxBackoff)
 	standard := func(s *retry.StandardOptions) {
-		s.MaxAttempts = attempts
+		s.MaxAttempts = max(attempts, throttled)
 		s.MaxBackoff = backoff
 		s.Backoff = retry.NewExponentialJitterBackoff(backoff)
 	}
-	cfg.RetryMode, cfg.RetryMaxAttempts = mode, attempts
+	cfg.RetryMode, cfg.RetryMaxAttempts = mode, max(attempts, throttled)
 	cfg.Retryer = func() aws.Retryer {
+		var r aws.RetryerV2
 		if mode == aws.RetryModeStandard {
-			return retry.NewStandard(standard)
+			r = retry.NewStandard(standard)
+		} else {
+			r = retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
+				a.StandardOptions = append(a.StandardOptions, standard)
+			})
 		}
-		return retry.NewAdaptiveMode(func(a *retry.AdaptiveModeOptions) {
-			a.StandardOptions = append(a.StandardOptions, standard)
-		})
+		return patient{RetryerV2: r, attempts: attempts}
 	}
 	// NOTE: an emulator or proxy endpoint (AWS_ENDPOINT_URL) is one host;
 	// operations with a host prefix (logs StartLiveTail: "stream-") would
@@ -125,6 +134,26 @@ func LoadConfig(ctx context.Context, o ConfigOptions) (aws.Config, error) {
 		cfg.APIOptions = append(cfg.APIOptions, disableHostPrefix)
 	}
 	return cfg, nil
+}
+
+// DefaultThrottleAttempts is how many times a throttled call is tried: with
+// the SDK's backoff (up to 20s between attempts) about 45s in all, so a
+// command rides out a burst of throttling instead of failing.
+const DefaultThrottleAttempts = 8
+
+// patient is the SDK's retryer trying throttled calls up to its
+// MaxAttempts and other retryable failures (no answer, HTTP 5xx) only up
+// to attempts, so AWS being unreachable is said as soon as before.
+type patient struct {
+	aws.RetryerV2
+	attempts int
+}
+
+func (p patient) RetryDelay(attempt int, err error) (time.Duration, error) {
+	if attempt >= p.attempts && !IsThrottle(err) {
+		return 0, err
+	}
+	return p.RetryerV2.RetryDelay(attempt, err)
 }
 
 func firstOf[T comparable](vs ...T) T {
