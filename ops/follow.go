@@ -136,17 +136,51 @@ func (f *follower) run(ctx context.Context) {
 		}
 	}
 	if !f.opts.Polling && f.src.GroupARN != "" {
-		if !f.followLive(ctx) {
-			return
+		// NOTE: a live tail refused for now (throttled, too many sessions,
+		// a passing failure) is tried again later, polling meanwhile; one
+		// the endpoint does not offer is not.
+		retry := f.l.liveRetry()
+		for {
+			switch f.followLive(ctx, retry) {
+			case liveStopped:
+				return
+			case liveLater:
+				f.mode = FollowPolling
+				if !f.poll(ctx, f.clock.Now().Add(retry)) {
+					return
+				}
+				retry = min(retry*2, 8*f.l.liveRetry())
+				continue
+			}
+			break
 		}
 	}
 	f.mode = FollowPolling
-	f.poll(ctx)
+	f.poll(ctx, time.Time{})
 }
 
-// followLive runs live tail sessions until ctx ends (false) or live tail
-// turns out not to be available (true: poll instead).
-func (f *follower) followLive(ctx context.Context) bool {
+// What ended the live tail sessions of a follow.
+type liveOutcome int
+
+const (
+	liveStopped     liveOutcome = iota // the follow ended (ctx)
+	liveUnavailable                    // the endpoint does not offer live tail: poll
+	liveLater                          // refused for now: poll, then try again
+)
+
+// refusedForNow says whether a live tail that did not start may start
+// later: throttled, over the account's session limit, or a passing failure
+// (not an endpoint that lacks the operation).
+func refusedForNow(err error) bool {
+	if err == nil || IsUnsupported(err) {
+		return false
+	}
+	return IsThrottle(err) || isCode(err, "LimitExceededException") || IsTransient(err)
+}
+
+// followLive runs live tail sessions until ctx ends, live tail turns out
+// not to be offered, or it is refused for now (tried again after retry).
+func (f *follower) followLive(ctx context.Context, retry time.Duration) liveOutcome {
 	backoff := f.l.interval()
 	for {
 		opened := f.clock.Now()
@@ -155,19 +189,30 @@ func (f *follower) followLive(ctx context.Context) bool {
 			backoff = f.l.interval() // a long session: reconnect at once
 		}
 		if ctx.Err() != nil {
-			return false
+			return liveStopped
+		}
+		if !started && refusedForNow(err) {
+			f.mode = FollowPolling
+			what := "refused"
+			if IsThrottle(err) {
+				what = "throttled"
+			}
+			if !f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail was %s (%s); %s, live tail again in %s", what, describeErr(err), f.pollingNotice(), retry)}) {
+				return liveStopped
+			}
+			return liveLater
 		}
 		if !started {
 			f.mode = FollowPolling
 			f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail is not available (%s); %s", describeErr(err), f.pollingNotice())})
-			return true
+			return liveUnavailable
 		}
 		notice := "live tail ended; reconnecting"
 		if err != nil {
 			notice = fmt.Sprintf("live tail dropped (%s); reconnecting", describeErr(err))
 		}
 		if !f.send(ctx, LogBatch{Notice: notice}) {
-			return false
+			return liveStopped
 		}
 		// Lines that arrived while disconnected.
 		if err := f.catchUp(ctx, f.cursor.Add(-f.l.overlap())); err != nil && !canceled(ctx, err) {
@@ -175,7 +220,7 @@ func (f *follower) followLive(ctx context.Context) bool {
 		}
 		select {
 		case <-ctx.Done():
-			return false
+			return liveStopped
 		case <-f.clock.After(backoff):
 		}
 		backoff = min(backoff*2, 30*time.Second)
@@ -259,13 +304,19 @@ func (f *follower) pollingNotice() string {
 // Overlap), so each event is downloaded about once. With opts.Late, every
 // LateEvery the stretch that has become LateAge old is read once more.
 // Throttling and passing failures slow it down, other errors end it.
-func (f *follower) poll(ctx context.Context) {
+//
+// It polls until ctx ends or an error ends the follow (false), or, when
+// until is not zero, until the poll that would begin after it (true).
+func (f *follower) poll(ctx context.Context, until time.Time) bool {
 	interval := f.l.interval()
 	wait := interval
 	for {
+		if !until.IsZero() && !f.clock.Now().Add(wait).Before(until) {
+			return true
+		}
 		select {
 		case <-ctx.Done():
-			return
+			return false
 		case <-f.clock.After(wait):
 		}
 		began, calls := f.clock.Now(), f.calls
@@ -291,15 +342,15 @@ func (f *follower) poll(ctx context.Context) {
 			// about a call an Interval.
 			wait = max(time.Duration(min(max(f.calls-calls, 1), 3))*interval-f.clock.Now().Sub(began), 0)
 		case canceled(ctx, err):
-			return
+			return false
 		case IsThrottle(err) || IsTransient(err):
 			wait = min(max(wait, interval)*2, 30*time.Second)
 			if !f.send(ctx, LogBatch{Err: err, Notice: fmt.Sprintf("slowing down: next poll in %s", wait)}) {
-				return
+				return false
 			}
 		default:
 			f.send(ctx, LogBatch{Err: err})
-			return
+			return false
 		}
 	}
 }

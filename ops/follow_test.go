@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,7 +152,7 @@ func TestPollingAcrossPagesAndAFailedPageLosesAndRepeatsNothing(t *testing.T) {
 	}
 	read := func() {
 		t.Helper()
-		b := <-ch
+		b := within(t, ch, "batch")
 		got = append(got, messages(b.Lines)...)
 		if b.Err != nil {
 			errs = append(errs, describeErr(b.Err))
@@ -338,5 +339,57 @@ func TestSeenKeepsIdenticalLinesOfOneSearchAndDropsRepeats(t *testing.T) {
 	}
 	if small.Len() != 3 {
 		t.Fatalf("kept %d keys, want 3", small.Len())
+	}
+}
+
+func TestThrottledLiveTailIsTriedAgainLaterWhilePolling(t *testing.T) {
+	w, src := logsWorld(t)
+	w.client.Logs.Interval = 20 * time.Millisecond
+	w.client.Logs.LiveRetry = 150 * time.Millisecond
+	// GIVEN live tail throttled twice, then open
+	session := make(chan mototest.StreamEvent, 1)
+	session <- mototest.StreamEvent{Type: "sessionStart", Payload: map[string]any{"sessionId": "s", "logGroupIdentifiers": []string{src.GroupARN}}}
+	var tails mototest.Recorder
+	w.front.Handle("logs.StartLiveTail", tails.Wrap(mototest.Seq(
+		mototest.Always(mototest.Throttled()),
+		mototest.Always(mototest.Throttled()),
+		mototest.Always(mototest.EventStream(session, mototest.EndHold, nil)),
+	)))
+	ctx, cancel := context.WithCancel(w.ctx)
+	defer cancel()
+	ch := w.client.Logs.Follow(ctx, src, FollowOptions{Since: time.Now().Add(-time.Second)})
+	// WHEN a line arrives while live tail is refused
+	put(w, "ecs/app/t1", mototest.LogLine{Time: time.Now(), Message: "polled meanwhile"})
+	var notices, got []string
+	var modes []FollowMode
+	for len(notices) == 0 || notices[len(notices)-1] != "following with live tail" {
+		b := within(t, ch, "batch")
+		if b.Err != nil {
+			t.Fatalf("error %v (notices %q)", b.Err, notices)
+		}
+		if b.Notice != "" {
+			notices = append(notices, b.Notice)
+		}
+		got = append(got, messages(b.Lines)...)
+		modes = append(modes, b.Mode)
+	}
+	// THEN it said live tail was throttled and when it tries again, polled
+	// meanwhile, and after two waits (the second twice as long) follows live
+	want := []string{
+		"live tail was throttled (ThrottlingException: Rate exceeded); polling every 20ms; lines stored late may be missed, live tail again in 150ms",
+		"live tail was throttled (ThrottlingException: Rate exceeded); polling every 20ms; lines stored late may be missed, live tail again in 300ms",
+		"following with live tail",
+	}
+	if !reflect.DeepEqual(notices, want) {
+		t.Fatalf("notices = %q", notices)
+	}
+	if !slices.Contains(got, "polled meanwhile") {
+		t.Fatalf("lines = %q: the line that came while live tail was refused is missing", got)
+	}
+	if n := len(tails.Inputs()); n != 3 {
+		t.Fatalf("StartLiveTail asked %d times, want 3", n)
+	}
+	if modes[len(modes)-1] != FollowLive {
+		t.Fatalf("modes = %v", modes)
 	}
 }

@@ -102,6 +102,17 @@ type Logs struct {
 	Limit int
 	// MaxSeen bounds the events remembered to drop repeats (default 200000).
 	MaxSeen int
+	// LiveRetry is how long a follow polls after live tail was refused for
+	// now (throttled, too many sessions) before trying it again, doubling
+	// each time up to eight times as long (default 30s).
+	LiveRetry time.Duration
+}
+
+func (l *Logs) liveRetry() time.Duration {
+	if l.LiveRetry > 0 {
+		return l.LiveRetry
+	}
+	return 30 * time.Second
 }
 
 func (l *Logs) interval() time.Duration {
