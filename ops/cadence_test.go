@@ -61,29 +61,33 @@ func TestWatcherRefreshesFasterWhileDeployingAndSlowerWhenThrottled(t *testing.T
 	now := make(chan struct{})
 	ch := watcher.Start(ctx, now)
 	// WHEN it is refreshed THEN the next refresh is in 15s
-	first := <-ch
+	first := within(t, ch, "first refresh")
 	if first.Err != nil || len(first.Services) != 1 || first.Next != 15*time.Second || !first.At.Equal(t0) {
 		t.Fatalf("first = %+v", first)
 	}
-	if d := <-clock.asked; d != 15*time.Second {
+	if d := within(t, clock.asked, "wait"); d != 15*time.Second {
 		t.Fatalf("waited %v", d)
 	}
 	// WHEN AWS throttles the next refresh
 	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Throttled()))
 	clock.fire()
-	second := <-ch
+	second := within(t, ch, "second refresh")
 	// THEN the previous rows stay, marked throttled, and the next refresh is later
 	if !second.Throttled || !IsThrottle(second.Err) || second.Next != 30*time.Second || len(second.Services) != 1 || !second.At.Equal(t0) {
 		t.Fatalf("second = %+v", second)
 	}
-	<-clock.asked
+	within(t, clock.asked, "wait")
 	// WHEN a deployment starts (and a refresh is asked for at once)
 	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
 		s := out["services"].([]any)[0].(map[string]any)
 		s["deployments"] = []any{map[string]any{"id": "d", "status": "PRIMARY", "rolloutState": "IN_PROGRESS"}}
 	})))
-	now <- struct{}{}
-	third := <-ch
+	select {
+	case now <- struct{}{}:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the watcher did not take a refresh asked for")
+	}
+	third := within(t, ch, "third refresh")
 	// THEN the next refresh comes in 2s
 	if third.Err != nil || third.Next != 2*time.Second || !third.Services[0].Deploying() {
 		t.Fatalf("third = %+v", third)
