@@ -2,6 +2,7 @@ package describe
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"ecsdeck/ops"
 	"ecsdeck/stack"
 	"ecsdeck/words"
 )
@@ -68,6 +70,59 @@ type JSONEvent struct {
 	Outputs *stack.Outputs `json:"outputs,omitempty"`
 	// Error says why the run failed, on the error line.
 	Error string `json:"error,omitempty"`
+	// Code names the kind of failure on the error line, for scripts to
+	// branch on (see ErrorCode).
+	Code string `json:"code,omitempty"`
+	// Pending lists the URNs of the operations a stopped run left
+	// unfinished, on the error line of code "pending".
+	Pending []string `json:"pending,omitempty"`
+}
+
+// ErrorCode names the kind of a failed run's error: locked, lock-held,
+// cancelled, no-cli, plugin, no-stack, pending, state-damaged, disk-full,
+// throttled, unreachable, no-credentials, or failed for anything else.
+func ErrorCode(err error) string {
+	var (
+		te *ops.ThrottledError
+		ue *ops.UnreachableError
+		nc *ops.NoCredentialsError
+	)
+	switch {
+	case errors.Is(err, stack.ErrLockHeld):
+		return "lock-held"
+	case errors.Is(err, stack.ErrLocked):
+		return "locked"
+	case errors.Is(err, stack.ErrCancelled):
+		return "cancelled"
+	case errors.Is(err, stack.ErrNoCLI):
+		return "no-cli"
+	case errors.Is(err, stack.ErrPlugin):
+		return "plugin"
+	case errors.Is(err, stack.ErrNoStack):
+		return "no-stack"
+	case errors.Is(err, stack.ErrPending):
+		return "pending"
+	case errors.Is(err, stack.ErrStateDamaged):
+		return "state-damaged"
+	case errors.Is(err, stack.ErrDiskFull):
+		return "disk-full"
+	case errors.As(err, &te):
+		return "throttled"
+	case errors.As(err, &ue):
+		return "unreachable"
+	case errors.As(err, &nc):
+		return "no-credentials"
+	}
+	return "failed"
+}
+
+// pendingURNs are the unfinished operations an error names, if any.
+func pendingURNs(err error) []string {
+	var p interface{ PendingURNs() []string }
+	if errors.As(err, &p) {
+		return p.PendingURNs()
+	}
+	return nil
 }
 
 // JSONResult is the result of one operation, on the summary line.
@@ -217,7 +272,8 @@ func Summary(r *stack.Result) string {
 func (p *Printer) Finish(r *stack.Result, outputs *stack.Outputs, err error) {
 	if p.json {
 		if err != nil {
-			p.emit(JSONEvent{Kind: "error", Time: time.Now().UTC().Format(time.RFC3339Nano), Error: err.Error()})
+			p.emit(JSONEvent{Kind: "error", Time: time.Now().UTC().Format(time.RFC3339Nano), Error: err.Error(),
+				Code: ErrorCode(err), Pending: pendingURNs(err)})
 		}
 		return
 	}

@@ -2,13 +2,16 @@ package describe
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"ecsdeck/ops"
 	"ecsdeck/stack"
 )
 
@@ -134,5 +137,37 @@ func TestPrinterShowsProviderMessagesAsText(t *testing.T) {
 	// AND --json keeps the message exact
 	if !strings.Contains(js.String(), `denied\u001b]0;owned\u0007`) {
 		t.Fatalf("json output:\n%s", js.String())
+	}
+}
+
+// pendingErr is an engine error naming unfinished operations, as the
+// engine's own does.
+type pendingErr struct{ urns []string }
+
+func (e pendingErr) Error() string         { return "pending" }
+func (e pendingErr) Is(target error) bool  { return target == stack.ErrPending }
+func (e pendingErr) PendingURNs() []string { return e.urns }
+
+func TestJSONErrorLineNamesTheKindOfFailure(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		code string
+	}{
+		{fmt.Errorf("save: %w", stack.ErrDiskFull), "disk-full"},
+		{pendingErr{[]string{"urn:a", "urn:b"}}, "pending"},
+		{fmt.Errorf("x: %w", stack.ErrLocked), "locked"},
+		{&ops.ThrottledError{Operation: "DescribeServices"}, "throttled"},
+		{errors.New("boom"), "failed"},
+	} {
+		var w bytes.Buffer
+		p := &Printer{w: &w, json: true, op: "up"}
+		p.Finish(nil, nil, c.err)
+		var ev JSONEvent
+		if err := json.Unmarshal(w.Bytes(), &ev); err != nil || ev.Kind != "error" || ev.Code != c.code || ev.Error != c.err.Error() {
+			t.Errorf("%v: %s (%v)", c.err, w.String(), err)
+		}
+		if c.code == "pending" && !reflect.DeepEqual(ev.Pending, []string{"urn:a", "urn:b"}) {
+			t.Errorf("pending = %v", ev.Pending)
+		}
 	}
 }

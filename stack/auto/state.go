@@ -133,6 +133,16 @@ func (e *PendingError) Error() string {
 // Is matches stack.ErrPending.
 func (e *PendingError) Is(target error) bool { return target == stack.ErrPending }
 
+// PendingURNs lists the unfinished operations' URNs (the --json error line
+// carries them).
+func (e *PendingError) PendingURNs() []string {
+	out := make([]string, len(e.Pending))
+	for i, p := range e.Pending {
+		out[i] = p.URN
+	}
+	return out
+}
+
 // DamagedStateError is stack.ErrStateDamaged: the checkpoint does not parse.
 type DamagedStateError struct {
 	Stack, File, Reason string
