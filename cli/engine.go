@@ -18,7 +18,10 @@ import (
 )
 
 func (a *app) upCommand() *cobra.Command {
-	var f engineFlags
+	var (
+		f        engineFlags
+		noVerify bool
+	)
 	cmd := &cobra.Command{
 		Use:     "up",
 		Short:   "Create or update the platform",
@@ -41,6 +44,9 @@ a second Ctrl-C stops at once and says how to recover.`,
 			}
 			defer s.close()
 			ctx := cmd.Context()
+			if err := s.verifyFirst(ctx, noVerify); err != nil {
+				return err
+			}
 			if !f.yes {
 				res, err := s.run(ctx, "preview", s.eng.Preview)
 				if err != nil {
@@ -61,6 +67,7 @@ a second Ctrl-C stops at once and says how to recover.`,
 		},
 	}
 	f.register(cmd, "apply without asking (required without a terminal)")
+	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "skip the account checks run first (ecsdeck verify)")
 	return cmd
 }
 

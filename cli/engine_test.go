@@ -15,6 +15,7 @@ import (
 
 	"ecsdeck/describe"
 	"ecsdeck/internal/pulumitest"
+	"ecsdeck/ops/verify"
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 	"ecsdeck/stack/auto"
@@ -70,6 +71,8 @@ type engineCLI struct {
 	sigs     chan os.Signal
 	tty      bool
 	stdin    string
+	// verify answers the account checks (default: one passed check).
+	verify func(context.Context, *profiles.Spec) (*verify.Report, error)
 }
 
 func newEngineCLI(t *testing.T, p *fakePlatform) *engineCLI {
@@ -85,6 +88,12 @@ func (c *engineCLI) app(stdout, stderr io.Writer) *app {
 	a := newApp(strings.NewReader(c.stdin), stdout, stderr)
 	a.isTTY = func() bool { return c.tty }
 	a.signals = func() (<-chan os.Signal, func()) { return c.sigs, func() {} }
+	a.verify = c.verify
+	if a.verify == nil {
+		a.verify = func(context.Context, *profiles.Spec) (*verify.Report, error) {
+			return &verify.Report{Checks: []verify.Check{{Name: "vpc", Subject: "created by ecsdeck", Status: verify.Passed}}}, nil
+		}
+	}
 	a.engineFor = func(ans *profiles.Answers, log io.Writer) (stack.Engine, error) {
 		return auto.New(auto.Options{
 			Stack:          ans.Spec.StackName(),

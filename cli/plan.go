@@ -13,7 +13,7 @@ import (
 
 func (a *app) planCommand() *cobra.Command {
 	var f engineFlags
-	var offline bool
+	var offline, noVerify bool
 	cmd := &cobra.Command{
 		Use:     "plan [--offline] (--answers FILE | --profile NAME) [--json]",
 		Short:   "Show what would be created or changed",
@@ -46,6 +46,9 @@ with secrets shown as "[secret]".`,
 				return err
 			}
 			defer s.close()
+			if err := s.verifyFirst(cmd.Context(), noVerify); err != nil {
+				return err
+			}
 			res, err := s.run(cmd.Context(), "preview", s.eng.Preview)
 			return s.finish(cmd.Context(), "preview", res, err)
 		},
@@ -53,6 +56,7 @@ with secrets shown as "[secret]".`,
 	f.register(cmd, "")
 	cmd.Flags().Lookup("json").Usage = "print JSON on stdout: one event per line, or with --offline one plan object"
 	cmd.Flags().BoolVar(&offline, "offline", false, "evaluate the program locally with mocks: no credentials, no network")
+	cmd.Flags().BoolVar(&noVerify, "no-verify", false, "skip the account checks run first (ecsdeck verify); --offline runs none")
 	return cmd
 }
 

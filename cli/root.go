@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"ecsdeck/ops/verify"
 	"ecsdeck/profiles"
 	"ecsdeck/stack"
 	"ecsdeck/words"
@@ -78,6 +79,8 @@ type app struct {
 	signals func() (<-chan os.Signal, func())
 	// outputs reads the stack outputs of a platform (the console's targets).
 	outputs func(ctx context.Context, ans *profiles.Answers) (*stack.Outputs, error)
+	// verify checks the account against a Spec before plan and up.
+	verify func(ctx context.Context, s *profiles.Spec) (*verify.Report, error)
 	// engineFor builds the provisioning engine of a platform; log receives
 	// the Pulumi CLI's own output.
 	engineFor func(ans *profiles.Answers, log io.Writer) (stack.Engine, error)
@@ -99,6 +102,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *app {
 	}
 	a.outputs = a.stackOutputs
 	a.engineFor = a.pulumiEngine
+	a.verify = verifyAccount
 	return a
 }
 
@@ -232,6 +236,7 @@ func (a *app) commands() []*cobra.Command {
 		a.schemaCommand(),
 		a.profilesCommand(),
 		a.initCommand(),
+		a.verifyCommand(),
 		a.planCommand(),
 		a.upCommand(),
 		a.refreshCommand(),

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ecsdeck/ops"
+	"ecsdeck/ops/verify"
 	"ecsdeck/stack"
 	"ecsdeck/words"
 )
@@ -39,8 +40,9 @@ func (p *Printer) Begin(op string, now time.Time) { p.op, p.start = op, now }
 // refresh and destroy: a public contract that scripts read (docs/json.md).
 // Fields that do not apply to a kind are left out.
 type JSONEvent struct {
-	// Kind is step-started, step-finished, step-failed, diagnostic,
-	// summary, outputs, or error (the last line of a failed run).
+	// Kind is verify (the account checks, first), step-started,
+	// step-finished, step-failed, diagnostic, summary, outputs, or error
+	// (the last line of a failed run).
 	Kind string `json:"kind"`
 	// Time is when it happened, RFC 3339 in UTC with fractions of a second.
 	Time string `json:"time"`
@@ -73,6 +75,9 @@ type JSONEvent struct {
 	// Code names the kind of failure on the error line, for scripts to
 	// branch on (see ErrorCode).
 	Code string `json:"code,omitempty"`
+	// Checks are the account checks run before plan or up, on the verify
+	// line (as ecsdeck verify --json prints them).
+	Checks []verify.Check `json:"checks,omitempty"`
 	// Pending lists the URNs of the operations a stopped run left
 	// unfinished, on the error line of code "pending".
 	Pending []string `json:"pending,omitempty"`
@@ -145,6 +150,16 @@ func (p *Printer) emit(v any) {
 		return
 	}
 	p.w.Write(append(b, '\n'))
+}
+
+// Verify prints the account checks run before the operation: failures
+// and warnings with their fixes and a count, or one verify line in JSON.
+func (p *Printer) Verify(r *verify.Report) {
+	if p.json {
+		p.emit(JSONEvent{Kind: "verify", Time: time.Now().UTC().Format(time.RFC3339Nano), Checks: r.Checks})
+		return
+	}
+	Verify(p.w, r, false)
 }
 
 // event prints one engine event.
