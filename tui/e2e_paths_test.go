@@ -97,7 +97,7 @@ func TestEndToEndADatabaseInAnExistingVPCCanBeChosen(t *testing.T) {
 	tm.keys("Down", "Enter")
 	// THEN the next question comes, and the subnets are asked at the end of the page
 	tm.waitFor("┃ Instance class")
-	for range 6 {
+	for range 7 { // instance, storage, standby, name, user, backups, final snapshot
 		tm.keys("Enter")
 	}
 	tm.waitFor("┃ Private subnets for the database")

@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"ecsdeck/profiles"
@@ -419,7 +420,10 @@ func servicePage(role profiles.Role) *page {
 				q(w.size(p+".volume.sizeGiB", "Size, GiB", &svc.Volume.SizeGiB)),
 			)
 			b.group("EFS file system", kind(profiles.VolumeEFS),
-				q(w.text(p+".volume.efsId", "EFS file system id", &svc.Volume.EFSID).Placeholder("e.g. fs-0123456789abcdef0")),
+				q(w.text(p+".volume.efsId", "Existing EFS file system id", &svc.Volume.EFSID).Placeholder("(empty: ecsdeck creates an encrypted one)")),
+			)
+			b.group("Created file system", func() bool { return svc.Volume.Kind == profiles.VolumeEFS && svc.Volume.EFSID == "" },
+				q(w.yesno(p+".volume.deleteOnDestroy", "Delete the file system and its data when the platform is destroyed?", &svc.Volume.DeleteOnDestroy)),
 			)
 			b.group("Host directory", kind(profiles.VolumeBind),
 				q(w.text(p+".volume.hostPath", "Directory on the instance", &svc.Volume.HostPath).Placeholder("e.g. /srv/data")),
@@ -499,12 +503,12 @@ func memLabel(m int) string {
 func volumeOptions(fargate bool) []huh.Option[profiles.VolumeKind] {
 	opts := []huh.Option[profiles.VolumeKind]{
 		huh.NewOption("none", profiles.VolumeNone),
-		huh.NewOption("efs: an existing EFS file system, shared by the tasks", profiles.VolumeEFS),
+		huh.NewOption("efs: a file system shared by the tasks that outlives them (an existing one, or one ecsdeck creates)", profiles.VolumeEFS),
 		huh.NewOption("ephemeral: task storage, gone when the task stops", profiles.VolumeEphemeral),
 	}
 	if !fargate {
 		opts = append(opts,
-			huh.NewOption("ebs: an EBS volume for each task", profiles.VolumeEBS),
+			huh.NewOption("ebs: an EBS volume for each task; ECS deletes it when the task stops, so its data does not outlive the task (for data that must persist, choose efs)", profiles.VolumeEBS),
 			huh.NewOption("bind: a directory of the instance", profiles.VolumeBind))
 	}
 	return opts
@@ -559,10 +563,29 @@ func pipelinesPage() *page {
 				q(choose(w, "pipeline.codeDeployConfig", "How fast traffic moves to the new version", &s.Pipeline.CodeDeployConfig, cfgs...).Height(5)),
 				q(w.number("pipeline.blueTerminationMinutes", "Minutes the old tasks stay for a fast rollback", &s.Pipeline.BlueTerminationMinutes)),
 			)
-			b.group("Source connection", nil,
+			// NOTE: a connection serves one provider: tiers on two providers
+			// name (or have created) one connection each.
+			providers := func() []profiles.RepoProvider {
+				var out []profiles.RepoProvider
+				for _, t := range []*profiles.Service{&s.Backend, &s.Frontend.Service} {
+					if t.Repository.Name != "" && (t == &s.Backend || s.Frontend.Hosting != profiles.HostingNone) && !slices.Contains(out, t.Repository.Provider) {
+						out = append(out, t.Repository.Provider)
+					}
+				}
+				return out
+			}
+			b.group("Source connection", func() bool { return len(providers()) <= 1 },
 				q(w.text("pipeline.connectionArn", "Existing CodeConnections connection ARN", &s.Pipeline.ConnectionARN).
 					Placeholder("(empty: ecsdeck creates one, to activate once in the AWS console)")),
 			)
+			for _, pr := range profiles.RepoProvider("").Values() {
+				pr := profiles.RepoProvider(pr)
+				conn := connectionOf(&s.Pipeline.Connections, pr)
+				b.group("Source connections", func() bool { ps := providers(); return len(ps) > 1 && slices.Contains(ps, pr) },
+					q(w.text("pipeline.connections."+string(pr), "Existing connection to "+providerName(pr), conn).
+						Placeholder("(empty: ecsdeck creates one, to activate once in the AWS console)")),
+				)
+			}
 		},
 	}
 }
@@ -597,6 +620,9 @@ func databasePage() *page {
 				q(w.text("database.name", "Database name", &db.Name)),
 				q(w.text("database.username", "Master user name", &db.Username)),
 				q(w.number("database.backupRetentionDays", "Days of automated backups", &db.BackupRetentionDays)),
+			)
+			b.group("When the platform is destroyed", on,
+				q(w.yesno("database.skipFinalSnapshot", "Delete the database without a final snapshot when the platform is destroyed?", &db.SkipFinalSnapshot)),
 			)
 			b.group("Database subnets", func() bool { return on() && w.d.existing },
 				q(w.subnetQuestion(b, "network.databaseSubnetIds", "Private subnets for the database", &w.d.dbSubnets)),
@@ -705,4 +731,30 @@ func short(err error) string {
 		s = s[:89] + "…"
 	}
 	return s
+}
+
+// connectionOf is the field of the connection to a provider.
+func connectionOf(c *profiles.Connections, p profiles.RepoProvider) *string {
+	switch p {
+	case profiles.ProviderGitHubEnterprise:
+		return &c.GitHubEnterprise
+	case profiles.ProviderBitbucket:
+		return &c.Bitbucket
+	case profiles.ProviderGitLab:
+		return &c.GitLab
+	}
+	return &c.GitHub
+}
+
+// providerName names a repository provider for people.
+func providerName(p profiles.RepoProvider) string {
+	switch p {
+	case profiles.ProviderGitHubEnterprise:
+		return "GitHub Enterprise Server"
+	case profiles.ProviderBitbucket:
+		return "Bitbucket"
+	case profiles.ProviderGitLab:
+		return "GitLab"
+	}
+	return "GitHub"
 }

@@ -84,7 +84,12 @@ func (c combo) spec() *profiles.Spec {
 	}
 	switch c.volume {
 	case profiles.VolumeEFS:
+		// (with a domain, a file system ecsdeck creates and deletes with
+		// the platform; without, an existing one)
 		v.EFSID = "fs-0123456789abcdef0"
+		if c.domain {
+			v.EFSID, v.DeleteOnDestroy = "", true
+		}
 	case profiles.VolumeEBS:
 		v.SizeGiB = 40
 	case profiles.VolumeBind:
@@ -95,6 +100,14 @@ func (c combo) spec() *profiles.Spec {
 		}
 	}
 	s.Database.Engine = c.engine
+	s.Database.SkipFinalSnapshot = c.engine != profiles.EngineNone && c.domain
+	// (on arm64, two tiers with pipelines keep their repositories on two
+	// providers, each with its own connection)
+	if c.repo && c.shape != "single" && c.arch == profiles.ArchARM {
+		s.Frontend.Repository.Provider = profiles.ProviderGitLab
+		s.Pipeline.Connections.GitHub = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0b8e3c1a-7d1f-4c6e-9a4e-2f6d8c9b1a00"
+		s.Pipeline.Connections.GitLab = "arn:aws:codeconnections:eu-west-1:123456789012:connection/1c9f4d2b-8e2a-4d7f-8b5f-3a7e9d0c2b11"
+	}
 	s.Complete()
 	return s
 }
@@ -150,6 +163,8 @@ type walker struct {
 	w    *Wizard
 	d    *driver
 	keys int
+	// asked counts the questions answered, by path (shared by walks).
+	asked map[string]int
 }
 
 func (k *walker) send(msg tea.Msg) {
@@ -167,6 +182,9 @@ func (k *walker) key(t tea.KeyType) { k.t.Helper(); k.send(tea.KeyMsg{Type: t}) 
 func (k *walker) answer(spec *profiles.Spec) {
 	k.t.Helper()
 	path := k.w.Focused()
+	if k.asked != nil {
+		k.asked[path]++
+	}
 	want, ok := answerOf(spec, path)
 	if !ok {
 		k.t.Fatalf("%s: the wizard asks %q, which the walk does not know", k.name, path)
@@ -295,13 +313,13 @@ func quickDrive(t *testing.T, w *Wizard) *driver {
 
 func TestGeneratedAnswersWalkToTheReview(t *testing.T) {
 	all := sample(t, combos(), walkSpecs)
-	began, keys := time.Now(), 0
+	began, keys, asked := time.Now(), 0, map[string]int{}
 	for _, c := range all {
 		want := c.spec()
 		// GIVEN a new setup from empty
 		w := New(profiles.New(), Options{})
 		w.SetSize(100, 200)
-		k := &walker{t: t, name: c.String(), w: w, d: quickDrive(t, w)}
+		k := &walker{t: t, name: c.String(), w: w, d: quickDrive(t, w), asked: asked}
 
 		// WHEN every question is answered from the Spec, key by key
 		k.walk(want, nil)
@@ -315,6 +333,18 @@ func TestGeneratedAnswersWalkToTheReview(t *testing.T) {
 		if string(a) != string(b) {
 			t.Fatalf("%s: the saved answers differ from the Spec:\n%s", c, lineDiff(string(a), string(b)))
 		}
+	}
+	// AND the walks asked the questions of every kind of answer: a file
+	// system created and kept or not, a final snapshot, a connection per
+	// provider when the tiers use two, one connection when they share one
+	for _, p := range []string{"backend.volume.efsId", "backend.volume.deleteOnDestroy", "database.skipFinalSnapshot",
+		"pipeline.connections.github", "pipeline.connections.gitlab", "pipeline.connectionArn"} {
+		if asked[p] == 0 {
+			t.Errorf("no walk asked %s", p)
+		}
+	}
+	if asked["pipeline.connections.bitbucket"] != 0 {
+		t.Errorf("a walk asked for a connection to a provider no tier uses")
 	}
 	t.Logf("walked %d generated Specs, %d keys, in %s", len(all), keys, time.Since(began).Round(time.Millisecond))
 }
