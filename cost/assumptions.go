@@ -34,13 +34,16 @@ type Assumptions struct {
 	SiteGB float64 `json:"siteGB"`
 	// ArtifactsGB is what the artifacts bucket holds, GB.
 	ArtifactsGB float64 `json:"artifactsGB"`
+	// EFSGB is what each EFS file system ecsdeck creates holds, GB.
+	EFSGB float64 `json:"efsGB"`
 }
 
 // DefaultAssumptions returns the baseline a small production platform
 // starts from: 730 hours a month, Spot 65 % below on-demand, 1 LCU, 5 GB of
 // logs, 20 releases a month per pipeline of 5 build minutes and a 5-minute
 // deploy, 1 GB of images per repository, and for an S3 frontend 50 GB and
-// one million HTTPS requests a month through CloudFront for a 1 GB site.
+// one million HTTPS requests a month through CloudFront for a 1 GB site,
+// and 10 GB in each EFS file system ecsdeck creates.
 func DefaultAssumptions() Assumptions {
 	return Assumptions{
 		HoursPerMonth: 730,
@@ -55,6 +58,7 @@ func DefaultAssumptions() Assumptions {
 		CDNRequests:   1_000_000,
 		SiteGB:        1,
 		ArtifactsGB:   1,
+		EFSGB:         10,
 	}
 }
 
@@ -86,7 +90,7 @@ func (a Assumptions) Check() error {
 		{"hoursPerMonth", a.HoursPerMonth}, {"lcus", a.LCUs}, {"logGB", a.LogGB},
 		{"releases", a.Releases}, {"buildMinutes", a.BuildMinutes}, {"deployMinutes", a.DeployMinutes},
 		{"imageGB", a.ImageGB}, {"cdnGB", a.CDNGB}, {"cdnRequests", a.CDNRequests},
-		{"siteGB", a.SiteGB}, {"artifactsGB", a.ArtifactsGB},
+		{"siteGB", a.SiteGB}, {"artifactsGB", a.ArtifactsGB}, {"efsGB", a.EFSGB},
 	} {
 		if math.IsNaN(f.v) || f.v < 0 {
 			return &AssumptionError{f.name, f.v, "a number of 0 or more"}

@@ -309,6 +309,9 @@ func (b *builder) taskVolume(t profiles.TierService) {
 		extra := float64(v.SizeGiB - freeEphemeralGiB)
 		b.add(CompStorage, role+": Fargate ephemeral storage", "fargate.storage.gb-hour", 1, "GB-hour", n.times(extra*b.hours()),
 			fmt.Sprintf("%d GiB per task, of which the first %d are included: %s GB × %s h per task", v.SizeGiB, freeEphemeralGiB, num(extra), num(b.hours())))
+	case v.Kind == profiles.VolumeEFS && v.EFSID == "":
+		b.add(CompStorage, role+": EFS file system (Standard)", "efs.standard.gb-month", 1, "GB-month", same(b.a.EFSGB),
+			fmt.Sprintf("%s GB stored, shared by the tasks (EFS bills what is stored; elastic throughput is billed per GB read and written, not counted)", num(b.a.EFSGB)))
 	case v.Kind == profiles.VolumeEFS:
 		b.free(CompStorage, role+": EFS file system "+v.EFSID, "file system", 1,
 			"an existing file system: its storage is billed already and nothing is added")

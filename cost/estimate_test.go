@@ -457,7 +457,7 @@ func TestTheLargestAssumptionsGiveFiniteAmounts(t *testing.T) {
 	// GIVEN every usage assumption at its largest, on the example with the most lines
 	a := cost.DefaultAssumptions()
 	for _, f := range []*float64{&a.HoursPerMonth, &a.LCUs, &a.LogGB, &a.Releases, &a.BuildMinutes, &a.DeployMinutes,
-		&a.ImageGB, &a.CDNGB, &a.CDNRequests, &a.SiteGB, &a.ArtifactsGB} {
+		&a.ImageGB, &a.CDNGB, &a.CDNRequests, &a.SiteGB, &a.ArtifactsGB, &a.EFSGB} {
 		*f = cost.MaxAssumption
 	}
 	a.HoursPerMonth = 744
@@ -542,5 +542,35 @@ func TestOldDatabaseVersionsWarnOfExtendedSupport(t *testing.T) {
 	}
 	if notes := strings.Join(estimate(t, current).Notes, "\n"); strings.Contains(notes, "Extended Support") {
 		t.Errorf("PostgreSQL 16 warned of Extended Support: %q", notes)
+	}
+}
+
+func TestAnEFSFileSystemEcsdeckCreatesIsPriced(t *testing.T) {
+	efs := func(id, region string) *cost.Breakdown {
+		return estimate(t, small(t, func(s *profiles.Spec) {
+			s.Region = region
+			s.Backend.Volume = profiles.Volume{Kind: profiles.VolumeEFS, ContainerPath: "/data", EFSID: id}
+		}))
+	}
+	line := func(e *cost.Breakdown) *cost.Line {
+		for i, l := range e.Lines {
+			if strings.Contains(l.Item, "EFS file system") {
+				return &e.Lines[i]
+			}
+		}
+		t.Fatalf("no EFS line in %+v", e.Lines)
+		return nil
+	}
+	// GIVEN a file system ecsdeck creates in us-east-1 THEN it is 10 GB at $0.30
+	if l := line(efs("", "us-east-1")); cents(l.Monthly) != 300 || l.Quantity != 10 || l.NoPrice != "" {
+		t.Fatalf("created in us-east-1: %+v", l)
+	}
+	// GIVEN an existing one THEN nothing is added
+	if l := line(efs("fs-0123456789abcdef0", "us-east-1")); l.Monthly != 0 || l.PriceKey != "" {
+		t.Fatalf("existing: %+v", l)
+	}
+	// GIVEN a region without a shipped EFS price THEN the line says so
+	if l := line(efs("", "ap-southeast-4")); l.NoPrice == "" || l.Monthly != 0 {
+		t.Fatalf("ap-southeast-4: %+v", l)
 	}
 }

@@ -201,6 +201,9 @@ func productQuery(region, key string) (query, bool) {
 	case "ecr.storage.gb-month":
 		q = in("AmazonECR")
 		q.usage = "TimedStorage-ByteHrs"
+	case "efs.standard.gb-month":
+		q = in("AmazonEFS", family("Storage"), [2]string{"storageClass", "General Purpose"})
+		q.usage = "TimedStorage-ByteHrs"
 	case "s3.storage.gb-month":
 		q = in("AmazonS3", family("Storage"), [2]string{"volumeType", "Standard"})
 		q.usage = "TimedStorage-ByteHrs"

@@ -41,7 +41,7 @@ func TestShippedPricesAreConsistent(t *testing.T) {
 			if v <= 0 {
 				t.Errorf("%s %s = %g", code, k, v)
 			}
-			if !regexp.MustCompile(`^(fargate|ec2|ebs|alb|rds|logs|cloudwatch|s3|codebuild)\.`).MatchString(k) {
+			if !regexp.MustCompile(`^(fargate|ec2|ebs|efs|alb|rds|logs|cloudwatch|s3|codebuild)\.`).MatchString(k) {
 				t.Errorf("%s: unknown key %s", code, k)
 			}
 		}

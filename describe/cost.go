@@ -94,7 +94,7 @@ func Cost(w io.Writer, b *cost.Breakdown, o CostOptions, checks []cost.Check) {
 	fmt.Fprintln(w, "Assumptions (change them with the flags):")
 	for _, s := range []string{
 		fmt.Sprintf("%s hours a month (--hours); Spot %s %% below on-demand (--spot-discount); %s LCU on average (--lcu)", costQty(a.HoursPerMonth), costQty(o.SpotDiscountPercent), costQty(a.LCUs)),
-		fmt.Sprintf("%s GB of logs a month (--log-gb); %s GB of images per ECR repository (--image-gb); %s GB in the artifacts bucket (--artifacts-gb)", costQty(a.LogGB), costQty(a.ImageGB), costQty(a.ArtifactsGB)),
+		fmt.Sprintf("%s GB of logs a month (--log-gb); %s GB of images per ECR repository (--image-gb); %s GB in the artifacts bucket (--artifacts-gb); %s GB per EFS file system created (--efs-gb)", costQty(a.LogGB), costQty(a.ImageGB), costQty(a.ArtifactsGB), costQty(a.EFSGB)),
 		fmt.Sprintf("%s releases a month per pipeline (--releases), %s build minutes each (--build-minutes), %s minutes to deploy (--deploy-minutes)", costQty(a.Releases), costQty(a.BuildMinutes), costQty(a.DeployMinutes)),
 		fmt.Sprintf("S3 frontend: %s GB (--cdn-gb) and %s HTTPS requests (--cdn-requests) a month through CloudFront, a %s GB site (--site-gb)", costQty(a.CDNGB), costGrouped(a.CDNRequests), costQty(a.SiteGB)),
 	} {
