@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ecsdeck/profiles"
 )
@@ -117,4 +118,81 @@ func TestEndToEndEscFromTheReviewOfACompleteFileOpensItsQuestions(t *testing.T) 
 	// THEN the last page's questions are there, titled with the file
 	tm.waitFor("edit prod.yaml · Database")
 	tm.waitFor("┃ Database")
+}
+
+// waitGone waits until the screen no longer shows text.
+func (tm *term) waitGone(text string) {
+	tm.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for strings.Contains(tm.screen(), text) {
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the screen still shows %q after 15s:\n%s", text, tm.screen())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestEndToEndShiftTabAfterARefusedAnswerKeepsAQuestionFocused(t *testing.T) {
+	bin := buildBinary(t)
+	tm := startTerm(t, 100, 30, isolatedEnv(t.TempDir()), bin+" init")
+	tm.answer("┃ Name of the platform", "=shop", "Enter")
+	// GIVEN an environment the wizard refuses
+	tm.answer("┃ Environment", "C-u", "=Prod!", "Enter")
+	tm.waitFor(`"Prod!" is not allowed`)
+	// WHEN shift+tab goes back THEN the name has focus and takes keys
+	tm.keys("BTab")
+	tm.waitFor("┃ Name of the platform")
+	tm.text("x")
+	tm.waitFor("┃ > shopx")
+	// AND back on the environment, the problem goes as soon as the answer
+	// is fixed, before enter
+	tm.keys("Tab")
+	tm.waitFor("┃ Environment")
+	tm.keys("C-u")
+	tm.text("staging")
+	tm.waitGone("is not allowed")
+	tm.keys("Enter")
+	tm.waitFor("┃ AWS region")
+}
+
+func TestEndToEndArm64OnEC2OffersAGravitonInstance(t *testing.T) {
+	bin := buildBinary(t)
+	tm := startTerm(t, 100, 40, isolatedEnv(t.TempDir()), bin+" init")
+	tm.answer("┃ Name of the platform", "=shop", "Enter")
+	tm.answer("┃ Environment", "Enter")
+	tm.answer("┃ AWS region", "Enter")
+	tm.answer("┃ AWS profile", "Enter")
+	tm.answer("How many tiers?", "Enter")
+	// WHEN the tasks run on EC2 with arm64
+	tm.answer("┃ Where do the tasks run?", "Down", "Enter")
+	tm.answer("┃ CPU architecture", "Down", "Enter")
+	// THEN the instance type offered is an arm64 one, and it is taken
+	tm.waitFor("┃ Instance type")
+	tm.waitFor("t4g.")
+	if s := tm.screen(); strings.Contains(s, "t3.small") {
+		t.Fatalf("the x86 instance type is still offered:\n%s", s)
+	}
+	tm.keys("Enter")
+	tm.waitGone("┃ Instance type")
+	if s := tm.screen(); strings.Contains(s, "✗") {
+		t.Fatalf("the offered instance type was refused:\n%s", s)
+	}
+}
+
+func TestEndToEndANarrowTerminalWrapsProblemsAndSteps(t *testing.T) {
+	bin := buildBinary(t)
+	// GIVEN a 60×20 terminal
+	tm := startTerm(t, 60, 20, isolatedEnv(t.TempDir()), bin+" init")
+	tm.waitFor("┃ Name of the platform")
+	// THEN every step is named, on two lines if need be
+	for _, step := range []string{"Basics", "Architecture", "Capacity", "Network", "Domain", "Services", "Database", "Review"} {
+		if !strings.Contains(tm.screen(), step) {
+			t.Fatalf("step %s is not shown:\n%s", step, tm.screen())
+		}
+	}
+	// WHEN an answer is refused THEN the whole problem is shown, wrapped
+	tm.text("Shop!")
+	tm.keys("Enter")
+	tm.waitFor(`"Shop!" is not allowed`)
+	tm.waitFor("starting with a letter and not ending with a dash")
 }
