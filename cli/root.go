@@ -211,6 +211,9 @@ func flagProblem(cmd *cobra.Command, err error) string {
 	if errors.As(err, &unknown) && unknown.GetSpecifiedShortnames() != "" && strings.Trim(unknown.GetSpecifiedShortnames(), "0123456789") == "" {
 		return fmt.Sprintf("-%s is not a flag, and no argument of %s is a negative number %s", unknown.GetSpecifiedShortnames(), cmd.CommandPath(), help)
 	}
+	if errors.As(err, &unknown) && cmd.Name() == "run" {
+		return fmt.Sprintf("%v: put -- before the task's command when it has flags of its own, as in ecsdeck run SERVICE -- CMD --flag %s", err, help)
+	}
 	return fmt.Sprintf("%v %s", err, help)
 }
 
@@ -252,5 +255,6 @@ func (a *app) commands() []*cobra.Command {
 		a.rollbackCommand(),
 		a.scaleCommand(),
 		a.redeployCommand(),
+		a.runCommand(),
 	}
 }

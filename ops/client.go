@@ -22,6 +22,7 @@ type Client struct {
 	Pipelines  *Pipelines
 	Logs       *Logs
 	Actions    *Actions
+	Runs       *Runs
 }
 
 // New returns a Client for the target with SDK clients built from cfg.
@@ -39,5 +40,6 @@ func New(cfg aws.Config, t *Target) *Client {
 		Pipelines:  pipes,
 		Logs:       &Logs{API: lc, TaskDefs: ec},
 		Actions:    &Actions{ECS: ec, BlueGreens: bgs, Pipelines: pipes, Target: t},
+		Runs:       &Runs{API: ec, Cluster: t.Cluster},
 	}
 }
