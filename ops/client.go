@@ -2,6 +2,7 @@ package ops
 
 import (
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/codebuild"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -23,6 +24,7 @@ type Client struct {
 	Logs       *Logs
 	Actions    *Actions
 	Runs       *Runs
+	Metrics    *Metrics
 }
 
 // New returns a Client for the target with SDK clients built from cfg.
@@ -41,5 +43,6 @@ func New(cfg aws.Config, t *Target) *Client {
 		Logs:       &Logs{API: lc, TaskDefs: ec},
 		Actions:    &Actions{ECS: ec, BlueGreens: bgs, Pipelines: pipes, Target: t},
 		Runs:       &Runs{API: ec, Cluster: t.Cluster},
+		Metrics:    &Metrics{API: cloudwatch.NewFromConfig(cfg), ELB: elbv2.NewFromConfig(cfg), Cluster: t.Cluster},
 	}
 }

@@ -102,3 +102,28 @@ func Wrap(text string, width int) []string {
 	}
 	return out
 }
+
+// sparks are the eight heights of a sparkline.
+var sparks = []rune("▁▂▃▄▅▆▇█")
+
+// Sparkline draws values as one line of bars scaled from lo to hi (a
+// value at or below lo is the lowest bar, at or above hi the highest); a
+// NaN (no data) is a space. It draws the newest width values.
+func Sparkline(values []float64, lo, hi float64, width int) string {
+	if width > 0 && len(values) > width {
+		values = values[len(values)-width:]
+	}
+	var b strings.Builder
+	for _, v := range values {
+		if math.IsNaN(v) {
+			b.WriteByte(' ')
+			continue
+		}
+		i := 0
+		if hi > lo {
+			i = int(math.Round((v - lo) / (hi - lo) * float64(len(sparks)-1)))
+		}
+		b.WriteRune(sparks[max(0, min(i, len(sparks)-1))])
+	}
+	return b.String()
+}

@@ -1,6 +1,7 @@
 package words
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -41,5 +42,26 @@ func TestWrapKeepsWordsWhole(t *testing.T) {
 	}
 	if Wrap("", 10) != nil {
 		t.Fatal("empty text wraps to no lines")
+	}
+}
+
+func TestSparkline(t *testing.T) {
+	nan := math.NaN()
+	for _, c := range []struct {
+		values []float64
+		lo, hi float64
+		width  int
+		want   string
+	}{
+		{[]float64{0, 50, 100}, 0, 100, 0, "▁▅█"},
+		{[]float64{-5, 200}, 0, 100, 0, "▁█"},
+		{[]float64{10, nan, 30}, 0, 30, 0, "▃ █"},
+		{[]float64{1, 2, 3, 4}, 0, 4, 2, "▆█"},
+		{[]float64{7, 7}, 7, 7, 0, "▁▁"},
+		{nil, 0, 1, 5, ""},
+	} {
+		if got := Sparkline(c.values, c.lo, c.hi, c.width); got != c.want {
+			t.Errorf("Sparkline(%v, %v, %v, %d) = %q, want %q", c.values, c.lo, c.hi, c.width, got, c.want)
+		}
 	}
 }
