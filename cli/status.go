@@ -10,15 +10,23 @@ import (
 )
 
 func (a *app) statusCommand() *cobra.Command {
-	var f opsFlags
+	var (
+		f       opsFlags
+		metrics bool
+	)
 	cmd := &cobra.Command{
-		Use:     "status [SERVICE]",
+		Use:     "status [SERVICE] [--metrics]",
 		Short:   "Print services and deployments",
 		GroupID: "run",
 		Long: `Print every service of the target: tasks running and wanted, rollout,
 task definition and deployments in progress. With a SERVICE, print it in full:
 deployments, tasks (with why stopped ones stopped), target health, recent
 events and, for blue/green services, the CodeDeploy deployment.
+
+--metrics adds each service's CPU and memory utilisation and, for
+load-balanced services, requests, HTTP 5xx answers and the 95th percentile
+response time: the newest value and the last half hour a minute a bar (the
+last hour in --json), read in one CloudWatch GetMetricData call.
 ` + opsTargetHelp,
 		Example: "  ecsdeck status --profile shop-prod\n  ecsdeck status web --cluster prod --region eu-west-1 --json",
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -39,28 +47,56 @@ events and, for blue/green services, the CodeDeploy deployment.
 				if err != nil {
 					return interruptedOr(interrupted, opsError(ctx, err))
 				}
+				var ms []ops.ServiceMetrics
+				if metrics {
+					if ms, err = c.Metrics.Read(ctx, []ops.Service{d.Service}, time.Now()); err != nil {
+						return interruptedOr(interrupted, opsError(ctx, err))
+					}
+				}
 				if f.asJSON {
+					if metrics {
+						return a.printJSON(struct {
+							*ops.ServiceDetail
+							Metrics ops.ServiceMetrics `json:"metrics"`
+						}{d, ms[0]})
+					}
 					return a.printJSON(d)
 				}
 				describe.Detail(a.stdout, c.Target, d, time.Now())
+				describe.Metrics(a.stdout, ms)
 				return nil
 			}
 			rows, err := c.Services.Refresh(ctx)
 			if err != nil {
 				return interruptedOr(interrupted, opsError(ctx, err))
 			}
+			var ms []ops.ServiceMetrics
+			if metrics {
+				var present []ops.Service
+				for _, r := range rows {
+					if r.Status != ops.StatusMissing {
+						present = append(present, r)
+					}
+				}
+				if ms, err = c.Metrics.Read(ctx, present, time.Now()); err != nil {
+					return interruptedOr(interrupted, opsError(ctx, err))
+				}
+			}
 			if f.asJSON {
 				return a.printJSON(struct {
-					Cluster  string        `json:"cluster"`
-					Region   string        `json:"region"`
-					At       time.Time     `json:"at"`
-					Services []ops.Service `json:"services"`
-				}{c.Target.Cluster, c.Target.Region, time.Now().UTC().Truncate(time.Second), rows})
+					Cluster  string               `json:"cluster"`
+					Region   string               `json:"region"`
+					At       time.Time            `json:"at"`
+					Services []ops.Service        `json:"services"`
+					Metrics  []ops.ServiceMetrics `json:"metrics,omitempty"`
+				}{c.Target.Cluster, c.Target.Region, time.Now().UTC().Truncate(time.Second), rows, ms})
 			}
 			describe.Status(a.stdout, c.Target, rows, time.Now())
+			describe.Metrics(a.stdout, ms)
 			return nil
 		},
 	}
 	f.register(cmd, false)
+	cmd.Flags().BoolVar(&metrics, "metrics", false, "add CPU, memory, requests, 5xx and p95 from CloudWatch")
 	return cmd
 }
