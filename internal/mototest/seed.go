@@ -10,6 +10,8 @@ import (
 	"ecsdeck/stack"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/codedeploy"
@@ -400,4 +402,16 @@ func ensureLogGroup(ctx context.Context, c *cloudwatchlogs.Client, group string)
 func isCode(err error, code string) bool {
 	var ae smithy.APIError
 	return errors.As(err, &ae) && ae.ErrorCode() == code
+}
+
+// PutMetric writes one CloudWatch data point (namespace, metric name,
+// dimensions as name/value pairs).
+func PutMetric(ctx context.Context, cfg aws.Config, namespace, name string, dims map[string]string, at time.Time, v float64) error {
+	var d []cwtypes.Dimension
+	for k, val := range dims {
+		d = append(d, cwtypes.Dimension{Name: aws.String(k), Value: aws.String(val)})
+	}
+	_, err := cloudwatch.NewFromConfig(cfg).PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String(namespace),
+		MetricData: []cwtypes.MetricDatum{{MetricName: aws.String(name), Dimensions: d, Value: aws.Float64(v), Timestamp: aws.Time(at)}}})
+	return err
 }

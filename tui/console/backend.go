@@ -43,6 +43,12 @@ type Actor interface {
 	Apply(ctx context.Context, p *ops.Plan) (*ops.Result, error)
 }
 
+// MetricsReader reads the services' CloudWatch figures; *ops.Metrics is
+// one.
+type MetricsReader interface {
+	Read(ctx context.Context, services []ops.Service, now time.Time) ([]ops.ServiceMetrics, error)
+}
+
 // Backend is everything the console calls, for one target.
 type Backend struct {
 	Target    *ops.Target
@@ -51,6 +57,8 @@ type Backend struct {
 	Pipelines PipelineReader
 	Logs      LogReader
 	Actions   Actor
+	// Metrics is nil when the console shows no metrics.
+	Metrics MetricsReader
 }
 
 // FromClient returns the Backend of an ops client: its services refreshed
@@ -68,6 +76,7 @@ func FromClient(c *ops.Client) *Backend {
 		Pipelines: c.Pipelines,
 		Logs:      c.Logs,
 		Actions:   c.Actions,
+		Metrics:   c.Metrics,
 	}
 }
 

@@ -204,3 +204,21 @@ func apply(ctx context.Context, a Actor, p *ops.Plan) tea.Cmd {
 }
 
 func send(msg tea.Msg) tea.Cmd { return func() tea.Msg { return msg } }
+
+// metricsMsg is a read of the services' metrics, at a refresh.
+type metricsMsg struct {
+	metrics []ops.ServiceMetrics
+	err     error
+}
+
+// metricsTimeout bounds one read of the metrics.
+const metricsTimeout = 20 * time.Second
+
+func loadMetrics(ctx context.Context, r MetricsReader, services []ops.Service, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, metricsTimeout)
+		defer cancel()
+		ms, err := r.Read(ctx, services, now)
+		return metricsMsg{metrics: ms, err: err}
+	}
+}

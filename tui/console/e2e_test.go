@@ -201,6 +201,40 @@ func TestEndToEndConsoleShowsServicesAndLogs(t *testing.T) {
 	tm.waitFor("EXIT=0")
 }
 
+func TestEndToEndConsoleShowsTheServicesCPUFromCloudWatch(t *testing.T) {
+	// GIVEN a cluster in moto whose api service has CPU figures
+	w := newWorld(t, "shop", mototest.ServiceSeed{Name: "api", Desired: 1}, mototest.ServiceSeed{Name: "web", Desired: 1})
+	cfg, err := w.front.Config(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Truncate(time.Minute)
+	for ago, v := range []float64{42, 90, 10} {
+		if err := mototest.PutMetric(context.Background(), cfg, "AWS/ECS", "CPUUtilization", map[string]string{"ClusterName": "shop", "ServiceName": "api"},
+			at.Add(-time.Duration(ago+1)*time.Minute+time.Second), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.front.ResetCalls()
+	bin := buildBinary(t)
+	// WHEN the console opens on it in a 160×30 terminal
+	tm := startTerm(t, 160, 30, consoleEnv(t.TempDir(), w.front), bin+" console --cluster shop --region "+w.front.Region)
+	// THEN api's row shows its CPU as bars and its newest figure
+	screen := tm.waitFor("CPU (last 10m)", "42%")
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.Contains(l, " web ") && strings.Contains(l, "%") {
+			t.Errorf("web has no figures but shows some: %q", l)
+		}
+	}
+	// AND the metrics cost one GetMetricData call per refresh at most
+	tm.keys("q")
+	tm.waitFor("EXIT=0")
+	reads, refreshes := w.front.Calls("monitoring.GetMetricData"), w.front.Calls("ecs.DescribeServices")
+	if reads == 0 || reads > refreshes {
+		t.Fatalf("GetMetricData %d calls for %d refreshes", reads, refreshes)
+	}
+}
+
 // rowNames lists the names that start a table row ("  name " or "› name "),
 // in screen order.
 func rowNames(screen string, names ...string) string {

@@ -216,6 +216,8 @@ func lastEvent(s ops.Service) string {
 // serviceCols are the widths of the services table's columns that vary.
 type serviceCols struct {
 	Name, Event int
+	// Metrics is the width of the CPU and memory column (0: not shown).
+	Metrics int
 }
 
 // Fixed widths of the services table.
@@ -245,14 +247,24 @@ func serviceColumns(width int, rows []ops.Service) serviceCols {
 
 // serviceHeader is the services table's header line.
 func serviceHeader(st *common.Styles, c serviceCols) string {
+	metrics := ""
+	if c.Metrics > 0 {
+		metrics = cell("CPU (last "+strconv.Itoa(sparkWidth)+"m)", sparkWidth+5) + " " + cell("MEMORY", sparkWidth+5) + " "
+	}
 	return st.Label.Render(strings.TrimRight("  "+cell("NAME", c.Name)+" "+cell("STATE", colState)+" "+rcell("RUNNING", colTasks)+" "+
 		rcell("PEND", colPending)+" "+cell("ROLLOUT", colRollout)+" "+cell("DEPLOYS", colDeploy)+" "+rcell("REV", colRev)+" "+
-		cell("LAST EVENT", c.Event), " "))
+		metrics+cell("LAST EVENT", c.Event), " "))
 }
 
 // serviceRow is one service: name, state, running/desired, pending,
 // rollout, deployment controller, task definition revision, last event.
 func serviceRow(st *common.Styles, c serviceCols, s ops.Service, selected bool) string {
+	return serviceRowWith(st, c, s, selected, nil)
+}
+
+// serviceRowWith is serviceRow with the service's CPU and memory when the
+// columns have room for them.
+func serviceRowWith(st *common.Styles, c serviceCols, s ops.Service, selected bool, m *ops.ServiceMetrics) string {
 	prefix := "  "
 	name := cell(s.Name, c.Name)
 	if selected {
@@ -278,6 +290,7 @@ func serviceRow(st *common.Styles, c serviceCols, s ops.Service, selected bool) 
 		statusStyle(st, s.Rollout).Render(cell(rollout, colRollout)) + " " +
 		cell(kind, colDeploy) + " " +
 		rcell(rev, colRev) + " " +
+		metricsCells(st, c, m) +
 		st.Muted.Render(cell(event, c.Event))
 	return strings.TrimRight(line, " ")
 }

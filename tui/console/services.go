@@ -18,18 +18,25 @@ type servicesTab struct {
 	top    int
 	filter filter
 	detail *detailView
+	// metrics are the services' figures of the last refresh, by name;
+	// metricsErr why they could not be read.
+	metrics        map[string]ops.ServiceMetrics
+	metricsErr     string
+	readingMetrics bool
+	// onScreen: the tab is the one shown (metrics are read only then).
+	onScreen bool
 }
 
 func newServicesTab(sh *shared) *servicesTab {
-	return &servicesTab{sh: sh, filter: newFilter(sh.st)}
+	return &servicesTab{sh: sh, filter: newFilter(sh.st), onScreen: true}
 }
 
 func (t *servicesTab) Init() tea.Cmd        { return nil }
 func (t *servicesTab) SetSize(w, h int)     { t.w, t.h = w, h }
 func (t *servicesTab) title() string        { return "services" }
 func (t *servicesTab) capturing() bool      { return t.filter.Typing }
-func (t *servicesTab) activate() tea.Cmd    { return nil }
-func (t *servicesTab) deactivate()          {}
+func (t *servicesTab) activate() tea.Cmd    { t.onScreen = true; return t.readMetrics() }
+func (t *servicesTab) deactivate()          { t.onScreen = false }
 func (t *servicesTab) rows() []ops.Service  { return filterServices(t.sh.services, t.filter.Value()) }
 func (t *servicesTab) atTop() bool          { return t.detail == nil && t.filter.Value() == "" }
 func (t *servicesTab) selection() selection { return t.current() }
@@ -101,8 +108,20 @@ func (t *servicesTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case snapshotMsg:
 		t.follow()
+		cmds := []tea.Cmd{t.readMetrics()}
 		if t.detail != nil {
-			return t, t.detail.reload(t.sh)
+			cmds = append(cmds, t.detail.reload(t.sh))
+		}
+		return t, tea.Batch(cmds...)
+	case metricsMsg:
+		t.readingMetrics = false
+		if msg.err != nil {
+			t.metricsErr = msg.err.Error()
+			return t, nil
+		}
+		t.metricsErr, t.metrics = "", map[string]ops.ServiceMetrics{}
+		for _, m := range msg.metrics {
+			t.metrics[m.Service] = m
 		}
 	case detailMsg:
 		if t.detail != nil && t.detail.name == msg.name {
@@ -164,7 +183,12 @@ func (t *servicesTab) key(msg tea.KeyMsg) tea.Cmd {
 func (t *servicesTab) View() string {
 	st := t.sh.st
 	if t.detail != nil {
-		return t.detail.view(t.sh, t.w, t.h)
+		m, ok := t.metrics[t.detail.name]
+		var mp *ops.ServiceMetrics
+		if ok {
+			mp = &m
+		}
+		return t.detail.view(t.sh, t.w, t.h, mp)
 	}
 	all := t.sh.services
 	rows := t.rows()
@@ -173,6 +197,9 @@ func (t *servicesTab) View() string {
 		lines = append(lines, f)
 	}
 	cols := serviceColumns(t.w, all)
+	if t.metrics != nil {
+		cols = withMetrics(cols)
+	}
 	lines = append(lines, serviceHeader(st, cols))
 	switch {
 	case !t.sh.loaded:
@@ -186,7 +213,11 @@ func (t *servicesTab) View() string {
 	start, end := window(len(rows), height, t.cursor, t.top)
 	t.top = start
 	for i := start; i < end; i++ {
-		lines = append(lines, serviceRow(st, cols, rows[i], i == t.cursor))
+		var m *ops.ServiceMetrics
+		if v, ok := t.metrics[rows[i].Name]; ok {
+			m = &v
+		}
+		lines = append(lines, serviceRowWith(st, cols, rows[i], i == t.cursor, m))
 	}
 	return strings.Join(lines, "\n")
 }
@@ -199,6 +230,26 @@ type detailView struct {
 	err     string
 	loading bool
 	offset  int
+}
+
+// readMetrics reads the figures of the services that exist, one read at a
+// time, when the backend has metrics (the tab gets refreshes only while it
+// is on screen, so none are read for a hidden tab).
+func (t *servicesTab) readMetrics() tea.Cmd {
+	if !t.onScreen || t.sh.be == nil || t.sh.be.Metrics == nil || t.readingMetrics {
+		return nil
+	}
+	var present []ops.Service
+	for _, s := range t.sh.services {
+		if s.Status != ops.StatusMissing {
+			present = append(present, s)
+		}
+	}
+	if len(present) == 0 {
+		return nil
+	}
+	t.readingMetrics = true
+	return loadMetrics(t.sh.ctx, t.sh.be.Metrics, present, t.sh.now())
 }
 
 func (d *detailView) reload(sh *shared) tea.Cmd {
@@ -236,12 +287,15 @@ func (d *detailView) key(msg tea.KeyMsg, km *KeyMap, h int) {
 	d.offset = max(d.offset, 0)
 }
 
-func (d *detailView) view(sh *shared, w, h int) string {
+func (d *detailView) view(sh *shared, w, h int, m *ops.ServiceMetrics) string {
 	st := sh.st
 	var lines []string
 	switch {
 	case d.data != nil:
 		lines = detailLines(st, w, d.data, sh.now())
+		if m != nil {
+			lines = append(lines, metricsLines(st, w, *m)...)
+		}
 	case d.err != "":
 		lines = []string{st.Title.Render(d.name)}
 	default:
