@@ -1,0 +1,125 @@
+package auto
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"ecsdeck/internal/mototest"
+	"ecsdeck/stack"
+)
+
+// machine is one operator's computer: its own state directory (Pulumi
+// home, workspaces), the team's bucket and passphrase.
+type machine struct {
+	t        *testing.T
+	stateDir string
+	backend  string
+	env      map[string]string
+	log      *syncBuffer
+}
+
+// bucket makes an S3 bucket in moto_server and returns the state backend
+// URL of a prefix in it, with the options the Pulumi CLI's S3 backend
+// takes for an S3-compatible endpoint.
+func bucket(t *testing.T, name string) (backend string, env map[string]string) {
+	t.Helper()
+	moto, err := mototest.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPut, moto.URL+"/"+name, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("create bucket %s: HTTP %d", name, resp.StatusCode)
+	}
+	q := url.Values{"endpoint": {moto.URL}, "s3ForcePathStyle": {"true"}, "region": {"us-east-1"}}
+	return "s3://" + name + "/platforms?" + q.Encode(), map[string]string{
+		"AWS_ACCESS_KEY_ID": "AKIAMOTOSTATETEST000", "AWS_SECRET_ACCESS_KEY": "moto-state-secret-not-real", "AWS_REGION": "us-east-1",
+	}
+}
+
+func (m *machine) engine(p *testProgram) *Engine {
+	m.t.Helper()
+	env := map[string]string{"PULUMI_HOME": filepath.Join(m.stateDir, "home")}
+	for k, v := range m.env {
+		env[k] = v
+	}
+	e, err := New(Options{
+		Stack: "shop-test", Program: p.run, StateDir: m.stateDir, CLI: cliPath(m.t), Backend: m.backend,
+		Config: map[string]string{"aws:region": "eu-west-1"}, Env: env, Log: m.log,
+	})
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return e
+}
+
+func TestTwoMachinesShareAStackInS3(t *testing.T) {
+	backend, env := bucket(t, "team-state")
+	t.Setenv(PassphraseEnv, "the-team-passphrase-from-a-vault")
+	a := &machine{t: t, stateDir: t.TempDir(), backend: backend, env: env, log: &syncBuffer{}}
+	b := &machine{t: t, stateDir: t.TempDir(), backend: backend, env: env, log: &syncBuffer{}}
+	ctx := context.Background()
+
+	// GIVEN machine A creates the platform in the bucket
+	_, res, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return a.engine(&testProgram{things: 3}).Up(ctx, ch) })
+	if err != nil || res.Changes[stack.OpCreate] != 3 {
+		t.Fatalf("A's up: %+v, %v\n%s", res, err, a.log.String())
+	}
+	// THEN machine B, which never ran it, reads its outputs and finds
+	// nothing to change
+	outs, err := b.engine(&testProgram{things: 3}).Outputs(ctx)
+	if err != nil || outs.ClusterName != "test-cluster" {
+		t.Fatalf("B's outputs: %+v, %v", outs, err)
+	}
+	_, res, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 3}).Up(ctx, ch) })
+	if err != nil || res.Changes[stack.OpSame] != 3 || res.Changes[stack.OpCreate] != 0 {
+		t.Fatalf("B's up: %+v, %v\n%s", res, err, b.log.String())
+	}
+
+	// WHEN A's update holds the stack half way
+	p := &testProgram{things: 4, gate: make(chan struct{}), halfway: make(chan struct{})}
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return a.engine(p).Up(ctx, ch) })
+		done <- err
+	}()
+	select {
+	case <-p.halfway:
+	case err := <-done:
+		t.Fatalf("A's second up ended early: %v", err)
+	case <-time.After(90 * time.Second):
+		t.Fatal("A's second up did not start")
+	}
+	// THEN B's update is refused as locked, naming the holder
+	_, _, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 1}).Up(ctx, ch) })
+	if !errors.Is(err, stack.ErrLocked) || !strings.Contains(err.Error(), "locked by") {
+		t.Fatalf("B during A's up: %v", err)
+	}
+	// AND A's update ends well, its state whole for both
+	close(p.gate)
+	if err := <-done; err != nil {
+		t.Fatalf("A's second up: %v\n%s", err, a.log.String())
+	}
+	_, res, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 4}).Refresh(ctx, ch) })
+	if err != nil || res.Changes[stack.OpSame]+res.Changes[stack.OpRefresh] == 0 {
+		t.Fatalf("B's refresh: %+v, %v", res, err)
+	}
+	// WHEN B destroys it THEN A finds no stack
+	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 4}).Destroy(ctx, ch) }); err != nil {
+		t.Fatalf("B's destroy: %v", err)
+	}
+	if _, err := a.engine(&testProgram{}).Outputs(ctx); err != nil && !errors.Is(err, stack.ErrNoStack) {
+		t.Fatalf("A's outputs after destroy: %v", err)
+	}
+}
