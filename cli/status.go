@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"ecsdeck/describe"
-	"ecsdeck/ops"
 )
 
 func (a *app) statusCommand() *cobra.Command {
@@ -40,7 +39,7 @@ events and, for blue/green services, the CodeDeploy deployment.
 					return interruptedOr(interrupted, opsError(ctx, err))
 				}
 				if f.asJSON {
-					return a.printJSON(d)
+					return a.printJSON(describe.NewDetailJSON(d))
 				}
 				describe.Detail(a.stdout, c.Target, d, time.Now())
 				return nil
@@ -50,12 +49,7 @@ events and, for blue/green services, the CodeDeploy deployment.
 				return interruptedOr(interrupted, opsError(ctx, err))
 			}
 			if f.asJSON {
-				return a.printJSON(struct {
-					Cluster  string        `json:"cluster"`
-					Region   string        `json:"region"`
-					At       time.Time     `json:"at"`
-					Services []ops.Service `json:"services"`
-				}{c.Target.Cluster, c.Target.Region, time.Now().UTC().Truncate(time.Second), rows})
+				return a.printJSON(describe.NewStatusJSON(c.Target, rows, time.Now()))
 			}
 			describe.Status(a.stdout, c.Target, rows, time.Now())
 			return nil
