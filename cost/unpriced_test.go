@@ -1,6 +1,7 @@
 package cost_test
 
 import (
+	"strings"
 	"testing"
 
 	"ecsdeck/cost"
@@ -42,5 +43,27 @@ func TestAnUnknownInstanceTypeIsNamedAsIs(t *testing.T) {
 	// THEN the part left out is that instance type
 	if got := estimate(t, s).NotPriced(); got != "not priced in us-east-1: EC2 x9.huge" {
 		t.Errorf("NotPriced = %q", got)
+	}
+}
+
+func TestTheEstimateSaysWhenTheTasksDoNotFitTheInstances(t *testing.T) {
+	// GIVEN four 1 GiB tasks on at most two t3.small instances
+	s := small(t, func(s *profiles.Spec) {
+		s.LaunchType = profiles.LaunchEC2
+		s.Capacity.EC2.InstanceType = "t3.small"
+		s.Capacity.EC2.Min, s.Capacity.EC2.Desired, s.Capacity.EC2.Max = 1, 1, 2
+		s.Backend.CPU, s.Backend.Memory = 1024, 1024
+		s.Backend.DesiredCount, s.Backend.Autoscaling.Min, s.Backend.Autoscaling.Max = 1, 1, 4
+	})
+	// WHEN it is estimated THEN a note says so, as validation does
+	notes := strings.Join(estimate(t, s).Notes, "\n")
+	want := "The tasks do not fit on the instances: at their autoscaling maximum the tasks need 4 vCPU, 4 GiB, and 2 t3.small instances give 4 vCPU, 3.5 GiB for tasks (about 3 would)"
+	if !strings.Contains(notes, want) {
+		t.Errorf("notes:\n%s\nlack %q", notes, want)
+	}
+	// AND with a third instance nothing is said
+	s.Capacity.EC2.Max = 3
+	if notes := strings.Join(estimate(t, s).Notes, "\n"); strings.Contains(notes, "do not fit") {
+		t.Errorf("notes:\n%s", notes)
 	}
 }
