@@ -202,14 +202,14 @@ func TestCostSaysWhichLinesHaveNoPrice(t *testing.T) {
 	// GIVEN a platform in a region whose database prices the table lacks
 	// WHEN its cost is asked for
 	code, out, _ := costRun(t, "cost", "-f", "examples/two-tier-ecs.yaml")
-	// THEN exit 0, the lines say so, and the total says it leaves them out
+	// THEN exit 0, the lines say so, and the total names what it leaves out
 	if code != 0 {
 		t.Fatalf("code %d", code)
 	}
 	for _, want := range []string{
 		"  RDS mysql db.t4g.micro ",
 		"-  730 instance-hour  no price for eu-central-1\n",
-		"USD a month, without the 4 lines that have no price\n",
+		"USD a month + not priced in eu-central-1: RDS db.t4g.micro, RDS storage, CodeBuild\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)

@@ -241,6 +241,47 @@ func TestUpFailureSaysWhatAndHidesSecrets(t *testing.T) {
 	}
 }
 
+func TestFailedUpLeavesTheRunInTheLogItNames(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{things: 2})
+	// GIVEN a program failing with a secret in its message
+	pass := "ci-passphrase-9876543210"
+	t.Setenv(auto.PassphraseEnv, pass)
+	c.platform.fail = "cannot reach the database with " + pass
+	// WHEN up runs and fails
+	code, out, errs := c.run("up", "--answers", hello, "--yes")
+	if code != 1 {
+		t.Fatalf("exit %d\nout:\n%s\nerr:\n%s", code, out, errs)
+	}
+	// THEN the log it names, read as soon as ecsdeck returns, holds the run:
+	// the CLI's output, ecsdeck's steps and the failure, and no secret
+	_, path, ok := strings.Cut(errs, "the full log is ")
+	if !ok {
+		t.Fatalf("no log named:\n%s", errs)
+	}
+	path = strings.TrimSpace(firstLineOf(path))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(b)
+	for _, want := range []string{
+		"ecsdeck up of hello-dev, started ",                          // ecsdeck's own lines
+		"Updating (hello-dev)",                                       // the Pulumi CLI's output
+		`"op":"create","type":"ecsdeck:aws:Network","name":"part-1"`, // ecsdeck's steps
+		`"result":{"operation":"up","status":"failed"`,               // its summary
+		`"kind":"error"`,                                             // and the error line
+		"ecsdeck up failed: up failed: an unhandled error occurred",  // how it ended
+		"cannot reach the database with [secret]",                    // the failure, scrubbed
+	} {
+		if !strings.Contains(log, want) {
+			t.Fatalf("log %s lacks %q:\n%s", path, want, log)
+		}
+	}
+	if strings.Contains(log, pass) {
+		t.Fatalf("log %s holds the passphrase:\n%s", path, log)
+	}
+}
+
 func TestInterruptCancelsGracefullyThenStack(t *testing.T) {
 	p := &fakePlatform{things: 4, gate: make(chan struct{}), halfway: make(chan struct{})}
 	c := newEngineCLI(t, p)

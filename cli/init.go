@@ -153,7 +153,7 @@ func estimate(spec *profiles.Spec) (tui.Estimate, bool) {
 	if !ok {
 		return tui.Estimate{}, false
 	}
-	return tui.Estimate{Monthly: g.Monthly, Min: g.Min, Max: g.Max, Unpriced: g.Unpriced}, true
+	return tui.Estimate{Monthly: g.Monthly, Min: g.Min, Max: g.Max, Unpriced: g.Unpriced, NotPriced: g.NotPriced}, true
 }
 
 // logToFile sends the standard logger to ecsdeck.log in the user cache

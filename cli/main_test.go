@@ -67,6 +67,21 @@ func TestValidateGoodFile(t *testing.T) {
 	}
 }
 
+func TestValidateWarnsWhenTheTasksDoNotFitTheInstances(t *testing.T) {
+	// GIVEN four 1 GiB tasks on at most two t3.small instances
+	p := writeFile(t, "ec2.yaml", "version: 1\nname: shop\nregion: us-east-1\nlaunchType: ec2\n"+
+		"capacity:\n  ec2: {instanceType: t3.small, min: 1, desired: 1, max: 2}\n"+
+		"backend: {image: nginx, port: 80, cpu: 1024, memory: 1024, autoscaling: {min: 1, max: 4}}\n")
+	// WHEN validated
+	code, out, errs := newCLI(t).run("validate", p)
+	// THEN it is valid, with a warning at capacity.ec2.max that says what is short
+	want := p + ":6:53: warning: capacity.ec2.max: at their autoscaling maximum the tasks need 4 vCPU, 4 GiB, and 2 t3.small instances give 4 vCPU, 3.5 GiB for tasks (about 3 would): " +
+		"ECS cannot place them all (choose a larger capacity.ec2.instanceType, raise capacity.ec2.max, or ask less of the services)\n" + p + ": valid (1 warning)\n"
+	if code != 0 || out != "" || errs != want {
+		t.Fatalf("code %d out %q\nerr  %q\nwant %q", code, out, errs, want)
+	}
+}
+
 func TestValidateBadFileListsEveryProblem(t *testing.T) {
 	// GIVEN a file with three problems
 	p := writeFile(t, "bad.yaml", "version: 1\nname: Shop\nregion: us-east-1\nbackend: {image: nginx, prot: 80, cpu: 300}\n")

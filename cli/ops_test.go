@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -149,6 +150,70 @@ func TestStatusOfAnyClusterAsJSON(t *testing.T) {
 	}
 	if errs != "" {
 		t.Fatalf("stderr = %q", errs)
+	}
+}
+
+// sixStates answers ListServices and DescribeServices with a service in
+// each state the status table shows.
+func sixStates(f *mototest.Front) {
+	arn := func(n string) string { return `"arn:aws:ecs:us-east-1:1:service/shop/` + n + `"` }
+	f.Handle("ecs.ListServices", mototest.Always(mototest.JSON(`{"serviceArns":[`+
+		strings.Join([]string{arn("api"), arn("web"), arn("jobs"), arn("queue"), arn("old"), arn("gone")}, ",")+`]}`)))
+	svc := func(name, status string, desired, running int, rollout string) string {
+		return `{"serviceName":"` + name + `","serviceArn":` + arn(name) + `,"clusterArn":"arn:aws:ecs:us-east-1:1:cluster/shop",
+			"status":"` + status + `","desiredCount":` + strconv.Itoa(desired) + `,"runningCount":` + strconv.Itoa(running) + `,"pendingCount":0,
+			"taskDefinition":"arn:aws:ecs:us-east-1:1:task-definition/` + name + `:3",
+			"deployments":[{"id":"ecs-svc/` + name + `","status":"PRIMARY","taskDefinition":"arn:aws:ecs:us-east-1:1:task-definition/` + name + `:3",
+			"desiredCount":` + strconv.Itoa(desired) + `,"runningCount":` + strconv.Itoa(running) + `,"pendingCount":0,"rolloutState":"` + rollout + `"}]}`
+	}
+	f.Handle("ecs.DescribeServices", mototest.Always(mototest.JSON(`{"services":[`+strings.Join([]string{
+		svc("api", "ACTIVE", 1, 1, "COMPLETED"),
+		svc("web", "ACTIVE", 2, 1, "IN_PROGRESS"),
+		svc("jobs", "ACTIVE", 1, 0, "FAILED"),
+		svc("queue", "ACTIVE", 3, 1, "COMPLETED"),
+		svc("old", "DRAINING", 0, 0, "COMPLETED"),
+	}, ",")+`],"failures":[{"arn":`+arn("gone")+`,"reason":"MISSING"}]}`)))
+}
+
+func TestStatusAsJSONGivesEveryServiceTheStateTheTableShows(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	sixStates(c.front)
+	// GIVEN a cluster with a service in each state
+	// WHEN status runs as a table and as JSON
+	code, table, errs := c.run("status", "--cluster", "shop")
+	wantCode(t, code, 0, table, errs)
+	code, out, errs := c.run("status", "--cluster", "shop", "--json")
+	wantCode(t, code, 0, out, errs)
+	// THEN every JSON row has the state word of its table row
+	var doc struct {
+		Services []struct{ Name, State string }
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	shown := map[string]string{}
+	rows, _, _ := strings.Cut(table, "\n\n"+"gone: ")
+	for _, line := range strings.Split(rows, "\n")[3:] {
+		if f := strings.Fields(line); len(f) > 1 && !strings.HasPrefix(line, " ") {
+			shown[f[0]] = f[1]
+		}
+	}
+	var got []string
+	for _, s := range doc.Services {
+		if shown[s.Name] != s.State {
+			t.Fatalf("%s: JSON state %q, table %q\n%s", s.Name, s.State, shown[s.Name], table)
+		}
+		got = append(got, s.Name+"="+s.State)
+	}
+	if want := "api=steady gone=missing jobs=failed old=draining queue=scaling web=deploying"; strings.Join(got, " ") != want {
+		t.Fatalf("states = %s, want %s", strings.Join(got, " "), want)
+	}
+	// AND the detail of one service as JSON has it too
+	code, out, errs = c.run("status", "jobs", "--cluster", "shop", "--json")
+	wantCode(t, code, 0, out, errs)
+	var d struct{ Name, State string }
+	if err := json.Unmarshal([]byte(out), &d); err != nil || d.Name != "jobs" || d.State != "failed" {
+		t.Fatalf("detail = %+v (%v)\n%s", d, err, out)
 	}
 }
 

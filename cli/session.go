@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -34,12 +33,11 @@ func (f *engineFlags) register(cmd *cobra.Command, yesHelp string) {
 
 // session is one engine command in progress.
 type session struct {
-	a       *app
-	ans     *profiles.Answers
-	eng     stack.Engine
-	log     io.WriteCloser
-	logPath string
-	pr      *describe.Printer
+	a   *app
+	ans *profiles.Answers
+	eng stack.Engine
+	log *runLog
+	pr  *describe.Printer
 }
 
 func (a *app) newSession(f *engineFlags, op string) (*session, error) {
@@ -47,21 +45,22 @@ func (a *app) newSession(f *engineFlags, op string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	log, logPath := openLog(ans.Spec.StackName(), op)
+	log := openLog(ans.Spec.StackName(), op)
 	eng, err := a.engineFor(ans, log)
 	if err != nil {
-		log.Close()
+		log.close()
 		return nil, err
 	}
+	log.useEngine(eng)
 	w := a.stderr
 	if f.asJSON {
 		w = a.stdout
 	}
 	pr := describe.NewPrinter(w, a.stdout, f.asJSON, op, time.Time{})
-	return &session{a: a, ans: ans, eng: eng, log: log, logPath: logPath, pr: pr}, nil
+	return &session{a: a, ans: ans, eng: eng, log: log, pr: pr}, nil
 }
 
-func (s *session) close() { s.log.Close() }
+func (s *session) close() { s.log.close() }
 
 type opResult struct {
 	res *stack.Result
@@ -76,7 +75,9 @@ func (s *session) run(ctx context.Context, op string, fn func(context.Context, c
 	defer cancel()
 	sigs, stop := s.a.signals()
 	defer stop()
-	s.pr.Begin(op, time.Now())
+	now := time.Now()
+	s.pr.Begin(op, now)
+	s.log.begin(op, s.ans.Spec.StackName(), now)
 
 	events := make(chan stack.Event)
 	done := make(chan opResult, 1)
@@ -94,6 +95,7 @@ func (s *session) run(ctx context.Context, op string, fn func(context.Context, c
 				return r.res, r.err
 			}
 			s.pr.Event(ev)
+			s.log.event(ev)
 		case <-sigs:
 			interrupts++
 			name := s.ans.Spec.StackName()
@@ -114,6 +116,7 @@ func (s *session) run(ctx context.Context, op string, fn func(context.Context, c
 				"  To recover: ecsdeck cancel %s   (clears the lock)\n"+
 				"              ecsdeck refresh %s  (reads back what exists)\n"+
 				"              then run ecsdeck %s again (if it lists pending operations, it says how to resolve them)\n", op, name, s.targetArgs(), s.targetArgs(), op)
+			s.log.finish(op, nil, errors.New("stopped at once by a second interrupt"))
 			return nil, errInterrupted
 		}
 	}
@@ -161,6 +164,7 @@ func (s *session) finish(ctx context.Context, action string, res *stack.Result, 
 		outs, _ = s.eng.Outputs(ctx)
 	}
 	s.pr.Finish(res, outs, err)
+	s.log.finish(action, res, err)
 	if action != "preview" {
 		s.record(action, err)
 	}
@@ -170,8 +174,8 @@ func (s *session) finish(ctx context.Context, action string, res *stack.Result, 
 	if errors.Is(err, errInterrupted) {
 		return err
 	}
-	if s.logPath != "" {
-		err = fmt.Errorf("%w\n  the full log is %s", err, s.logPath)
+	if s.log.path != "" {
+		err = fmt.Errorf("%w\n  the full log is %s", err, s.log.path)
 	}
 	if errors.Is(err, stack.ErrCancelled) {
 		fmt.Fprintf(s.a.stderr, "ecsdeck: %v\n", err)

@@ -54,13 +54,11 @@ last hour in --json), read in one CloudWatch GetMetricData call.
 					}
 				}
 				if f.asJSON {
+					dj := describe.NewDetailJSON(d)
 					if metrics {
-						return a.printJSON(struct {
-							*ops.ServiceDetail
-							Metrics ops.ServiceMetrics `json:"metrics"`
-						}{d, ms[0]})
+						dj.Metrics = &ms[0]
 					}
-					return a.printJSON(d)
+					return a.printJSON(dj)
 				}
 				describe.Detail(a.stdout, c.Target, d, time.Now())
 				describe.Metrics(a.stdout, ms)
@@ -83,13 +81,9 @@ last hour in --json), read in one CloudWatch GetMetricData call.
 				}
 			}
 			if f.asJSON {
-				return a.printJSON(struct {
-					Cluster  string               `json:"cluster"`
-					Region   string               `json:"region"`
-					At       time.Time            `json:"at"`
-					Services []ops.Service        `json:"services"`
-					Metrics  []ops.ServiceMetrics `json:"metrics,omitempty"`
-				}{c.Target.Cluster, c.Target.Region, time.Now().UTC().Truncate(time.Second), rows, ms})
+				sj := describe.NewStatusJSON(c.Target, rows, time.Now())
+				sj.Metrics = ms
+				return a.printJSON(sj)
 			}
 			describe.Status(a.stdout, c.Target, rows, time.Now())
 			describe.Metrics(a.stdout, ms)

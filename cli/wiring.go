@@ -50,27 +50,24 @@ func (a *app) pulumiEngine(ans *profiles.Answers, log io.Writer) (stack.Engine, 
 	})
 }
 
-// openLog opens the log file of one run in the user's cache directory.
-func openLog(stackName, op string) (io.WriteCloser, string) {
+// openLog opens the log file of one run in the user's cache directory; a
+// log that cannot be opened writes nowhere and has no path.
+func openLog(stackName, op string) *runLog {
 	dir, err := profiles.CacheDir()
 	if err != nil {
-		return nopCloser{io.Discard}, ""
+		return &runLog{}
 	}
 	dir = filepath.Join(dir, "logs")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nopCloser{io.Discard}, ""
+		return &runLog{}
 	}
 	p := filepath.Join(dir, fmt.Sprintf("%s-%s-%s.log", stackName, op, time.Now().Format("20060102-150405")))
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return nopCloser{io.Discard}, ""
+		return &runLog{}
 	}
-	return f, p
+	return &runLog{f: f, path: p}
 }
-
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }
 
 // stackOutputs reads the outputs of the answers' stack.
 func (a *app) stackOutputs(ctx context.Context, ans *profiles.Answers) (*stack.Outputs, error) {

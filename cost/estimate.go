@@ -140,6 +140,9 @@ func Estimate(spec *profiles.Spec, prices *PriceTable, a Assumptions) (*Breakdow
 		e.Min += l.MinMonthly
 		e.Max += l.MaxMonthly
 	}
+	if f, ok := spec.EC2Fit(); ok && !f.Fits() {
+		e.Notes = append(e.Notes, "The tasks do not fit on the instances: "+f.Shortfall()+".")
+	}
 	if note := extendedSupport(spec); note != "" {
 		e.Notes = append(e.Notes, note)
 	}

@@ -18,6 +18,9 @@ type Glance struct {
 	// Unpriced counts the lines without a price in the region (left out
 	// of the totals, never guessed).
 	Unpriced int
+	// NotPriced names those parts, to show next to the total ("not priced
+	// in eu-south-2: RDS db.t4g.micro, CodeBuild"); empty when none.
+	NotPriced string
 }
 
 // Quick is the running estimate of spec from the shipped prices and the
@@ -29,5 +32,5 @@ func Quick(spec *profiles.Spec) (g Glance, ok bool) {
 	if err != nil || e.Total <= 0 {
 		return Glance{}, false
 	}
-	return Glance{Monthly: e.Total, Min: e.Min, Max: e.Max, Unpriced: e.Unpriced}, true
+	return Glance{Monthly: e.Total, Min: e.Min, Max: e.Max, Unpriced: e.Unpriced, NotPriced: e.NotPriced()}, true
 }

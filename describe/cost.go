@@ -84,8 +84,8 @@ func Cost(w io.Writer, b *cost.Breakdown, o CostOptions, checks []cost.Check) {
 	}
 	fmt.Fprintln(w)
 	partial := ""
-	if b.Unpriced > 0 {
-		partial = fmt.Sprintf(", without the %d %s that have no price", b.Unpriced, words.Plural(b.Unpriced, "line", "lines"))
+	if np := b.NotPriced(); np != "" {
+		partial = " + " + np
 	}
 	fmt.Fprintf(w, "Total at the desired counts:             %s USD a month%s\n", cost.Money(b.Total), partial)
 	fmt.Fprintf(w, "At the autoscaling minimum and maximum:  %s to %s USD a month\n", cost.Money(b.Min), cost.Money(b.Max))

@@ -11,6 +11,48 @@ import (
 	"ecsdeck/words"
 )
 
+// StatusJSON is what `status --json` prints: the target, when it was read
+// and every service (docs/json.md).
+type StatusJSON struct {
+	Cluster  string        `json:"cluster"`
+	Region   string        `json:"region"`
+	At       time.Time     `json:"at"`
+	Services []ServiceJSON `json:"services"`
+	// Metrics are the services' figures, with --metrics.
+	Metrics []ops.ServiceMetrics `json:"metrics,omitempty"`
+}
+
+// ServiceJSON is one service of StatusJSON: the service as read, and the
+// word the status table shows for it.
+type ServiceJSON struct {
+	ops.Service
+	State string `json:"state"`
+}
+
+// DetailJSON is what `status SERVICE --json` prints: the service in full,
+// and the word the status table shows for it.
+type DetailJSON struct {
+	*ops.ServiceDetail
+	State string `json:"state"`
+	// Metrics are the service's figures, with --metrics.
+	Metrics *ops.ServiceMetrics `json:"metrics,omitempty"`
+}
+
+// NewStatusJSON is the status of rows read from tg at now.
+func NewStatusJSON(tg *ops.Target, rows []ops.Service, now time.Time) StatusJSON {
+	out := StatusJSON{Cluster: tg.Cluster, Region: tg.Region, At: now.UTC().Truncate(time.Second), Services: make([]ServiceJSON, 0, len(rows))}
+	for _, s := range rows {
+		out.Services = append(out.Services, ServiceJSON{Service: s, State: s.State()})
+	}
+	return out
+}
+
+// NewDetailJSON is the detail of d.
+func NewDetailJSON(d *ops.ServiceDetail) DetailJSON {
+	return DetailJSON{ServiceDetail: d, State: d.State()}
+}
+
+// Status prints the service table of rows read from tg at now.
 func Status(w io.Writer, tg *ops.Target, rows []ops.Service, now time.Time) {
 	fmt.Fprintf(w, "%s: %d %s at %s\n\n", tg, len(rows), words.Plural(len(rows), "service", "services"), now.Format("15:04:05"))
 	if len(rows) == 0 {
@@ -53,6 +95,7 @@ func failedText(n int32) string {
 	return fmt.Sprintf("%d failed %s", n, words.Plural(int(n), "task", "tasks"))
 }
 
+// Detail prints one service in full.
 func Detail(w io.Writer, tg *ops.Target, d *ops.ServiceDetail, now time.Time) {
 	name := d.Name
 	if d.Role != "" && d.Role != d.Name {

@@ -24,6 +24,10 @@ type Watcher struct {
 	Services *Services
 	Cadence  Cadence
 	Clock    Clock
+	// Deadline is how long one refresh may wait for AWS (default
+	// DefaultReadDeadline); a refresh past it fails with a *DeadlineError
+	// and the next one comes at the failures' cadence.
+	Deadline time.Duration
 	// Jitter, when set, spreads each wait (e.g. ±10%) so many consoles do
 	// not call in step.
 	Jitter func(time.Duration) time.Duration
@@ -46,7 +50,7 @@ func (w *Watcher) Start(ctx context.Context, now <-chan struct{}) <-chan Snapsho
 			state RefreshState
 		)
 		for {
-			rows, err := w.Services.Refresh(ctx)
+			rows, err := WithDeadline(ctx, w.Deadline, "ECS", w.Services.Refresh)
 			if ctx.Err() != nil {
 				return
 			}

@@ -347,6 +347,13 @@ func (v *problems) capacity(s *Spec) {
 		} else if e.Desired < e.Min || e.Desired > e.Max {
 			v.add("capacity.ec2.desired", "%d is outside min %d and max %d (min ≤ desired ≤ max)", e.Desired, e.Min, e.Max)
 		}
+		if f, ok := s.EC2Fit(); ok && !f.Fits() {
+			path := "capacity.ec2.max"
+			if len(f.TooBig) > 0 {
+				path = "capacity.ec2.instanceType"
+			}
+			v.warn(path, "%s", f.Shortfall())
+		}
 		v.between("capacity.ec2.targetCapacity", e.TargetCapacity, 1, 100, " percent")
 		v.between("capacity.ec2.rootVolumeGiB", e.RootVolumeGiB, 30, 16384, " GiB")
 		if e.SSHPublicKey != "" {

@@ -13,6 +13,7 @@ import (
 	"ecsdeck/words"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // Store is what the UI needs of the profile store; *profiles.Store is one.
@@ -85,17 +86,28 @@ type ConsoleOpener func(c common.Common, profile string, spec *profiles.Spec) (c
 
 // Estimate is a monthly cost in US dollars: the expected figure and the
 // range it may fall in. Unpriced counts the parts left out for want of a
-// price, which makes the figures a floor.
+// price, which makes the figures a floor; NotPriced names them ("not
+// priced in eu-south-2: RDS db.t4g.micro, CodeBuild").
 type Estimate struct {
 	Monthly, Min, Max float64
 	Unpriced          int
+	NotPriced         string
 }
 
-// String renders the estimate as "≈ $84/month ($61–$132)", with a + after
-// the figure when parts are left out.
+// String renders the estimate as "≈ $84/month ($61–$132)", followed by
+// the parts left out ("+ not priced in …"), or a + after the figure when
+// they are left out without a name.
 func (e Estimate) String() string {
+	if e.NotPriced != "" {
+		return e.Figure() + " + " + e.NotPriced
+	}
+	return e.Figure()
+}
+
+// Figure is the estimate without the names of the parts left out.
+func (e Estimate) Figure() string {
 	more := ""
-	if e.Unpriced > 0 {
+	if e.Unpriced > 0 && e.NotPriced == "" {
 		more = "+"
 	}
 	s := "≈ " + words.Dollars(e.Monthly) + more + "/month"
@@ -103,6 +115,27 @@ func (e Estimate) String() string {
 		s += fmt.Sprintf(" (%s–%s)", words.Dollars(e.Min), words.Dollars(e.Max))
 	}
 	return s
+}
+
+// headerRoom is the width left for the right side of a header titled title.
+func headerRoom(width int, title string) int {
+	return width - ansi.StringWidth("ecsdeck · "+title) - 1
+}
+
+// Fit is String in at most width columns: the names of the parts left out
+// are cut short (…) first, and when none fits, a + after the figure says
+// that some are.
+func (e Estimate) Fit(width int) string {
+	s := e.String()
+	if e.NotPriced == "" || ansi.StringWidth(s) <= width {
+		return s
+	}
+	fig := e.Figure()
+	const minNames = len("not priced…")
+	if room := width - ansi.StringWidth(fig) - len(" + "); room >= minNames {
+		return fig + " + " + ansi.Truncate(e.NotPriced, room, "…")
+	}
+	return Estimate{Monthly: e.Monthly, Min: e.Min, Max: e.Max, Unpriced: max(e.Unpriced, 1)}.Figure()
 }
 
 // Deps are the UI's dependencies. Any of them may be nil: the screens then

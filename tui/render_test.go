@@ -54,9 +54,21 @@ func TestDurationAndMoney(t *testing.T) {
 		{Monthly: 84.4, Min: 61, Max: 132}:           "≈ $84/month ($61–$132)",
 		{Monthly: 30, Min: 30, Max: 30}:              "≈ $30/month",
 		{Monthly: 30, Min: 20, Max: 40, Unpriced: 2}: "≈ $30+/month ($20–$40)",
+		{Monthly: 123, Min: 123, Max: 123, Unpriced: 2, NotPriced: "not priced in eu-south-2: RDS db.t4g.micro, CodeBuild"}: "≈ $123/month + not priced in eu-south-2: RDS db.t4g.micro, CodeBuild",
 	} {
 		if got := e.String(); got != want {
 			t.Errorf("%+v = %q, want %q", e, got, want)
+		}
+	}
+	// A header too narrow for every name cuts the names first, then keeps the +.
+	e := Estimate{Monthly: 123, Min: 123, Max: 123, Unpriced: 2, NotPriced: "not priced in eu-south-2: RDS db.t4g.micro, CodeBuild"}
+	for width, want := range map[int]string{
+		80: "≈ $123/month + not priced in eu-south-2: RDS db.t4g.micro, CodeBuild",
+		45: "≈ $123/month + not priced in eu-south-2: RDS…",
+		20: "≈ $123+/month",
+	} {
+		if got := e.Fit(width); got != want {
+			t.Errorf("Fit(%d) = %q, want %q", width, got, want)
 		}
 	}
 }

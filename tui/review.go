@@ -279,7 +279,7 @@ func (r *Review) View() string {
 	st := c.Styles
 	right := ""
 	if r.estOK {
-		right = r.est.String()
+		right = r.est.Fit(headerRoom(c.Width, "review "+r.profile))
 	}
 	var b strings.Builder
 	b.WriteString(common.Header(st, c.Width, "review "+r.profile, right) + "\n")
@@ -353,7 +353,11 @@ func (r *Review) body() string {
 	case !r.estOK:
 		b.WriteString(st.Muted.Render("  "+wrap("No estimate: ecsdeck has no prices for "+r.spec.Region+" (ecsdeck cost --live-prices --profile "+r.profile+" looks them up).", w, 2)) + "\n")
 	default:
-		b.WriteString("  " + wrap(r.est.String()+" before tax (ecsdeck cost --profile "+r.profile+" shows every line)", w, 2) + "\n")
+		line := r.est.Figure() + " before tax"
+		if r.est.NotPriced != "" {
+			line += " + " + r.est.NotPriced
+		}
+		b.WriteString("  " + wrap(line+" (ecsdeck cost --profile "+r.profile+" shows every line)", w, 2) + "\n")
 		if n := r.est.Unpriced; n > 0 {
 			b.WriteString(st.Warning.Render("  "+wrap(fmt.Sprintf("%d %s no price for %s in ecsdeck's table and %s left out (ecsdeck cost --live-prices looks them up).",
 				n, words.Plural(n, "part has", "parts have"), r.spec.Region, words.Plural(n, "is", "are")), w, 2)) + "\n")

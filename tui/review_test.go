@@ -87,12 +87,16 @@ func TestReviewRunsThePlanAndTheEstimate(t *testing.T) {
 
 func TestReviewSaysWhatTheEstimateLeavesOut(t *testing.T) {
 	deps := Deps{Estimator: func(*profiles.Spec) (Estimate, bool) {
-		return Estimate{Monthly: 40, Min: 40, Max: 60, Unpriced: 2}, true
+		return Estimate{Monthly: 40, Min: 40, Max: 60, Unpriced: 2, NotPriced: "not priced in eu-west-1: RDS db.t4g.micro, CodeBuild"}, true
 	}}
-	m, _ := reviewModel(t, deps, shopSpec(), "")
-	want := "≈ $40+/month ($40–$60) before tax (ecsdeck cost --profile shop-prod shows every line) 2 parts have no price for eu-west-1 in ecsdeck's table and are left out (ecsdeck cost --live-prices looks them up)."
+	m, d := reviewModel(t, deps, shopSpec(), "")
+	want := "≈ $40/month ($40–$60) before tax + not priced in eu-west-1: RDS db.t4g.micro, CodeBuild (ecsdeck cost --profile shop-prod shows every line) 2 parts have no price for eu-west-1 in ecsdeck's table and are left out (ecsdeck cost --live-prices looks them up)."
 	if !strings.Contains(flat(m.review.body()), want) {
 		t.Errorf("review lacks %q:\n%s", want, m.review.body())
+	}
+	// AND the header names them next to the figure, as far as it fits
+	if head := strings.SplitN(d.View(), "\n", 2)[0]; !strings.Contains(head, "≈ $40/month ($40–$60) + not priced in eu-west-1: R") {
+		t.Errorf("header %q does not name the parts left out", head)
 	}
 	deps.Estimator = func(*profiles.Spec) (Estimate, bool) { return Estimate{}, false }
 	m, _ = reviewModel(t, deps, shopSpec(), "")

@@ -193,13 +193,13 @@ func (p *WizardPage) View() string {
 		return common.TooSmallView(c)
 	}
 	st := c.Styles
-	right := ""
-	if p.estOK {
-		right = p.est.String()
-	}
 	title := p.title
 	if t := p.w.Title(); t != "" {
 		title += " · " + t
+	}
+	right := ""
+	if p.estOK {
+		right = p.est.Fit(headerRoom(c.Width, title))
 	}
 	var b strings.Builder
 	b.WriteString(common.Header(st, c.Width, title, right) + "\n")

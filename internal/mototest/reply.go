@@ -93,6 +93,15 @@ func Drop() Reply {
 	})
 }
 
+// Hang never answers: it holds the request until the caller gives up (its
+// deadline ends the connection) or the Front closes, as a hung endpoint
+// does.
+func Hang() Reply {
+	return replyFunc(func(w http.ResponseWriter, r *Request) {
+		<-r.HTTP.Context().Done()
+	})
+}
+
 // Forward sends the request to moto and relays its answer.
 func Forward() Reply {
 	return replyFunc(func(w http.ResponseWriter, r *Request) {

@@ -168,6 +168,11 @@ func New(o Options) (*Engine, error) {
 // a person can run the pulumi CLI on the stack too.
 func (e *Engine) WorkDir() string { return e.workDir }
 
+// Scrub replaces every secret the engine knows (the passphrase, secret
+// configuration, AWS credentials) in s with [secret], as its own messages
+// and log lines do.
+func (e *Engine) Scrub(s string) string { return e.redact.redact(s) }
+
 // Backend is the state backend URL in use.
 func (e *Engine) Backend() string { return e.env["PULUMI_BACKEND_URL"] }
 

@@ -72,7 +72,9 @@ func TestTwoMachinesShareAStackInS3(t *testing.T) {
 	ctx := context.Background()
 
 	// GIVEN machine A creates the platform in the bucket
-	_, res, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return a.engine(&testProgram{things: 3}).Up(ctx, ch) })
+	_, res, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return a.engine(&testProgram{things: 3}).Up(ctx, ch)
+	})
 	if err != nil || res.Changes[stack.OpCreate] != 3 {
 		t.Fatalf("A's up: %+v, %v\n%s", res, err, a.log.String())
 	}
@@ -82,7 +84,9 @@ func TestTwoMachinesShareAStackInS3(t *testing.T) {
 	if err != nil || outs.ClusterName != "test-cluster" {
 		t.Fatalf("B's outputs: %+v, %v", outs, err)
 	}
-	_, res, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 3}).Up(ctx, ch) })
+	_, res, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return b.engine(&testProgram{things: 3}).Up(ctx, ch)
+	})
 	if err != nil || res.Changes[stack.OpSame] != 3 || res.Changes[stack.OpCreate] != 0 {
 		t.Fatalf("B's up: %+v, %v\n%s", res, err, b.log.String())
 	}
@@ -102,7 +106,9 @@ func TestTwoMachinesShareAStackInS3(t *testing.T) {
 		t.Fatal("A's second up did not start")
 	}
 	// THEN B's update is refused as locked, naming the holder
-	_, _, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 1}).Up(ctx, ch) })
+	_, _, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return b.engine(&testProgram{things: 1}).Up(ctx, ch)
+	})
 	if !errors.Is(err, stack.ErrLocked) || !strings.Contains(err.Error(), "locked by") {
 		t.Fatalf("B during A's up: %v", err)
 	}
@@ -111,12 +117,16 @@ func TestTwoMachinesShareAStackInS3(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("A's second up: %v\n%s", err, a.log.String())
 	}
-	_, res, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 4}).Refresh(ctx, ch) })
+	_, res, err = collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return b.engine(&testProgram{things: 4}).Refresh(ctx, ch)
+	})
 	if err != nil || res.Changes[stack.OpSame]+res.Changes[stack.OpRefresh] == 0 {
 		t.Fatalf("B's refresh: %+v, %v", res, err)
 	}
 	// WHEN B destroys it THEN A finds no stack
-	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return b.engine(&testProgram{things: 4}).Destroy(ctx, ch) }); err != nil {
+	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return b.engine(&testProgram{things: 4}).Destroy(ctx, ch)
+	}); err != nil {
 		t.Fatalf("B's destroy: %v", err)
 	}
 	if _, err := a.engine(&testProgram{}).Outputs(ctx); err != nil && !errors.Is(err, stack.ErrNoStack) {

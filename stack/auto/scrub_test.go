@@ -83,4 +83,8 @@ func TestEngineNeverShowsAWSSecrets(t *testing.T) {
 		!strings.Contains(all, "retrying with [secret] and token [secret]") {
 		t.Errorf("the messages:\n%s", all)
 	}
+	// AND Scrub, which callers use for their own lines, knows the same secrets
+	if got := e.Scrub("key " + exampleSecret + " token " + envToken); got != "key [secret] token [secret]" {
+		t.Errorf("Scrub = %q", got)
+	}
 }

@@ -110,23 +110,26 @@ func waitSnapshot(ch <-chan ops.Snapshot) tea.Cmd {
 	}
 }
 
-func loadDetail(ctx context.Context, r ServiceReader, name string) tea.Cmd {
+// NOTE: every read below has a deadline (d; 0 is ops.DefaultReadDeadline):
+// a hung endpoint ends it with an *ops.DeadlineError naming the call.
+
+func loadDetail(ctx context.Context, r ServiceReader, name string, d time.Duration) tea.Cmd {
 	return func() tea.Msg {
-		d, err := r.Detail(ctx, name)
+		d, err := ops.WithDeadline(ctx, d, "ECS", func(ctx context.Context) (*ops.ServiceDetail, error) { return r.Detail(ctx, name) })
 		return detailMsg{name: name, detail: d, err: err}
 	}
 }
 
-func loadBlueGreen(ctx context.Context, r ServiceReader, service string) tea.Cmd {
+func loadBlueGreen(ctx context.Context, r ServiceReader, service string, d time.Duration) tea.Cmd {
 	return func() tea.Msg {
-		bg, err := r.BlueGreenOf(ctx, service)
+		bg, err := ops.WithDeadline(ctx, d, "CodeDeploy", func(ctx context.Context) (*ops.BlueGreen, error) { return r.BlueGreenOf(ctx, service) })
 		return blueGreenMsg{service: service, bg: bg, err: err}
 	}
 }
 
-func loadPipeline(ctx context.Context, r PipelineReader, name string) tea.Cmd {
+func loadPipeline(ctx context.Context, r PipelineReader, name string, d time.Duration) tea.Cmd {
 	return func() tea.Msg {
-		p, err := r.State(ctx, name)
+		p, err := ops.WithDeadline(ctx, d, "CodePipeline", func(ctx context.Context) (*ops.Pipeline, error) { return r.State(ctx, name) })
 		return pipelineMsg{name: name, p: p, err: err}
 	}
 }
@@ -151,9 +154,9 @@ func waitRelease(id string, ch <-chan ops.PipelineUpdate) tea.Cmd {
 	}
 }
 
-func findLogs(ctx context.Context, r LogReader, gen int, svc ops.Service, container string) tea.Cmd {
+func findLogs(ctx context.Context, r LogReader, gen int, svc ops.Service, container string, d time.Duration) tea.Cmd {
 	return func() tea.Msg {
-		src, err := r.Source(ctx, svc, container)
+		src, err := ops.WithDeadline(ctx, d, "CloudWatch Logs", func(ctx context.Context) (ops.LogSource, error) { return r.Source(ctx, svc, container) })
 		return logSourceMsg{gen: gen, src: src, err: err}
 	}
 }

@@ -66,6 +66,10 @@ type Options struct {
 	Cadence ops.Cadence
 	// Keys are the console's keys (default NewKeyMap of the Common's).
 	Keys *KeyMap
+	// ReadDeadline is how long a service's detail, a pipeline's state, a
+	// blue/green deployment or a log source may wait for AWS (default
+	// ops.DefaultReadDeadline); the services' refresh has the Watcher's.
+	ReadDeadline time.Duration
 }
 
 // shared is what the tabs read of the console: set by the console's
@@ -80,7 +84,9 @@ type shared struct {
 	logSince time.Duration
 	logLines int
 	cadence  ops.Cadence
-	title    string
+	// readDeadline bounds each read but the services' refresh.
+	readDeadline time.Duration
+	title        string
 
 	services []ops.Service
 	loaded   bool
@@ -172,6 +178,7 @@ func New(ctx context.Context, c common.Common, opts Options) *Model {
 	sh := &shared{
 		ctx: ctx, keys: opts.Keys, st: c.Styles, now: opts.Now, loc: opts.Location,
 		logSince: opts.LogSince, logLines: opts.LogLines, cadence: opts.Cadence, title: opts.Title,
+		readDeadline: opts.ReadDeadline,
 	}
 	m := &Model{c: c, sh: sh, opts: opts, cancel: cancel, now: make(chan struct{}, 1)}
 	m.services = newServicesTab(sh)
@@ -394,15 +401,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case watchDoneMsg:
 		return m, nil
 	case detailMsg:
+		m.noAnswer(msg.err, "retrying with the next refresh")
 		_, cmd := m.services.Update(msg)
 		return m, cmd
 	case blueGreenMsg:
+		m.noAnswer(msg.err, "retrying with the next refresh")
 		_, cmd := m.deploys.Update(msg)
 		return m, cmd
-	case pipelineMsg, pipelineTickMsg, releaseStartedMsg, releaseUpdateMsg, releaseDoneMsg:
+	case pipelineMsg:
+		_, cmd := m.pipes.Update(msg)
+		m.noAnswer(msg.err, "retrying in "+shortDuration(m.pipes.wait))
+		return m, cmd
+	case logSourceMsg:
+		m.noAnswer(msg.err, "ctrl+r tries again")
+		_, cmd := m.logs.Update(msg)
+		return m, cmd
+	case pipelineTickMsg, releaseStartedMsg, releaseUpdateMsg, releaseDoneMsg:
 		_, cmd := m.pipes.Update(msg)
 		return m, cmd
-	case logSourceMsg, logsStartedMsg, logBatchMsg, logsDoneMsg:
+	case logsStartedMsg, logBatchMsg, logsDoneMsg:
 		_, cmd := m.logs.Update(msg)
 		return m, cmd
 	case planMsg:
@@ -435,6 +452,18 @@ func (m *Model) setStatus(text string, failed bool) {
 	}
 }
 
+// noAnswer says in the status line that a read got no answer before its
+// deadline, and when it is tried again; like a failed refresh, it stays
+// until a refresh succeeds or something newer takes its place.
+func (m *Model) noAnswer(err error, retry string) {
+	var de *ops.DeadlineError
+	if !errors.As(err, &de) || m.busy != "" || (m.status != "" && !m.aboutRefresh) {
+		return
+	}
+	m.setStatus(de.Error()+"; "+retry, true)
+	m.aboutRefresh = true
+}
+
 // snapshot takes a refresh of the services and hands it to the tabs.
 func (m *Model) snapshot(msg snapshotMsg) tea.Cmd {
 	s := msg.snap
@@ -454,6 +483,10 @@ func (m *Model) snapshot(msg snapshotMsg) tea.Cmd {
 	switch {
 	case s.Err != nil && m.busy == "" && (m.status == "" || m.aboutRefresh):
 		text := "refresh failed: " + s.Err.Error()
+		var de *ops.DeadlineError
+		if errors.As(s.Err, &de) {
+			text = fmt.Sprintf("%s; retrying in %s", de.Error(), shortDuration(s.Next))
+		}
 		if s.Throttled {
 			text = fmt.Sprintf("AWS is throttling the console; the next refresh is in %s", shortDuration(s.Next))
 		}

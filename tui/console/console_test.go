@@ -123,6 +123,54 @@ func TestRefreshErrorsGoToTheStatusLineAndKeepTheRows(t *testing.T) {
 	d.lacks("error:", "throttling")
 }
 
+func TestARefreshWithoutAnswerSaysWhichCallAndWhenItRetries(t *testing.T) {
+	// GIVEN rows read once
+	f := newFake()
+	d := drive(t, newConsole(f, 120, 24)).send(snapshot(services()))
+
+	// WHEN the next refresh ends at its deadline
+	noAnswer := &ops.DeadlineError{Call: "ECS DescribeServices", After: 20 * time.Second}
+	d.send(snapshotMsg{snap: ops.Snapshot{Services: services(), At: now.Add(-33 * time.Second), Err: noAnswer, Next: 15 * time.Second}})
+
+	// THEN the status line names the call and the retry, and the header
+	// counts down to it instead of refreshing for ever
+	d.has("error: ECS DescribeServices did not answer in 20s; retrying in 15s", "updated 33s ago · last refresh failed · next in 15s")
+	d.lacks("refreshing…")
+
+	// WHEN a refresh answers again THEN the error is gone
+	d.send(snapshot(services()))
+	d.lacks("did not answer")
+}
+
+func TestReadsThatHangEndAtTheirDeadline(t *testing.T) {
+	// GIVEN reads that never answer, and a short deadline
+	f := newFake()
+	f.hang = map[string]string{"Detail": "ECS DescribeTasks", "State": "CodePipeline GetPipelineState", "Source": "CloudWatch Logs DescribeLogGroups"}
+	short := func(o *Options) { o.ReadDeadline = 5 * time.Millisecond }
+
+	// WHEN a service is opened THEN its page and the status line say which call did not answer
+	d := drive(t, newConsole(f, 140, 24, short)).send(snapshot(services())).keys("enter")
+	d.has("could not read shop-api: ECS DescribeTasks did not answer in 5ms",
+		"error: ECS DescribeTasks did not answer in 5ms; retrying with the next refresh")
+
+	// WHEN the pipelines tab reads a pipeline THEN it is said with when it is read again
+	d = drive(t, newConsole(f, 140, 30, short)).keys("3")
+	d.has("CodePipeline GetPipelineState did not answer in 5ms", "error: CodePipeline GetPipelineState did not answer in 5ms; retrying in 15s")
+
+	// WHEN a service's logs are opened THEN the log source is said, and ctrl+r looks again
+	d = drive(t, newConsole(f, 140, 24, short)).send(snapshot(services())).keys("l")
+	d.has("CloudWatch Logs DescribeLogGroups did not answer in 5ms; ctrl+r tries again")
+	d.lacks("· ended ·")
+	before := len(f.called("Source"))
+	delete(f.hang, "Source")
+	d.keys("ctrl+r")
+	if got := len(f.called("Source")); got != before+1 {
+		t.Fatalf("Source calls %d, then %d after ctrl+r", before, got)
+	}
+	d.send(snapshot(services()))
+	d.lacks("did not answer")
+}
+
 func TestTheScreenFitsAnySizeAndSaysWhenTooSmall(t *testing.T) {
 	f := newFake()
 	d := drive(t, newConsole(f, 80, 24)).send(snapshot(services()))

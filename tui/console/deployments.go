@@ -74,7 +74,7 @@ func (t *deploymentsTab) readBlueGreen() tea.Cmd {
 			continue
 		}
 		b.Loading = true
-		cmds = append(cmds, loadBlueGreen(t.sh.ctx, t.sh.be.Services, s.Name))
+		cmds = append(cmds, loadBlueGreen(t.sh.ctx, t.sh.be.Services, s.Name, t.sh.readDeadline))
 	}
 	return tea.Batch(cmds...)
 }

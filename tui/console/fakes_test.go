@@ -13,6 +13,7 @@ import (
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
 
+	"github.com/aws/smithy-go"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 )
@@ -50,6 +51,22 @@ type fake struct {
 	applyErr    error
 	applied     []*ops.Plan
 	actions     *ops.Actions // the real planner for scale, redeploy, release
+
+	// hang, when set, makes the reads (detail, blue/green, pipeline state,
+	// log source) wait until their context ends and fail as the SDK does,
+	// with the operation hang[read] ("Detail": "ECS DescribeTasks").
+	hang map[string]string
+}
+
+// hung waits for ctx when read hangs, and returns the SDK's error then.
+func (f *fake) hung(ctx context.Context, read string) error {
+	call, ok := f.hang[read]
+	if !ok {
+		return nil
+	}
+	<-ctx.Done()
+	svc, op, _ := strings.Cut(call, " ")
+	return &smithy.OperationError{ServiceID: svc, OperationName: op, Err: ctx.Err()}
 }
 
 func newFake() *fake {
@@ -106,6 +123,9 @@ func (f *fake) Start(ctx context.Context, now <-chan struct{}) <-chan ops.Snapsh
 
 func (f *fake) Detail(ctx context.Context, name string) (*ops.ServiceDetail, error) {
 	f.record(ctx, "Detail %s", name)
+	if err := f.hung(ctx, "Detail"); err != nil {
+		return nil, err
+	}
 	if f.detailErr != nil {
 		return nil, f.detailErr
 	}
@@ -123,6 +143,9 @@ func (f *fake) BlueGreenOf(ctx context.Context, service string) (*ops.BlueGreen,
 
 func (f *fake) State(ctx context.Context, name string) (*ops.Pipeline, error) {
 	f.record(ctx, "State %s", name)
+	if err := f.hung(ctx, "State"); err != nil {
+		return nil, err
+	}
 	if f.pipeErr != nil {
 		return nil, f.pipeErr
 	}
@@ -141,6 +164,9 @@ func (f *fake) Follow(ctx context.Context, name, id string) <-chan ops.PipelineU
 
 func (f *fake) Source(ctx context.Context, svc ops.Service, container string) (ops.LogSource, error) {
 	f.record(ctx, "Source %s %s", svc.Name, container)
+	if err := f.hung(ctx, "Source"); err != nil {
+		return ops.LogSource{}, err
+	}
 	if f.sourceErr != nil {
 		return ops.LogSource{}, f.sourceErr
 	}

@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -87,7 +88,7 @@ func (t *logsTab) activate() tea.Cmd {
 	t.ctx, t.cancel = context.WithCancel(t.sh.ctx)
 	t.gen++
 	if t.src == nil {
-		return findLogs(t.ctx, t.sh.be.Logs, t.gen, t.svc, t.container())
+		return findLogs(t.ctx, t.sh.be.Logs, t.gen, t.svc, t.container(), t.sh.readDeadline)
 	}
 	return followLogs(t.ctx, t.sh.be.Logs, t.gen, *t.src, t.resume())
 }
@@ -156,7 +157,7 @@ func (t *logsTab) open(svc ops.Service) tea.Cmd {
 	t.lines.Reset()
 	t.match = matchCache{}
 	t.follow, t.back = true, 0
-	return findLogs(t.ctx, t.sh.be.Logs, t.gen, svc, t.container())
+	return findLogs(t.ctx, t.sh.be.Logs, t.gen, svc, t.container(), t.sh.readDeadline)
 }
 
 // count and at give the lines shown: all of them, or those that match.
@@ -230,10 +231,20 @@ func (t *logsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != t.gen {
 			return t, nil
 		}
+		var de *ops.DeadlineError
+		if errors.As(msg.err, &de) {
+			// NOTE: paused, not ended: ctrl+r (or coming back to the tab)
+			// looks for the log group again.
+			t.err = msg.err.Error() + "; ctrl+r tries again"
+			t.cancel()
+			t.cancel, t.paused = nil, true
+			return t, nil
+		}
 		if msg.err != nil {
 			t.err, t.ended = msg.err.Error(), true
 			return t, nil
 		}
+		t.err = ""
 		src := msg.src
 		t.src = &src
 		return t, followLogs(t.ctx, t.sh.be.Logs, msg.gen, src, t.resume())

@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
@@ -45,9 +46,10 @@ type pipelinesTab struct {
 	states   map[string]*pipeState
 	releases map[string]*release // by pipeline: the latest release started here
 	active   bool
-	gen      int  // the tick chain that is current
-	top      int  // first line of the detail shown
-	tail     bool // keep the detail's end (a followed build log) in view
+	gen      int           // the tick chain that is current
+	top      int           // first line of the detail shown
+	tail     bool          // keep the detail's end (a followed build log) in view
+	wait     time.Duration // until the next read
 }
 
 func newPipelinesTab(sh *shared) *pipelinesTab {
@@ -112,10 +114,11 @@ func (t *pipelinesTab) reload() tea.Cmd {
 			continue
 		}
 		ps.Loading = true
-		cmds = append(cmds, loadPipeline(t.sh.ctx, t.sh.be.Pipelines, ref.Name))
+		cmds = append(cmds, loadPipeline(t.sh.ctx, t.sh.be.Pipelines, ref.Name, t.sh.readDeadline))
 	}
 	if len(t.sh.be.Target.Pipelines) > 0 {
-		cmds = append(cmds, pipelineTick(t.sh.cadence.Next(ops.RefreshState{Deploying: running}), t.gen))
+		t.wait = t.sh.cadence.Next(ops.RefreshState{Deploying: running})
+		cmds = append(cmds, pipelineTick(t.wait, t.gen))
 	}
 	return tea.Batch(cmds...)
 }

@@ -257,7 +257,7 @@ func (d *detailView) reload(sh *shared) tea.Cmd {
 		return nil
 	}
 	d.loading = true
-	return loadDetail(sh.ctx, sh.be.Services, d.name)
+	return loadDetail(sh.ctx, sh.be.Services, d.name, sh.readDeadline)
 }
 
 func (d *detailView) loaded(msg detailMsg) {
