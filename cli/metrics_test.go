@@ -8,21 +8,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"ecsdeck/internal/mototest"
 )
 
 func TestStatusWithMetricsShowsTheLastValuesAndTheirHistory(t *testing.T) {
 	c := newOpsCLI(t, shop())
 	// GIVEN web's CPU over the last minutes
-	cw := cloudwatch.NewFromConfig(c.cfg)
 	now := time.Now().UTC().Truncate(time.Minute)
 	for ago, v := range []float64{42, 80, 20} {
-		_, err := cw.PutMetricData(context.Background(), &cloudwatch.PutMetricDataInput{Namespace: aws.String("AWS/ECS"), MetricData: []cwtypes.MetricDatum{{
-			MetricName: aws.String("CPUUtilization"), Value: aws.Float64(v), Timestamp: aws.Time(now.Add(-time.Duration(ago+1)*time.Minute + time.Second)),
-			Dimensions: []cwtypes.Dimension{{Name: aws.String("ClusterName"), Value: aws.String("shop")}, {Name: aws.String("ServiceName"), Value: aws.String("web")}},
-		}}})
+		err := mototest.PutMetric(context.Background(), c.cfg, "AWS/ECS", "CPUUtilization", []string{"ClusterName", "shop", "ServiceName", "web"},
+			now.Add(-time.Duration(ago+1)*time.Minute+time.Second), v)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,9 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"ecsdeck/internal/mototest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
@@ -26,28 +27,22 @@ func TestMetricsOfEveryServiceInOneCall(t *testing.T) {
 	w := newWorld(t, seedOf("metrics", svc("web", 1), svc("worker", 1)))
 	cw := cloudwatch.NewFromConfig(w.cfg)
 	now := time.Now().UTC().Truncate(time.Minute)
-	put := func(ns, name string, dims map[string]string, ago int, v float64) {
+	put := func(ns, name string, dims []string, ago int, v float64) {
 		t.Helper()
-		var d []cwtypes.Dimension
-		for k, val := range dims {
-			d = append(d, cwtypes.Dimension{Name: aws.String(k), Value: aws.String(val)})
-		}
-		if _, err := cw.PutMetricData(w.ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String(ns), MetricData: []cwtypes.MetricDatum{{
-			MetricName: aws.String(name), Dimensions: d, Value: aws.Float64(v), Timestamp: aws.Time(now.Add(-time.Duration(ago)*time.Minute + time.Second)),
-		}}}); err != nil {
+		if err := mototest.PutMetric(w.ctx, w.cfg, ns, name, dims, now.Add(-time.Duration(ago)*time.Minute+time.Second), v); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// GIVEN CPU and memory of both services over the last minutes, and web's
 	// requests through its target group
-	ecsDims := func(s string) map[string]string { return map[string]string{"ClusterName": "metrics", "ServiceName": s} }
+	ecsDims := func(s string) []string { return []string{"ClusterName", "metrics", "ServiceName", s} }
 	for ago, v := range []float64{30, 20, 10} {
 		put("AWS/ECS", "CPUUtilization", ecsDims("web"), ago+1, v)
 		put("AWS/ECS", "MemoryUtilization", ecsDims("web"), ago+1, 50)
 	}
 	put("AWS/ECS", "CPUUtilization", ecsDims("worker"), 5, 90)
 	tg := "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/shop-web/73e2d6bc24d8a067"
-	albDims := map[string]string{"LoadBalancer": "app/shop/50dc6c495c0c9188", "TargetGroup": "targetgroup/shop-web/73e2d6bc24d8a067"}
+	albDims := []string{"LoadBalancer", "app/shop/50dc6c495c0c9188", "TargetGroup", "targetgroup/shop-web/73e2d6bc24d8a067"}
 	put("AWS/ApplicationELB", "RequestCount", albDims, 1, 120)
 	put("AWS/ApplicationELB", "RequestCount", albDims, 1, 30)
 	put("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", albDims, 1, 2)

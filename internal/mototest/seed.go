@@ -405,11 +405,13 @@ func isCode(err error, code string) bool {
 }
 
 // PutMetric writes one CloudWatch data point (namespace, metric name,
-// dimensions as name/value pairs).
-func PutMetric(ctx context.Context, cfg aws.Config, namespace, name string, dims map[string]string, at time.Time, v float64) error {
+// dimensions as name, value, name, value …).
+// NOTE: moto matches a query's dimensions to the data's in the order given,
+// so a test puts them in the order the code under test asks for them.
+func PutMetric(ctx context.Context, cfg aws.Config, namespace, name string, dims []string, at time.Time, v float64) error {
 	var d []cwtypes.Dimension
-	for k, val := range dims {
-		d = append(d, cwtypes.Dimension{Name: aws.String(k), Value: aws.String(val)})
+	for i := 0; i+1 < len(dims); i += 2 {
+		d = append(d, cwtypes.Dimension{Name: aws.String(dims[i]), Value: aws.String(dims[i+1])})
 	}
 	_, err := cloudwatch.NewFromConfig(cfg).PutMetricData(ctx, &cloudwatch.PutMetricDataInput{Namespace: aws.String(namespace),
 		MetricData: []cwtypes.MetricDatum{{MetricName: aws.String(name), Dimensions: d, Value: aws.Float64(v), Timestamp: aws.Time(at)}}})

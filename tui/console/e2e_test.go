@@ -210,7 +210,7 @@ func TestEndToEndConsoleShowsTheServicesCPUFromCloudWatch(t *testing.T) {
 	}
 	at := time.Now().UTC().Truncate(time.Minute)
 	for ago, v := range []float64{42, 90, 10} {
-		if err := mototest.PutMetric(context.Background(), cfg, "AWS/ECS", "CPUUtilization", map[string]string{"ClusterName": "shop", "ServiceName": "api"},
+		if err := mototest.PutMetric(context.Background(), cfg, "AWS/ECS", "CPUUtilization", []string{"ClusterName", "shop", "ServiceName", "api"},
 			at.Add(-time.Duration(ago+1)*time.Minute+time.Second), v); err != nil {
 			t.Fatal(err)
 		}
