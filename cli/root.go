@@ -73,10 +73,12 @@ type app struct {
 	// screen is stderr as given, for the full-screen programs (the home
 	// screen, the wizard, the console), which draw with cursor moves;
 	// stderr itself shows outside text's control sequences as text.
-	screen  io.Writer
-	store   func() (*profiles.Store, error)
-	isTTY   func() bool
-	signals func() (<-chan os.Signal, func())
+	screen io.Writer
+	// localPassphrase is --local-passphrase of the engine command running.
+	localPassphrase bool
+	store           func() (*profiles.Store, error)
+	isTTY           func() bool
+	signals         func() (<-chan os.Signal, func())
 	// outputs reads the stack outputs of a platform (the console's targets).
 	outputs func(ctx context.Context, ans *profiles.Answers) (*stack.Outputs, error)
 	// verify checks the account against a Spec before plan and up.
@@ -148,7 +150,7 @@ func (a *app) report(err error) int {
 	if errors.As(err, &ee) {
 		code = ee.code
 	}
-	if errors.Is(err, profiles.ErrNoProfile) || errors.Is(err, profiles.ErrBadName) || errors.Is(err, stack.ErrNoStack) {
+	if errors.Is(err, profiles.ErrNoProfile) || errors.Is(err, profiles.ErrBadName) || errors.Is(err, stack.ErrNoStack) || errors.Is(err, stack.ErrLocalPassphrase) {
 		code = exitUsage
 	}
 	if code == exitInterrupted {

@@ -21,6 +21,9 @@ type engineFlags struct {
 	target
 	yes    bool
 	asJSON bool
+	// localPassphrase lets a stack on a shared backend be created with
+	// this machine's generated passphrase.
+	localPassphrase bool
 }
 
 func (f *engineFlags) register(cmd *cobra.Command, yesHelp string) {
@@ -29,6 +32,7 @@ func (f *engineFlags) register(cmd *cobra.Command, yesHelp string) {
 		cmd.Flags().BoolVarP(&f.yes, "yes", "y", false, yesHelp)
 	}
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print one JSON event per line on stdout")
+	cmd.Flags().BoolVar(&f.localPassphrase, "local-passphrase", false, "create a stack on a shared backend with this machine's own passphrase")
 }
 
 // session is one engine command in progress.
@@ -45,6 +49,7 @@ func (a *app) newSession(f *engineFlags, op string) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.localPassphrase = f.localPassphrase
 	log := openLog(ans.Spec.StackName(), op)
 	eng, err := a.engineFor(ans, log)
 	if err != nil {

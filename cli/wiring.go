@@ -39,14 +39,16 @@ func (a *app) pulumiEngine(ans *profiles.Answers, log io.Writer) (stack.Engine, 
 		cfg["aws:profile"] = spec.AWSProfile
 	}
 	return auto.New(auto.Options{
-		Stack:          spec.StackName(),
-		Program:        run,
-		Backend:        spec.State.Backend,
-		StateDir:       stateDir,
-		PassphraseFile: filepath.Join(configDir, "passphrase"),
-		Config:         cfg,
-		Plugins:        []auto.Plugin{{Name: "aws", Version: program.PluginVersion()}},
-		Log:            log,
+		Stack:                spec.StackName(),
+		Program:              run,
+		Backend:              spec.State.Backend,
+		SecretsProvider:      spec.State.SecretsProvider,
+		AllowLocalPassphrase: a.localPassphrase,
+		StateDir:             stateDir,
+		PassphraseFile:       filepath.Join(configDir, "passphrase"),
+		Config:               cfg,
+		Plugins:              []auto.Plugin{{Name: "aws", Version: program.PluginVersion()}},
+		Log:                  log,
 	})
 }
 

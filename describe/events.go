@@ -85,6 +85,7 @@ type JSONEvent struct {
 
 // ErrorCode names the kind of a failed run's error: locked, lock-held,
 // cancelled, no-cli, plugin, no-stack, pending, state-damaged, disk-full,
+// local-passphrase,
 // throttled, unreachable, no-credentials, or failed for anything else.
 func ErrorCode(err error) string {
 	var (
@@ -111,6 +112,8 @@ func ErrorCode(err error) string {
 		return "state-damaged"
 	case errors.Is(err, stack.ErrDiskFull):
 		return "disk-full"
+	case errors.Is(err, stack.ErrLocalPassphrase):
+		return "local-passphrase"
 	case errors.As(err, &te):
 		return "throttled"
 	case errors.As(err, &ue):

@@ -156,6 +156,7 @@ func TestJSONErrorLineNamesTheKindOfFailure(t *testing.T) {
 		{fmt.Errorf("save: %w", stack.ErrDiskFull), "disk-full"},
 		{pendingErr{[]string{"urn:a", "urn:b"}}, "pending"},
 		{fmt.Errorf("x: %w", stack.ErrLocked), "locked"},
+		{fmt.Errorf("x: %w", stack.ErrLocalPassphrase), "local-passphrase"},
 		{&ops.ThrottledError{Operation: "DescribeServices"}, "throttled"},
 		{errors.New("boom"), "failed"},
 	} {

@@ -384,4 +384,7 @@ type Artifacts struct {
 // State is where the Pulumi state lives.
 type State struct {
 	Backend string `yaml:"backend" doc:"Empty: a local file backend in the user's state directory; s3://bucket/prefix, file:///path, or a Pulumi Cloud URL."`
+	// NOTE: a shared backend needs secrets every machine can read: the
+	// team's passphrase (PULUMI_CONFIG_PASSPHRASE or _FILE), or a key.
+	SecretsProvider string `yaml:"secretsProvider" doc:"Encrypt the stack's secrets with a key instead of a passphrase: awskms://alias/NAME?region=REGION (also gcpkms://, azurekeyvault://, hashivault://); empty: a passphrase. Set when the stack is created."`
 }

@@ -870,6 +870,20 @@ func (v *problems) artifacts(s *Spec) {
 }
 
 func (v *problems) state(s *Spec) {
+	if p := s.State.SecretsProvider; p != "" {
+		ok := len(p) <= 2048 && !strings.ContainsAny(p, " \t\r\n")
+		if ok {
+			ok = false
+			for _, scheme := range []string{"awskms://", "gcpkms://", "azurekeyvault://", "hashivault://"} {
+				if strings.HasPrefix(p, scheme) && len(p) > len(scheme) {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			v.add("state.secretsProvider", "%q is not a secrets provider (awskms://alias/NAME?region=REGION, gcpkms://…, azurekeyvault://… or hashivault://…; empty for a passphrase)", p)
+		}
+	}
 	b := s.State.Backend
 	if b == "" {
 		return

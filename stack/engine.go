@@ -39,6 +39,9 @@ var (
 	ErrStateDamaged = errors.New("stack state is damaged")
 	// ErrDiskFull: no room to save the state.
 	ErrDiskFull = errors.New("no space for the stack state")
+	// ErrLocalPassphrase: a stack on a shared backend would get secrets
+	// only this machine can read.
+	ErrLocalPassphrase = errors.New("shared stack with a machine-local passphrase")
 )
 
 // Op is what a step does to a resource.

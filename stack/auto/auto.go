@@ -51,8 +51,16 @@ type Options struct {
 	// StateDir holds the local state, the workspaces and the CLI link.
 	StateDir string
 	// PassphraseFile keeps the generated passphrase (0600) unless
-	// PULUMI_CONFIG_PASSPHRASE is set.
+	// PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE is set.
 	PassphraseFile string
+	// SecretsProvider encrypts the stack's secrets instead of a passphrase:
+	// awskms://…, gcpkms://…, azurekeyvault://… or hashivault://…; it is
+	// set when the stack is created.
+	SecretsProvider string
+	// AllowLocalPassphrase lets a stack on a shared backend (not file://)
+	// be created with this machine's generated passphrase, which no other
+	// machine has.
+	AllowLocalPassphrase bool
 	// Config is the stack configuration: only region, profile and secrets.
 	Config map[string]string
 	// Secrets are stack configuration values stored encrypted.
@@ -92,6 +100,8 @@ type Engine struct {
 	// while the checkpoint's size and time are lastCheckpoint.
 	lastOutputs    map[string]any
 	lastCheckpoint string
+	// passFrom says where the passphrase came from.
+	passFrom passphraseSource
 }
 
 var _ stack.Engine = (*Engine)(nil)
@@ -129,7 +139,7 @@ func New(o Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s does not run as Pulumi %s or newer: %v", errNoCLI, cli, CLIVersion, firstLine(err.Error()))
 	}
-	pass, err := Passphrase(o.PassphraseFile)
+	pass, passFrom, err := passphraseOf(o.PassphraseFile)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +170,7 @@ func New(o Options) (*Engine, error) {
 	}
 	red = red.withAWSSecrets(o.Env)
 	cmd := &runner{path: filepath.Join(root, "bin", "pulumi"), version: found.Version(), runDir: filepath.Join(work, ".runs")}
-	return &Engine{o: o, cmd: cmd, env: env, workDir: work, redact: red,
+	return &Engine{o: o, cmd: cmd, env: env, workDir: work, redact: red, passFrom: passFrom,
 		logOut: newLogWriter(o.Log, red), logErr: newLogWriter(o.Log, red)}, nil
 }
 
@@ -180,7 +190,7 @@ func (e *Engine) workspaceOpts() []pauto.LocalWorkspaceOption {
 	return []pauto.LocalWorkspaceOption{
 		pauto.WorkDir(e.workDir),
 		pauto.Pulumi(e.cmd),
-		pauto.SecretsProvider("passphrase"),
+		pauto.SecretsProvider(e.secretsProvider()),
 		pauto.EnvVars(e.env),
 	}
 }
@@ -201,6 +211,17 @@ func (e *Engine) open(ctx context.Context, create bool) (pauto.Stack, error) {
 		st  pauto.Stack
 		err error
 	)
+	if create && e.o.SecretsProvider == "" && e.passFrom == passphraseGenerated && !e.o.AllowLocalPassphrase && e.localDir() == "" {
+		// NOTE: a stack on a shared backend whose secrets only this
+		// machine's own passphrase opens is of use to nobody else: say so
+		// before creating one (an existing stack goes on as it is).
+		if _, serr := pauto.SelectStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...); serr != nil {
+			if pauto.IsSelectStack404Error(serr) || strings.Contains(serr.Error(), "no stack named") {
+				return st, &LocalPassphraseError{Stack: e.o.Stack, Backend: e.Backend(), File: e.o.PassphraseFile}
+			}
+			return st, e.cleanErr("open stack "+e.o.Stack, serr)
+		}
+	}
 	if create {
 		st, err = pauto.UpsertStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
 		if err != nil && strings.Contains(stderrOf(err)+err.Error(), "already exists") {

@@ -2,9 +2,11 @@ package auto
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,6 +24,9 @@ type machine struct {
 	backend  string
 	env      map[string]string
 	log      *syncBuffer
+	// secrets is state.secretsProvider; localPass is --local-passphrase.
+	secrets   string
+	localPass bool
 }
 
 // bucket makes an S3 bucket in moto_server and returns the state backend
@@ -56,7 +61,8 @@ func (m *machine) engine(p *testProgram) *Engine {
 	}
 	e, err := New(Options{
 		Stack: "shop-test", Program: p.run, StateDir: m.stateDir, CLI: cliPath(m.t), Backend: m.backend,
-		Config: map[string]string{"aws:region": "eu-west-1"}, Env: env, Log: m.log,
+		Config: map[string]string{"aws:region": "eu-west-1"}, Secrets: map[string]string{"ecsdeck:token": secretValue},
+		Env: env, Log: m.log, SecretsProvider: m.secrets, AllowLocalPassphrase: m.localPass,
 	})
 	if err != nil {
 		m.t.Fatal(err)
@@ -131,5 +137,102 @@ func TestTwoMachinesShareAStackInS3(t *testing.T) {
 	}
 	if _, err := a.engine(&testProgram{}).Outputs(ctx); err != nil && !errors.Is(err, stack.ErrNoStack) {
 		t.Fatalf("A's outputs after destroy: %v", err)
+	}
+}
+
+func TestASharedStackIsNotCreatedWithThisMachinesOwnPassphrase(t *testing.T) {
+	backend, env := bucket(t, "team-pass")
+	t.Setenv(PassphraseEnv, "")
+	os.Unsetenv(PassphraseEnv)
+	a := &machine{t: t, stateDir: t.TempDir(), backend: backend, env: env, log: &syncBuffer{}}
+	ctx := context.Background()
+	// WHEN a first up on the bucket has no team passphrase
+	_, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return a.engine(&testProgram{things: 1}).Up(ctx, ch)
+	})
+	// THEN it is refused, saying why and what to do, and no stack exists
+	var lp *LocalPassphraseError
+	if !errors.As(err, &lp) || !errors.Is(err, stack.ErrLocalPassphrase) {
+		t.Fatalf("err = %v", err)
+	}
+	for _, want := range []string{"only this machine can read", PassphraseEnv, PassphraseFileEnv, "awskms://", "--local-passphrase", "s3://team-pass/platforms"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("the message lacks %q:\n%v", want, err)
+		}
+	}
+	if strings.Contains(err.Error(), "endpoint=") {
+		t.Errorf("the message shows the backend's options: %v", err)
+	}
+	if _, err := a.engine(&testProgram{}).Outputs(ctx); !errors.Is(err, stack.ErrNoStack) {
+		t.Fatalf("a stack was made: %v", err)
+	}
+	// WHEN it is asked for THEN it is created with this machine's passphrase
+	a.localPass = true
+	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return a.engine(&testProgram{things: 1}).Up(ctx, ch)
+	}); err != nil {
+		t.Fatalf("up with --local-passphrase: %v", err)
+	}
+	// AND another machine given that passphrase in a file (PULUMI_CONFIG_PASSPHRASE_FILE)
+	// works on the stack, without being asked
+	shared, err := os.ReadFile(filepath.Join(a.stateDir, "passphrase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "team-passphrase")
+	if err := os.WriteFile(file, shared, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(PassphraseFileEnv, file)
+	b := &machine{t: t, stateDir: t.TempDir(), backend: backend, env: env, log: &syncBuffer{}}
+	_, res, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return b.engine(&testProgram{things: 1}).Up(ctx, ch)
+	})
+	if err != nil || res.Changes[stack.OpSame] != 1 {
+		t.Fatalf("B's up with the passphrase file: %+v, %v\n%s", res, err, b.log.String())
+	}
+	if _, err := os.Stat(filepath.Join(b.stateDir, "passphrase")); err == nil {
+		t.Error("B generated a passphrase of its own though it was given the team's")
+	}
+}
+
+func TestAKMSKeyEncryptsASharedStack(t *testing.T) {
+	backend, env := bucket(t, "team-kms")
+	moto, _ := mototest.Shared()
+	// GIVEN a KMS key (moto's) as the stack's secrets provider, and no passphrase
+	req, _ := http.NewRequest(http.MethodPost, moto.URL+"/", strings.NewReader("{}"))
+	req.Header.Set("X-Amz-Target", "TrentService.CreateKey")
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAMOTOSTATETEST000/20260101/us-east-1/kms/aws4_request, SignedHeaders=host, Signature=0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key struct{ KeyMetadata struct{ KeyId string } }
+	err = json.NewDecoder(resp.Body).Decode(&key)
+	resp.Body.Close()
+	if err != nil || key.KeyMetadata.KeyId == "" {
+		t.Fatalf("create key: %v %+v", err, key)
+	}
+	env["AWS_ENDPOINT_URL"] = moto.URL
+	t.Setenv(PassphraseEnv, "")
+	os.Unsetenv(PassphraseEnv)
+	provider := "awskms://" + key.KeyMetadata.KeyId + "?region=us-east-1&awssdk=v2"
+	a := &machine{t: t, stateDir: t.TempDir(), backend: backend, env: env, log: &syncBuffer{}, secrets: provider}
+	ctx := context.Background()
+	// WHEN the first up runs THEN the stack is created, its secrets under the key
+	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) {
+		return a.engine(&testProgram{things: 1}).Up(ctx, ch)
+	}); err != nil {
+		t.Fatalf("up with a KMS key: %v\n%s", err, a.log.String())
+	}
+	settings, err := os.ReadFile(filepath.Join(a.engine(&testProgram{}).WorkDir(), "Pulumi.shop-test.yaml"))
+	if err != nil || !strings.Contains(string(settings), "secretsprovider: awskms://") || strings.Contains(string(settings), secretValue) {
+		t.Fatalf("stack settings (%v):\n%s", err, settings)
+	}
+	// AND another machine with the key, and no passphrase, reads the stack
+	b := &machine{t: t, stateDir: t.TempDir(), backend: backend, env: env, log: &syncBuffer{}, secrets: provider}
+	if outs, err := b.engine(&testProgram{}).Outputs(ctx); err != nil || outs.ClusterName != "test-cluster" {
+		t.Fatalf("B's outputs: %+v, %v", outs, err)
 	}
 }

@@ -10,10 +10,70 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"ecsdeck/stack"
 )
 
 // PassphraseEnv is the variable that, when set, holds the state passphrase.
 const PassphraseEnv = "PULUMI_CONFIG_PASSPHRASE"
+
+// PassphraseFileEnv names a file that holds the state passphrase (the
+// team's, from a secret store), as the Pulumi CLI reads it.
+const PassphraseFileEnv = "PULUMI_CONFIG_PASSPHRASE_FILE"
+
+// passphraseSource is where a passphrase came from.
+type passphraseSource int
+
+const (
+	passphraseGiven     passphraseSource = iota // PULUMI_CONFIG_PASSPHRASE or _FILE
+	passphraseGenerated                         // this machine's own file
+)
+
+// passphraseOf is Passphrase with where it came from: the environment, a
+// file PULUMI_CONFIG_PASSPHRASE_FILE names, or this machine's own file.
+func passphraseOf(path string) (string, passphraseSource, error) {
+	if p, ok := os.LookupEnv(PassphraseEnv); ok && p != "" {
+		return p, passphraseGiven, nil
+	}
+	if f := os.Getenv(PassphraseFileEnv); f != "" {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", passphraseGiven, fmt.Errorf("read the passphrase file %s named by %s: %w", f, PassphraseFileEnv, unwrapPath(err))
+		}
+		p := strings.TrimSpace(string(b))
+		if p == "" {
+			return "", passphraseGiven, fmt.Errorf("the passphrase file %s named by %s is empty", f, PassphraseFileEnv)
+		}
+		return p, passphraseGiven, nil
+	}
+	p, err := Passphrase(path)
+	return p, passphraseGenerated, err
+}
+
+// LocalPassphraseError refuses to create a stack on a shared backend whose
+// secrets would be encrypted with this machine's own passphrase.
+type LocalPassphraseError struct {
+	Stack, Backend, File string
+}
+
+func (e *LocalPassphraseError) Error() string {
+	return fmt.Sprintf("%s would be created in the shared backend %s with secrets that only this machine can read (its own passphrase, %s).\n"+
+		"  Give the team's passphrase in %s (or a file holding it in %s), kept in your secret store,\n"+
+		"  or set state.secretsProvider to a KMS key (awskms://alias/NAME?region=REGION);\n"+
+		"  or, to use this machine's passphrase anyway, run again with --local-passphrase and share that file with the team",
+		e.Stack, redactURL(e.Backend), e.File, PassphraseEnv, PassphraseFileEnv)
+}
+
+// Is matches stack.ErrLocalPassphrase.
+func (e *LocalPassphraseError) Is(target error) bool { return target == stack.ErrLocalPassphrase }
+
+// redactURL drops the query of a backend URL (endpoints and options) for a message.
+func redactURL(u string) string {
+	if i := strings.IndexByte(u, '?'); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
 
 // Passphrase returns the passphrase that encrypts the stack's secrets: from
 // PULUMI_CONFIG_PASSPHRASE when set, else from the 0600 file at path,
@@ -108,4 +168,12 @@ func (r redactor) redact(s string) string {
 		}
 	}
 	return reAWSSecret.ReplaceAllString(s, "${1}[secret]")
+}
+
+// secretsProvider is the provider a new stack is created with.
+func (e *Engine) secretsProvider() string {
+	if e.o.SecretsProvider != "" {
+		return e.o.SecretsProvider
+	}
+	return "passphrase"
 }
