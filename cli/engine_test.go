@@ -71,6 +71,8 @@ type engineCLI struct {
 	sigs     chan os.Signal
 	tty      bool
 	stdin    string
+	// env is added to the engine's environment (credentials of a bucket).
+	env map[string]string
 	// verify answers the account checks (default: one passed check).
 	verify func(context.Context, *profiles.Spec) (*verify.Report, error)
 }
@@ -96,16 +98,26 @@ func (c *engineCLI) app(stdout, stderr io.Writer) *app {
 	}
 	a.engineFor = func(ans *profiles.Answers, log io.Writer) (stack.Engine, error) {
 		return auto.New(auto.Options{
-			Stack:          ans.Spec.StackName(),
-			Program:        c.platform.run,
-			StateDir:       c.stateDir,
-			PassphraseFile: filepath.Join(c.config, "passphrase"),
-			Config:         map[string]string{"aws:region": ans.Spec.Region},
-			Env:            map[string]string{"PULUMI_HOME": filepath.Join(c.stateDir, "home")},
-			Log:            log,
+			Stack:                ans.Spec.StackName(),
+			Program:              c.platform.run,
+			StateDir:             c.stateDir,
+			PassphraseFile:       filepath.Join(c.config, "passphrase"),
+			Config:               map[string]string{"aws:region": ans.Spec.Region},
+			Env:                  c.engineEnv(),
+			Backend:              ans.Spec.State.Backend,
+			AllowLocalPassphrase: a.localPassphrase,
+			Log:                  log,
 		})
 	}
 	return a
+}
+
+func (c *engineCLI) engineEnv() map[string]string {
+	env := map[string]string{"PULUMI_HOME": filepath.Join(c.stateDir, "home")}
+	for k, v := range c.env {
+		env[k] = v
+	}
+	return env
 }
 
 func (c *engineCLI) run(args ...string) (int, string, string) {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"ecsdeck/profiles"
 	"ecsdeck/stack/auto"
 )
 
@@ -21,7 +22,94 @@ func (a *app) stateCommand() *cobra.Command {
 		GroupID: "setup",
 		Args:    noArgs,
 	}
-	cmd.AddCommand(a.stateRestoreCommand())
+	cmd.AddCommand(a.stateRestoreCommand(), a.stateMoveCommand())
+	return cmd
+}
+
+func (a *app) stateMoveCommand() *cobra.Command {
+	var (
+		t               target
+		to              string
+		localPassphrase bool
+	)
+	cmd := &cobra.Command{
+		Use:   "move --to BACKEND (--answers FILE | --profile NAME)",
+		Short: "Move the platform's state to another backend (a bucket the team shares)",
+		Long: `Copy the stack's state from where the answers keep it (state.backend, the
+local backend when empty) to BACKEND (s3://bucket/prefix, …): export it, keep
+the export in a file on this machine, create the stack there, import it,
+read it back and check that every resource came through. The state where it
+was is left as it was; remove it once the platform runs from its new place.
+
+A saved profile is changed to the new backend; for an answers file, set
+state.backend to BACKEND in it. The secrets keep their passphrase: on a
+shared backend give the team's (PULUMI_CONFIG_PASSPHRASE or
+PULUMI_CONFIG_PASSPHRASE_FILE), or --local-passphrase to move with this
+machine's own.`,
+		Example: "  ecsdeck state move --profile shop-prod --to s3://acme-platform-state/shop",
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if to == "" {
+				return usageError("state move needs --to BACKEND (s3://bucket/prefix, file:///path, …)")
+			}
+			ans, err := a.load(&t)
+			if err != nil {
+				return err
+			}
+			moved := ans.Spec.Clone()
+			moved.State.Backend = to
+			for _, p := range profiles.Validate(moved) {
+				if p.Path == "state.backend" {
+					return usageError("--to: %s", p.Message)
+				}
+			}
+			if to == ans.Spec.State.Backend {
+				return usageError("--to: %s already keeps its state there", ans.Spec.StackName())
+			}
+			log := openLog(ans.Spec.StackName(), "state-move")
+			defer log.close()
+			src, err := a.engineFor(ans, log)
+			if err != nil {
+				return err
+			}
+			a.localPassphrase = localPassphrase
+			dst, err := a.engineFor(&profiles.Answers{Spec: moved, File: ans.File}, log)
+			if err != nil {
+				return err
+			}
+			se, ok1 := src.(*auto.Engine)
+			de, ok2 := dst.(*auto.Engine)
+			if !ok1 || !ok2 {
+				return usageError("state move needs the Pulumi engine")
+			}
+			rep, err := se.MoveTo(cmd.Context(), de)
+			if err != nil {
+				return err
+			}
+			from := ans.Spec.State.Backend
+			if from == "" {
+				from = "the local backend"
+			}
+			fmt.Fprintf(a.stderr, "moved the state of %s (%d resources) to %s; a copy of it as it was is in %s\n", ans.Spec.StackName(), rep.Resources, to, rep.Copy)
+			if t.profile != "" {
+				st, err := a.store()
+				if err != nil {
+					return err
+				}
+				if err := st.Save(t.profile, moved); err != nil {
+					return fmt.Errorf("the state moved, but the profile %s could not be changed to it: %w (set state.backend: %s in it)", t.profile, err, to)
+				}
+				fmt.Fprintf(a.stderr, "profile %s now keeps its state in %s\n", t.profile, to)
+			} else {
+				fmt.Fprintf(a.stderr, "next: set state.backend: %s in %s\n", to, ans.File)
+			}
+			fmt.Fprintf(a.stderr, "the state in %s is unchanged: remove it once the platform runs from its new place\n", from)
+			return nil
+		},
+	}
+	t.register(cmd)
+	cmd.Flags().StringVar(&to, "to", "", "the backend to move the state to (s3://bucket/prefix, …)")
+	cmd.Flags().BoolVar(&localPassphrase, "local-passphrase", false, "move to a shared backend with this machine's own passphrase")
 	return cmd
 }
 

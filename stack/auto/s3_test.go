@@ -236,3 +236,41 @@ func TestAKMSKeyEncryptsASharedStack(t *testing.T) {
 		t.Fatalf("B's outputs: %+v, %v", outs, err)
 	}
 }
+
+func TestMoveALocalStateIntoABucket(t *testing.T) {
+	backend, env := bucket(t, "team-move")
+	h := newHarness(t)
+	t.Setenv(PassphraseEnv, "the-team-passphrase-from-a-vault")
+	ctx := context.Background()
+	// GIVEN a platform in the local backend
+	local := h.engine(&testProgram{things: 3})
+	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return local.Up(ctx, ch) }); err != nil {
+		t.Fatal(err)
+	}
+	// WHEN its state moves to the bucket
+	remote := (&machine{t: t, stateDir: h.stateDir, backend: backend, env: env, log: h.log}).engine(&testProgram{things: 3})
+	rep, err := local.MoveTo(ctx, remote)
+	if err != nil {
+		t.Fatalf("move: %v\n%s", err, h.log.String())
+	}
+	// THEN every resource is there, with a copy of the export kept here
+	if rep.Resources != 4 { // the stack and three things
+		t.Fatalf("moved %d resources", rep.Resources)
+	}
+	if b, err := os.ReadFile(rep.Copy); err != nil || !strings.Contains(string(b), "thing-2") {
+		t.Fatalf("the copy %s: %v", rep.Copy, err)
+	}
+	// AND an up from the bucket finds nothing to change, the secrets open
+	_, res, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return remote.Up(ctx, ch) })
+	if err != nil || res.Changes[stack.OpSame] != 3 || res.Changes[stack.OpCreate] != 0 {
+		t.Fatalf("up from the bucket: %+v, %v\n%s", res, err, h.log.String())
+	}
+	// AND the local state is still there, as it was
+	if _, err := local.Outputs(ctx); err != nil {
+		t.Fatalf("the local state: %v", err)
+	}
+	// WHEN it is moved again THEN it is refused: the bucket holds it now
+	if _, err := local.MoveTo(ctx, remote); err == nil || !strings.Contains(err.Error(), "already holds a stack") {
+		t.Fatalf("second move: %v", err)
+	}
+}
