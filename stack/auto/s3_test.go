@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -265,9 +266,14 @@ func TestMoveALocalStateIntoABucket(t *testing.T) {
 	if err != nil || res.Changes[stack.OpSame] != 3 || res.Changes[stack.OpCreate] != 0 {
 		t.Fatalf("up from the bucket: %+v, %v\n%s", res, err, h.log.String())
 	}
-	// AND the local state is still there, as it was
-	if _, err := local.Outputs(ctx); err != nil {
+	// AND the outputs are the same in both places, the local state still there
+	lo, err := local.RawOutputs(ctx)
+	if err != nil {
 		t.Fatalf("the local state: %v", err)
+	}
+	ro, err := remote.RawOutputs(ctx)
+	if err != nil || !reflect.DeepEqual(lo, ro) || len(ro) == 0 {
+		t.Fatalf("outputs here %v, there %v (%v)", lo, ro, err)
 	}
 	// WHEN it is moved again THEN it is refused: the bucket holds it now
 	if _, err := local.MoveTo(ctx, remote); err == nil || !strings.Contains(err.Error(), "already holds a stack") {
