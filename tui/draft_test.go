@@ -87,10 +87,10 @@ func TestEscFromTheReviewOfACompleteFileOpensItsQuestions(t *testing.T) {
 	// THEN the last page's questions are there, with the file's answers, and the title names the file
 	w := m.wiz.Wizard()
 	view := d.View()
-	if m.page != pageWizard || w.Title() != "Database" || w.Focused() != "database.engine" || !strings.Contains(view, "┃ > none") {
+	if m.page != pageWizard || w.Title() != "State" || w.Focused() != "state.mode" || !strings.Contains(view, "┃ > on this machine") {
 		t.Fatalf("page %v %q focus %q:\n%s", m.page, w.Title(), w.Focused(), view)
 	}
-	if !strings.Contains(view, "ecsdeck · edit prod.yaml · Database") {
+	if !strings.Contains(view, "ecsdeck · edit prod.yaml · State") {
 		t.Errorf("the title does not say what is edited:\n%s", view)
 	}
 	// AND going back shows the file's other answers, asked too

@@ -116,8 +116,8 @@ func TestEndToEndEscFromTheReviewOfACompleteFileOpensItsQuestions(t *testing.T) 
 	// WHEN esc asks to change the answers
 	tm.keys("Escape")
 	// THEN the last page's questions are there, titled with the file
-	tm.waitFor("edit prod.yaml · Database")
-	tm.waitFor("┃ Database")
+	tm.waitFor("edit prod.yaml · State")
+	tm.waitFor("┃ Where is the platform's state kept?")
 }
 
 // waitGone waits until the screen no longer shows text.

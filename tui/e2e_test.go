@@ -210,6 +210,7 @@ func TestEndToEndTheWizardWritesTheAnswers(t *testing.T) {
 	tm.answer("┃ Master user name", "Enter")
 	tm.answer("┃ Days of automated backups", "Enter")
 	tm.answer("┃ Delete the database without a final snapshot", "Enter")
+	tm.answer("┃ Where is the platform's state kept?", "Enter")
 	tm.answer("ecsdeck · review shop-prod", "s")
 	tm.waitFor("Saved profile shop-prod")
 	tm.keys("q")

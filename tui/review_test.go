@@ -195,7 +195,7 @@ func TestReviewWithoutAnEngineSaysHowToCreateLater(t *testing.T) {
 func TestReviewEscGoesBackToTheQuestions(t *testing.T) {
 	m, d := reviewModel(t, Deps{Store: newStore()}, shopSpec(), "")
 	d.Keys("esc")
-	if m.page != pageWizard || m.wiz.Wizard().Title() != "Database" {
+	if m.page != pageWizard || m.wiz.Wizard().Title() != "State" {
 		t.Errorf("esc: page %v, wizard at %q", m.page, m.wiz.Wizard().Title())
 	}
 	d.Keys("pgdown")

@@ -92,6 +92,9 @@ func (w *Wizard) extra(path string) error {
 			return fmt.Errorf("there is no AWS profile %q in the shared config files (%s); leave it empty for the default credential chain", w.spec.AWSProfile, known)
 		}
 	}
+	if path == "state.backend" && w.d.shared && strings.TrimSpace(w.d.backend) == "" {
+		return errors.New("type the bucket and prefix (s3://bucket/prefix), or keep the state on this machine")
+	}
 	if path == "network.vpcId" && w.d.existing && strings.TrimSpace(w.d.vpcID) == "" {
 		return errors.New("type the id of the existing VPC (vpc-...), or choose to create one")
 	}

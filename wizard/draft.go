@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"slices"
+	"strings"
 
 	"ecsdeck/profiles"
 )
@@ -33,6 +34,8 @@ type draft struct {
 	hostsFor       string          // the domain the host names were derived from
 	zoneOffered    bool            // the hosted zone list was shown (its first zone pre-chosen once)
 	certOffered    map[string]bool // the same for certificates, by region
+	shared         bool            // the state is kept in a bucket
+	backend        string          // the bucket's backend URL
 }
 
 type svcDraft struct {
@@ -54,6 +57,8 @@ func newDraft(s *profiles.Spec) draft {
 		domain:         s.Domain,
 		svc:            map[profiles.Role]*svcDraft{},
 		certOffered:    map[string]bool{},
+		shared:         s.State.Backend != "" && !strings.HasPrefix(s.State.Backend, "file://"),
+		backend:        s.State.Backend,
 	}
 	if d.hosting == "" || d.hosting == profiles.HostingNone {
 		d.hosting = profiles.HostingS3
@@ -114,6 +119,12 @@ func (w *Wizard) apply() {
 		s.Network.DatabaseSubnetIDs = nil
 		if s.Network.VPCID != "" && s.HasDatabase() {
 			s.Network.DatabaseSubnetIDs = slices.Clone(d.dbSubnets)
+		}
+	}
+	if !w.isSet("state.backend") {
+		s.State.Backend = ""
+		if d.shared {
+			s.State.Backend = strings.TrimSpace(d.backend)
 		}
 	}
 	w.applyDomain()

@@ -26,6 +26,7 @@ func allPages() []*page {
 		sitePage(),
 		pipelinesPage(),
 		databasePage(),
+		statePage(),
 		otherPage(), // last: it asks what no page before asks
 	}
 }
@@ -626,6 +627,29 @@ func databasePage() *page {
 			)
 			b.group("Database subnets", func() bool { return on() && w.d.existing },
 				q(w.subnetQuestion(b, "network.databaseSubnetIds", "Private subnets for the database", &w.d.dbSubnets)),
+			)
+		},
+	}
+}
+
+// statePage asks where the platform's state is kept: on this machine, or
+// in a bucket the team and CI share (with what encrypts its secrets).
+func statePage() *page {
+	return &page{
+		id: "state", step: StepReview, title: "State",
+		build: func(b *builder) {
+			w, d, s := b.w, &b.w.d, b.w.spec
+			b.group("State", nil,
+				q(choose(w, "state.mode", "Where is the platform's state kept?", &d.shared,
+					huh.NewOption("on this machine (back up its state directory and passphrase)", false),
+					huh.NewOption("in an S3 bucket the team shares: every operator and CI run sees one stack", true),
+				).Description(""), "state.backend"),
+			)
+			b.group("Shared state", func() bool { return d.shared },
+				q(w.text("state.backend", "Bucket and prefix", &d.backend).
+					Placeholder("e.g. s3://acme-platform-state/shop (up offers to create a missing bucket)")),
+				q(w.text("state.secretsProvider", "Key that encrypts the stack's secrets", &s.State.SecretsProvider).
+					Placeholder("(empty: the team's passphrase, in PULUMI_CONFIG_PASSPHRASE)")),
 			)
 		},
 	}

@@ -101,6 +101,11 @@ func (c combo) spec() *profiles.Spec {
 	}
 	s.Database.Engine = c.engine
 	s.Database.SkipFinalSnapshot = c.engine != profiles.EngineNone && c.domain
+	// (with a domain and a pipeline, the state is kept in a bucket, its
+	// secrets under a KMS key)
+	if c.domain && c.repo {
+		s.State.Backend, s.State.SecretsProvider = "s3://acme-platform-state/shop", "awskms://alias/shop-state?region=eu-west-1"
+	}
 	// (on arm64, two tiers with pipelines keep their repositories on two
 	// providers, each with its own connection)
 	if c.repo && c.shape != "single" && c.arch == profiles.ArchARM {
@@ -230,6 +235,8 @@ func answerOf(spec *profiles.Spec, path string) (any, bool) {
 	switch {
 	case path == "network.vpcMode":
 		return spec.Network.VPCID != "", true
+	case path == "state.mode":
+		return spec.State.Backend != "", true
 	case field == "source" && (role == "backend" || role == "frontend"):
 		svc := &spec.Backend
 		if role == "frontend" {
@@ -338,7 +345,7 @@ func TestGeneratedAnswersWalkToTheReview(t *testing.T) {
 	// system created and kept or not, a final snapshot, a connection per
 	// provider when the tiers use two, one connection when they share one
 	for _, p := range []string{"backend.volume.efsId", "backend.volume.deleteOnDestroy", "database.skipFinalSnapshot",
-		"pipeline.connections.github", "pipeline.connections.gitlab", "pipeline.connectionArn"} {
+		"pipeline.connections.github", "pipeline.connections.gitlab", "pipeline.connectionArn", "state.mode", "state.backend", "state.secretsProvider"} {
 		if asked[p] == 0 {
 			t.Errorf("no walk asked %s", p)
 		}
