@@ -44,6 +44,9 @@ a second Ctrl-C stops at once and says how to recover.`,
 			}
 			defer s.close()
 			ctx := cmd.Context()
+			if err := a.ensureStateBucket(ctx, s.ans.Spec, s.ans.Spec.State.Backend, f.yes); err != nil {
+				return err
+			}
 			if err := s.verifyFirst(ctx, noVerify); err != nil {
 				return err
 			}

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
+	"ecsdeck/ops"
+	"ecsdeck/ops/statebucket"
 	"ecsdeck/profiles"
 	"ecsdeck/stack/auto"
 )
@@ -65,6 +68,9 @@ machine's own.`,
 			}
 			if to == ans.Spec.State.Backend {
 				return usageError("--to: %s already keeps its state there", ans.Spec.StackName())
+			}
+			if err := a.ensureStateBucket(cmd.Context(), ans.Spec, to, false); err != nil {
+				return err
 			}
 			log := openLog(ans.Spec.StackName(), "state-move")
 			defer log.close()
@@ -147,4 +153,49 @@ it reads back what exists in AWS, including what the last run changed.`,
 	}
 	t.register(cmd)
 	return cmd
+}
+
+// ensureStateBucket makes sure the bucket of an s3:// state backend exists
+// before a first up or move into it: a missing one is created after asking
+// (--yes answers yes; without a terminal and --yes it is refused). When the
+// bucket cannot be looked at (no credentials, no answer), the engine's own
+// error says so later.
+func (a *app) ensureStateBucket(ctx context.Context, spec *profiles.Spec, backend string, yes bool) error {
+	b, ok := statebucket.Parse(backend)
+	if !ok {
+		return nil
+	}
+	cfg, err := ops.LoadConfig(ctx, ops.ConfigOptions{Region: spec.Region, Profile: spec.AWSProfile})
+	if err != nil {
+		return nil
+	}
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		return nil
+	}
+	created, err := statebucket.Ensure(ctx, b.Client(cfg), b, spec.Region, func(q string) bool {
+		switch {
+		case yes:
+			fmt.Fprintln(a.stderr, q+" yes (--yes)")
+			return true
+		case a.isTTY():
+			return a.confirm(q)
+		}
+		return false
+	})
+	switch {
+	case errors.Is(err, statebucket.ErrDeclined):
+		return usageError("the state bucket %s does not exist; nothing was changed. Create it (ecsdeck up offers to in a terminal, or with --yes), or name another in state.backend", b.Bucket)
+	case err != nil && !created:
+		var ue *ops.UnreachableError
+		var nc *ops.NoCredentialsError
+		if errors.As(err, &ue) || errors.As(err, &nc) {
+			return nil
+		}
+		return err
+	case err != nil:
+		return err
+	case created:
+		fmt.Fprintf(a.stderr, "created the state bucket %s (versioned, encrypted, public access blocked, replaced versions kept %d days)\n", b.Bucket, statebucket.NoncurrentDays)
+	}
+	return nil
 }

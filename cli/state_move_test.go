@@ -3,6 +3,7 @@ package cli
 import (
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -62,4 +63,49 @@ func must1[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+func TestUpOffersToCreateAMissingStateBucket(t *testing.T) {
+	c := newEngineCLI(t, &fakePlatform{things: 1})
+	moto, err := mototest.Shared()
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := map[string]string{"AWS_ACCESS_KEY_ID": "AKIAMOTOSTATETEST000", "AWS_SECRET_ACCESS_KEY": "moto-state-secret-not-real", "AWS_REGION": "us-east-1"}
+	for k, v := range creds {
+		t.Setenv(k, v)
+	}
+	t.Setenv("AWS_CONFIG_FILE", "/dev/null")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+	t.Setenv("PULUMI_CONFIG_PASSPHRASE", "the-team-passphrase")
+	c.env = creds
+	base, err := os.ReadFile(hello)
+	if err != nil {
+		t.Fatal(err)
+	}
+	backend := "s3://hello-new-state/platforms?" + url.Values{"endpoint": {moto.URL}, "s3ForcePathStyle": {"true"}, "region": {"us-east-1"}}.Encode()
+	file := writeFile(t, "hello.yaml", string(base)+"state:\n  backend: \""+backend+"\"\n")
+	exists := func() bool {
+		resp, err := http.DefaultClient.Do(must1(http.NewRequest(http.MethodHead, moto.URL+"/hello-new-state", nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}
+	// GIVEN answers naming a bucket that does not exist
+	// WHEN up runs in a terminal and the person says no
+	c.tty, c.stdin = true, "n\n"
+	code, _, errs := c.run("up", "--answers", file)
+	// THEN nothing is made, and it says what to do
+	if code != exitUsage || !strings.Contains(errs, "The state bucket hello-new-state does not exist. Create it in us-east-1") ||
+		!strings.Contains(errs, "does not exist; nothing was changed") || exists() {
+		t.Fatalf("declined: exit %d, bucket %v\n%s", code, exists(), errs)
+	}
+	// WHEN up runs with --yes THEN the bucket is made, and the platform in it
+	c.tty, c.stdin = false, ""
+	code, _, errs = c.run("up", "--answers", file, "--yes")
+	if code != 0 || !strings.Contains(errs, "created the state bucket hello-new-state (versioned, encrypted, public access blocked") || !exists() {
+		t.Fatalf("--yes: exit %d, bucket %v\n%s", code, exists(), errs)
+	}
 }
