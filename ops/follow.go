@@ -2,6 +2,7 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/smithy-go"
 )
 
 // FollowMode is how a follow receives new lines.
@@ -175,7 +177,9 @@ func refusedForNow(err error) bool {
 	if err == nil || IsUnsupported(err) {
 		return false
 	}
-	return IsThrottle(err) || isCode(err, "LimitExceededException") || IsTransient(err)
+	// NOTE: an error that is no answer of AWS's (a connection closed or
+	// reset while the session opened) says nothing about live tail.
+	return IsThrottle(err) || isCode(err, "LimitExceededException") || IsTransient(err) || !isAPIError(err)
 }
 
 // followLive runs live tail sessions until ctx ends, live tail turns out
@@ -194,8 +198,11 @@ func (f *follower) followLive(ctx context.Context, retry time.Duration) liveOutc
 		if !started && refusedForNow(err) {
 			f.mode = FollowPolling
 			what := "refused"
-			if IsThrottle(err) {
+			switch {
+			case IsThrottle(err):
 				what = "throttled"
+			case !isAPIError(err):
+				what = "cut off"
 			}
 			if !f.send(ctx, LogBatch{Notice: fmt.Sprintf("live tail was %s (%s); %s, live tail again in %s", what, describeErr(err), f.pollingNotice(), retry)}) {
 				return liveStopped
@@ -624,3 +631,9 @@ func (s *seen) drop(n int) {
 
 // Len is how many events are remembered.
 func (s *seen) Len() int { return len(s.sent) }
+
+// isAPIError says whether err is an answer of AWS's (an error code).
+func isAPIError(err error) bool {
+	var ae smithy.APIError
+	return errors.As(err, &ae)
+}

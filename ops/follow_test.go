@@ -2,7 +2,9 @@ package ops
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
@@ -12,6 +14,9 @@ import (
 	"time"
 
 	"ecsdeck/internal/mototest"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // collect reads a follow until want lines came (or the timeout), then
@@ -401,5 +406,23 @@ func TestThrottledLiveTailIsTriedAgainLaterWhilePolling(t *testing.T) {
 	}
 	if modes[len(modes)-1] != FollowLive {
 		t.Fatalf("modes = %v", modes)
+	}
+}
+
+func TestALiveTailThatDidNotOpenIsTriedAgainUnlessAWSSaidNo(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		err   error
+		later bool
+	}{
+		{"throttled", &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}, true},
+		{"too many sessions", &smithy.GenericAPIError{Code: "LimitExceededException"}, true},
+		{"connection cut while opening", fmt.Errorf("decode event: %w", errors.New("read tcp 127.0.0.1:1->127.0.0.1:2: use of closed network connection")), true},
+		{"access denied", &smithy.GenericAPIError{Code: "AccessDeniedException"}, false},
+		{"endpoint without it", &smithyhttp.ResponseError{Response: &smithyhttp.Response{Response: &http.Response{StatusCode: 500}}, Err: errors.New("boom")}, false},
+	} {
+		if got := refusedForNow(c.err); got != c.later {
+			t.Errorf("%s: tried again later = %v, want %v", c.name, got, c.later)
+		}
 	}
 }
