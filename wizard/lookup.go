@@ -43,7 +43,7 @@ type Subnet struct {
 	Name   string // its Name tag
 	CIDR   string
 	Zone   string
-	Public bool // it gives instances public addresses
+	Public bool // it routes to an internet gateway
 }
 
 // HostedZone is a Route 53 hosted zone.

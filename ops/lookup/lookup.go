@@ -46,11 +46,14 @@ type VPC struct {
 
 // Subnet is a subnet of a VPC.
 type Subnet struct {
-	ID     string
-	Name   string
-	CIDR   string
-	Zone   string
-	Public bool // it gives instances public addresses
+	ID   string
+	Name string
+	CIDR string
+	Zone string
+	// Public: its route table (its own, or the VPC's main one) sends
+	// 0.0.0.0/0 to an internet gateway; when the route tables cannot be
+	// read, whether it gives instances public addresses.
+	Public bool
 }
 
 // HostedZone is a public Route 53 hosted zone.
@@ -314,10 +317,47 @@ func (c *Client) Subnets(ctx context.Context, profile, region, vpcID string) ([]
 			})
 		}
 	}
+	// NOTE: what makes a subnet public is its route to an internet
+	// gateway, not the public addresses it hands out.
+	if rt, err := ec2.NewFromConfig(cfg).DescribeRouteTables(ctx, &ec2.DescribeRouteTablesInput{
+		Filters: []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpcID}}},
+	}); err == nil {
+		for i := range out {
+			out[i].Public = RoutesToInternet(rt.RouteTables, out[i].ID)
+		}
+	}
 	slices.SortFunc(out, func(a, b Subnet) int {
 		return cmp.Or(cmp.Compare(a.Zone, b.Zone), cmp.Compare(a.CIDR, b.CIDR), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// RoutesToInternet says whether the subnet's route table (its own, or the
+// VPC's main one) sends 0.0.0.0/0 to an internet gateway.
+func RoutesToInternet(tables []ec2types.RouteTable, subnet string) bool {
+	var table, main *ec2types.RouteTable
+	for i := range tables {
+		for _, a := range tables[i].Associations {
+			if aws.ToString(a.SubnetId) == subnet {
+				table = &tables[i]
+			}
+			if aws.ToBool(a.Main) {
+				main = &tables[i]
+			}
+		}
+	}
+	if table == nil {
+		table = main
+	}
+	if table == nil {
+		return false
+	}
+	for _, r := range table.Routes {
+		if aws.ToString(r.DestinationCidrBlock) == "0.0.0.0/0" && strings.HasPrefix(aws.ToString(r.GatewayId), "igw-") && r.State != ec2types.RouteStateBlackhole {
+			return true
+		}
+	}
+	return false
 }
 
 func nameTag(tags []ec2types.Tag) string {

@@ -203,7 +203,7 @@ func (v *Verifier) subnets(ctx context.Context, vpc string, public, db []string)
 	var private []string
 	for _, id := range public {
 		zones[aws.ToString(found[id].AvailabilityZone)] = true
-		if !routesToInternet(rto.RouteTables, id) {
+		if !lookup.RoutesToInternet(rto.RouteTables, id) {
 			private = append(private, id)
 		}
 	}
@@ -222,7 +222,7 @@ func (v *Verifier) subnets(ctx context.Context, vpc string, public, db []string)
 		dbZones := map[string]bool{}
 		for _, id := range db {
 			dbZones[aws.ToString(found[id].AvailabilityZone)] = true
-			if routesToInternet(rto.RouteTables, id) {
+			if lookup.RoutesToInternet(rto.RouteTables, id) {
 				open = append(open, id)
 			}
 		}
@@ -237,34 +237,6 @@ func (v *Verifier) subnets(ctx context.Context, vpc string, public, db []string)
 		}
 	}
 	return out
-}
-
-// routesToInternet says whether the subnet's route table (its own, or the
-// VPC's main one) sends 0.0.0.0/0 to an internet gateway.
-func routesToInternet(tables []ec2types.RouteTable, subnet string) bool {
-	var table, main *ec2types.RouteTable
-	for i := range tables {
-		for _, a := range tables[i].Associations {
-			if aws.ToString(a.SubnetId) == subnet {
-				table = &tables[i]
-			}
-			if aws.ToBool(a.Main) {
-				main = &tables[i]
-			}
-		}
-	}
-	if table == nil {
-		table = main
-	}
-	if table == nil {
-		return false
-	}
-	for _, r := range table.Routes {
-		if aws.ToString(r.DestinationCidrBlock) == "0.0.0.0/0" && strings.HasPrefix(aws.ToString(r.GatewayId), "igw-") && r.State != ec2types.RouteStateBlackhole {
-			return true
-		}
-	}
-	return false
 }
 
 func (v *Verifier) securityGroups(ctx context.Context, vpc string, sgs map[string]string) Check {
