@@ -133,6 +133,9 @@ type costJSON struct {
 	*cost.Breakdown
 	LivePrices bool         `json:"livePrices"`
 	Checks     []cost.Check `json:"checks,omitempty"`
+	// UnpricedParts names what the total leaves out, as the table says it
+	// beside the total (each line still has its noPrice).
+	UnpricedParts []string `json:"unpricedParts"`
 }
 
 func (a *app) runCost(ctx context.Context, spec *profiles.Spec, f costFlags) error {
@@ -166,7 +169,11 @@ func (a *app) runCost(ctx context.Context, spec *profiles.Spec, f costFlags) err
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(costJSON{Breakdown: b, LivePrices: f.live, Checks: checks})
+		parts := cost.UnpricedParts(b.Lines)
+		if parts == nil {
+			parts = []string{}
+		}
+		return enc.Encode(costJSON{Breakdown: b, LivePrices: f.live, Checks: checks, UnpricedParts: parts})
 	}
 	describe.Cost(a.stdout, b, describe.CostOptions{Live: f.live, SpotDiscountPercent: f.spotDiscount}, checks)
 	return nil

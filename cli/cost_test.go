@@ -215,6 +215,16 @@ func TestCostSaysWhichLinesHaveNoPrice(t *testing.T) {
 			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
 	}
+	// AND --json names the same parts for scripts
+	code, out, _ = costRun(t, "cost", "--json", "-f", "examples/two-tier-ecs.yaml")
+	var doc struct{ UnpricedParts []string }
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || code != 0 || strings.Join(doc.UnpricedParts, ", ") != "RDS db.t4g.micro, RDS storage, CodeBuild" {
+		t.Fatalf("unpricedParts %q (%v)", doc.UnpricedParts, err)
+	}
+	code, out, _ = costRun(t, "cost", "--json", "-f", "examples/single-fargate.yaml")
+	if code != 0 || !strings.Contains(out, `"unpricedParts": []`) {
+		t.Fatalf("a fully priced platform's unpricedParts:\n%s", out)
+	}
 }
 
 // priceListStub answers GetProducts: the load balancer hour at $0.0252 in
