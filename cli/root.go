@@ -258,5 +258,6 @@ func (a *app) commands() []*cobra.Command {
 		a.scaleCommand(),
 		a.redeployCommand(),
 		a.runCommand(),
+		a.execCommand(),
 	}
 }

@@ -25,6 +25,7 @@ type Client struct {
 	Actions    *Actions
 	Runs       *Runs
 	Metrics    *Metrics
+	Execs      *Execs
 }
 
 // New returns a Client for the target with SDK clients built from cfg.
@@ -43,6 +44,7 @@ func New(cfg aws.Config, t *Target) *Client {
 		Logs:       &Logs{API: lc, TaskDefs: ec},
 		Actions:    &Actions{ECS: ec, BlueGreens: bgs, Pipelines: pipes, Target: t},
 		Runs:       &Runs{API: ec, Cluster: t.Cluster},
+		Execs:      &Execs{API: ec, Cluster: t.Cluster},
 		Metrics:    &Metrics{API: cloudwatch.NewFromConfig(cfg), ELB: elbv2.NewFromConfig(cfg), Cluster: t.Cluster},
 	}
 }

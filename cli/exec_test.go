@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"ecsdeck/internal/mototest"
+)
+
+// fakeSessionPlugin puts a session-manager-plugin test double on PATH: it
+// writes its arguments, one a line, to a file and exits 7.
+func fakeSessionPlugin(t *testing.T) (argsFile string) {
+	t.Helper()
+	dir := t.TempDir()
+	argsFile = filepath.Join(dir, "args")
+	script := "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\" >> '" + argsFile + "'; done\nexit 7\n"
+	if err := os.WriteFile(filepath.Join(dir, sessionPlugin), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return argsFile
+}
+
+// execReady answers the calls of exec for web: ECS Exec on, one running
+// task whose app container's agent is in state agent.
+func execReady(t *testing.T, c *opsCLI, enabled bool, agent string) (*mototest.Recorder, string) {
+	t.Helper()
+	id := "0123456789abcdef0123456789abcdef"
+	arn := "arn:aws:ecs:us-east-1:" + c.front.Account + ":task/shop/" + id
+	td := describeService(t, c, "web")["taskDefinition"]
+	c.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
+		for _, s := range out["services"].([]any) {
+			s.(map[string]any)["enableExecuteCommand"] = enabled
+		}
+	})))
+	c.front.Handle("ecs.ListTasks", mototest.Always(mototest.JSON(map[string]any{"taskArns": []string{arn}})))
+	c.front.Handle("ecs.DescribeTasks", mototest.Always(mototest.JSON(map[string]any{"tasks": []any{map[string]any{
+		"taskArn": arn, "lastStatus": "RUNNING", "desiredStatus": "RUNNING", "enableExecuteCommand": true, "taskDefinitionArn": td,
+		"startedAt": 1767225600, "containers": []any{map[string]any{"name": "app", "runtimeId": id + "-1234567890",
+			"managedAgents": []any{map[string]any{"name": "ExecuteCommandAgent", "lastStatus": agent}}}},
+	}}})))
+	var rec mototest.Recorder
+	c.front.Handle("ecs.ExecuteCommand", rec.Wrap(mototest.Always(mototest.JSON(map[string]any{
+		"clusterArn": "arn:aws:ecs:us-east-1:" + c.front.Account + ":cluster/shop", "containerName": "app", "interactive": true, "taskArn": arn,
+		"session": map[string]any{"sessionId": "ecs-execute-command-1", "streamUrl": "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/ecs-execute-command-1", "tokenValue": "session-token"},
+	}))))
+	return &rec, id
+}
+
+func TestExecHandsTheSessionToTheSessionManagerPlugin(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	args := fakeSessionPlugin(t)
+	rec, id := execReady(t, c, true, "RUNNING")
+	// WHEN a command runs in web's running task
+	code, out, errs := c.run("exec", "web", "--answers", hello, "--", "./manage.py", "shell")
+	// THEN ECS was asked for an interactive session in its app container,
+	// the plugin got that session and its target, and its exit code is ecsdeck's
+	if code != 7 {
+		t.Fatalf("exit %d, want the plugin's 7\n%s\n%s", code, out, errs)
+	}
+	in := rec.Inputs()
+	if len(in) != 1 || in[0]["command"] != "./manage.py shell" || in[0]["container"] != "app" || in[0]["interactive"] != true || !strings.HasSuffix(in[0]["task"].(string), id) {
+		t.Fatalf("ExecuteCommand inputs %v", in)
+	}
+	b, err := os.ReadFile(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(got) != 6 || got[1] != "us-east-1" || got[2] != "StartSession" {
+		t.Fatalf("plugin args %q", got)
+	}
+	var sess struct{ SessionId, StreamUrl, TokenValue string }
+	var params struct{ Target string }
+	if json.Unmarshal([]byte(got[0]), &sess) != nil || sess.SessionId != "ecs-execute-command-1" || sess.TokenValue != "session-token" {
+		t.Fatalf("session %q", got[0])
+	}
+	if json.Unmarshal([]byte(got[4]), &params) != nil || params.Target != "ecs:shop_"+id+"_"+id+"-1234567890" {
+		t.Fatalf("target %q", got[4])
+	}
+	if !strings.Contains(errs, "./manage.py shell in app of task "+id) {
+		t.Errorf("stderr:\n%s", errs)
+	}
+}
+
+func TestExecSaysWhatECSExecLacks(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	fakeSessionPlugin(t)
+	// GIVEN ECS Exec off for the service
+	execReady(t, c, false, "RUNNING")
+	if code, _, errs := c.run("exec", "web", "--answers", hello); code != exitUsage || !strings.Contains(errs, "ECS Exec is not turned on for web") {
+		t.Fatalf("exec off: exit %d\n%s", code, errs)
+	}
+	// GIVEN the agent not running in the container
+	execReady(t, c, true, "STOPPED")
+	if code, _, errs := c.run("exec", "web", "--answers", hello); code != exitUsage || !strings.Contains(errs, "the ECS Exec agent in app of task") || !strings.Contains(errs, "ssmmessages") {
+		t.Fatalf("agent stopped: exit %d\n%s", code, errs)
+	}
+	// GIVEN a task that is not there
+	execReady(t, c, true, "RUNNING")
+	if code, _, errs := c.run("exec", "web", "--answers", hello, "--task", "ffff"); code != exitUsage || !strings.Contains(errs, "has no running task ffff") {
+		t.Fatalf("unknown task: exit %d\n%s", code, errs)
+	}
+	if n := c.front.Calls("ecs.ExecuteCommand"); n != 0 {
+		t.Fatalf("ECS was asked for a session %d times despite the problems", n)
+	}
+	// GIVEN no session-manager-plugin on PATH
+	t.Setenv("PATH", t.TempDir())
+	if code, _, errs := c.run("exec", "web", "--answers", hello); code != exitFailed || !strings.Contains(errs, "session-manager-plugin, which is not on PATH") {
+		t.Fatalf("no plugin: exit %d\n%s", code, errs)
+	}
+}
