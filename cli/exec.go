@@ -5,12 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"ecsdeck/ops"
+	"ecsdeck/profiles"
 	"ecsdeck/words"
 )
 
@@ -95,23 +100,28 @@ session-manager-plugin, which must be on PATH.
 	return cmd
 }
 
-// runSession hands the session ECS opened to the session-manager-plugin,
-// on this terminal, and returns its exit code. The arguments are those the
-// AWS CLI gives it: the session, the region, the operation, the profile,
-// the target and the endpoint.
+// runSession hands the session ECS opened to the session-manager-plugin.
 func (a *app) runSession(ctx context.Context, plugin string, session any, region, target string) error {
+	return a.runPlugin(ctx, plugin, session, region, map[string]any{"Target": target}, "ecs")
+}
+
+// runPlugin runs the session-manager-plugin on this terminal with the
+// arguments the AWS CLI gives it (the session, the region, the operation,
+// the profile, the parameters and the endpoint of service) and returns
+// its exit code.
+func (a *app) runPlugin(ctx context.Context, plugin string, session any, region string, params map[string]any, service string) error {
 	sess, err := json.Marshal(session)
 	if err != nil {
 		return err
 	}
-	params, _ := json.Marshal(map[string]string{"Target": target})
-	endpoint := "https://ecs." + region + ".amazonaws.com"
-	if e := os.Getenv("AWS_ENDPOINT_URL_ECS"); e != "" {
+	p, _ := json.Marshal(params)
+	endpoint := "https://" + service + "." + region + ".amazonaws.com"
+	if e := os.Getenv("AWS_ENDPOINT_URL_" + strings.ToUpper(service)); e != "" {
 		endpoint = e
 	} else if e := os.Getenv("AWS_ENDPOINT_URL"); e != "" {
 		endpoint = e
 	}
-	cmd := exec.CommandContext(context.WithoutCancel(ctx), plugin, string(sess), region, "StartSession", os.Getenv("AWS_PROFILE"), string(params), endpoint)
+	cmd := exec.CommandContext(context.WithoutCancel(ctx), plugin, string(sess), region, "StartSession", os.Getenv("AWS_PROFILE"), string(p), endpoint)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = a.stdin, a.stdout, a.screen
 	err = cmd.Run()
 	var ee *exec.ExitError
@@ -126,4 +136,143 @@ func (a *app) runSession(ctx context.Context, plugin string, session any, region
 		return fmt.Errorf("run %s: %w", sessionPlugin, err)
 	}
 	return nil
+}
+
+func (a *app) tunnelCommand() *cobra.Command {
+	var (
+		f         opsFlags
+		localPort int
+		task      string
+	)
+	cmd := &cobra.Command{
+		Use:     "tunnel (db | SERVICE PORT) [--local-port N]",
+		Short:   "Forward a local port to the platform's database or a service's task",
+		GroupID: "run",
+		Long: `Forward a port on this machine through a running task with Session Manager:
+
+  ecsdeck tunnel db         to the platform's database (through a backend
+                            task, which the database admits); prints how
+                            to connect, without the password, and names the
+                            secret that holds it
+  ecsdeck tunnel SERVICE 8080   to port 8080 of one of the service's tasks
+
+--local-port picks the port on this machine (default: the same number).
+The tunnel stays open until Ctrl-C. It needs what ecsdeck exec needs (ECS
+Exec on, its agent running) and AWS's session-manager-plugin on PATH.
+` + opsTargetHelp,
+		Example: "  ecsdeck tunnel db --profile shop-prod --local-port 15432\n  ecsdeck tunnel api 8080 --cluster prod",
+		Args: func(cmd *cobra.Command, args []string) error {
+			switch {
+			case len(args) == 1 && args[0] == "db", len(args) == 2:
+				return nil
+			}
+			return usageError("tunnel takes db, or a SERVICE and a PORT (see %s --help)", cmd.CommandPath())
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, interrupted, stop := a.interruptible(cmd.Context())
+			defer stop()
+			if localPort < 0 || localPort > 65535 {
+				return usageError("--local-port %d: give a port from 1 to 65535", localPort)
+			}
+			var (
+				service, host, connect string
+				port                   int
+			)
+			if args[0] == "db" {
+				if !f.target.set() {
+					return usageError("tunnel db needs the platform: --profile NAME or --answers FILE")
+				}
+				ans, err := a.load(&f.target)
+				if err != nil {
+					return err
+				}
+				outs, err := a.outputs(ctx, ans)
+				if err != nil {
+					return err
+				}
+				if outs.DatabaseEndpoint == "" {
+					return usageError("%s has no database", ans.Spec.StackName())
+				}
+				host, port = splitEndpoint(outs.DatabaseEndpoint, ans.Spec.Database.Port)
+				service = "backend"
+				if localPort == 0 {
+					localPort = port
+				}
+				connect = connectionString(ans.Spec.Database.Engine, ans.Spec.Database.Username, ans.Spec.Database.Name, localPort)
+				if outs.DatabaseSecretARN != "" {
+					connect += "\n  the password is in Secrets Manager: aws secretsmanager get-secret-value --secret-id " + outs.DatabaseSecretARN + " --query SecretString"
+				}
+			} else {
+				n, err := strconv.Atoi(args[1])
+				if err != nil || n < 1 || n > 65535 {
+					return usageError("PORT %q: give a port from 1 to 65535", args[1])
+				}
+				service, port = args[0], n
+				if localPort == 0 {
+					localPort = port
+				}
+			}
+			plugin, err := exec.LookPath(sessionPlugin)
+			if err != nil {
+				return fmt.Errorf("tunnels need %s, which is not on PATH: %s", sessionPlugin, sessionPluginInstall)
+			}
+			c, err := a.opsClient(ctx, &f)
+			if err != nil {
+				return err
+			}
+			svc, err := c.Services.Lookup(ctx, service)
+			if err != nil {
+				return interruptedOr(interrupted, opsError(ctx, err))
+			}
+			container := ""
+			if ref, ok := c.Target.Service(svc.Name); ok {
+				container = ref.Container
+			}
+			tg, err := c.Execs.Pick(ctx, svc, task, container)
+			if err != nil {
+				return interruptedOr(interrupted, opsError(ctx, err))
+			}
+			tu, err := ops.StartTunnel(ctx, c.Sessions, c.Target.Cluster, tg, host, port, localPort)
+			if err != nil {
+				return interruptedOr(interrupted, opsError(ctx, err))
+			}
+			to := fmt.Sprintf("port %d of task %s", port, tg.TaskID)
+			if host != "" {
+				to = fmt.Sprintf("%s:%d through task %s", host, port, tg.TaskID)
+			}
+			fmt.Fprintf(a.stderr, "forwarding 127.0.0.1:%d to %s; Ctrl-C ends it\n", localPort, to)
+			if connect != "" {
+				fmt.Fprintf(a.stderr, "  connect: %s\n", connect)
+			}
+			return a.runPlugin(ctx, plugin, tu.Session, c.Target.Region, map[string]any{"Target": tu.Target, "DocumentName": tu.Document, "Parameters": tu.Parameters}, "ssm")
+		},
+	}
+	f.registerShort(cmd, false, "")
+	cmd.Flags().IntVar(&localPort, "local-port", 0, "the port on this machine (default: the same as the remote one)")
+	cmd.Flags().StringVar(&task, "task", "", "the task to go through (default: the newest running one)")
+	return cmd
+}
+
+// splitEndpoint takes host:port apart (the port def when it has none).
+func splitEndpoint(endpoint string, def int) (string, int) {
+	if h, p, err := net.SplitHostPort(endpoint); err == nil {
+		if n, err := strconv.Atoi(p); err == nil {
+			return h, n
+		}
+	}
+	return endpoint, def
+}
+
+// connectionString is how a client reaches the database through the
+// tunnel, without the password.
+func connectionString(engine profiles.Engine, user, db string, port int) string {
+	scheme := "postgresql"
+	if engine == profiles.EngineMySQL {
+		scheme = "mysql"
+	}
+	s := fmt.Sprintf("%s://%s@127.0.0.1:%d", scheme, url.PathEscape(user), port)
+	if db != "" {
+		s += "/" + url.PathEscape(db)
+	}
+	return s
 }

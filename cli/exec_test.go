@@ -2,12 +2,14 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"ecsdeck/internal/mototest"
+	"ecsdeck/stack"
 )
 
 // fakeSessionPlugin puts a session-manager-plugin test double on PATH: it
@@ -111,5 +113,59 @@ func TestExecSaysWhatECSExecLacks(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	if code, _, errs := c.run("exec", "web", "--answers", hello); code != exitFailed || !strings.Contains(errs, "session-manager-plugin, which is not on PATH") {
 		t.Fatalf("no plugin: exit %d\n%s", code, errs)
+	}
+}
+
+func TestTunnelToTheDatabaseSaysHowToConnectWithoutThePassword(t *testing.T) {
+	c := newOpsCLI(t, shop())
+	args := fakeSessionPlugin(t)
+	_, id := execReady(t, c, true, "RUNNING")
+	secret := "arn:aws:secretsmanager:us-east-1:" + c.front.Account + ":secret:rds!db-0a1b2c"
+	c.editOutputs = func(o *stack.Outputs) {
+		o.DatabaseEndpoint, o.DatabaseSecretARN = "shop-prod-db.c9akciq32.us-east-1.rds.amazonaws.com:5432", secret
+	}
+	var sessions mototest.Recorder
+	c.front.Handle("ssm.StartSession", sessions.Wrap(mototest.Always(mototest.JSON(map[string]any{
+		"SessionId": "tunnel-1", "StreamUrl": "wss://ssmmessages.us-east-1.amazonaws.com/v1/data-channel/tunnel-1", "TokenValue": "tunnel-token",
+	}))))
+	base, err := os.ReadFile(hello)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := writeFile(t, "db.yaml", string(base)+"database:\n  engine: postgres\n  username: app\n  name: shop\n")
+	// WHEN a tunnel to the database opens on local port 15432
+	code, _, errs := c.run("tunnel", "db", "--answers", file, "--local-port", "15432")
+	if code != 7 {
+		t.Fatalf("exit %d, want the plugin's 7\n%s", code, errs)
+	}
+	// THEN Session Manager was asked to forward to the database through
+	// web's task, and the plugin got that session
+	in := sessions.Inputs()
+	if len(in) != 1 || in[0]["Target"] != "ecs:shop_"+id+"_"+id+"-1234567890" || in[0]["DocumentName"] != "AWS-StartPortForwardingSessionToRemoteHost" {
+		t.Fatalf("StartSession inputs %v", in)
+	}
+	p := in[0]["Parameters"].(map[string]any)
+	if fmt.Sprint(p["host"]) != "[shop-prod-db.c9akciq32.us-east-1.rds.amazonaws.com]" || fmt.Sprint(p["portNumber"]) != "[5432]" || fmt.Sprint(p["localPortNumber"]) != "[15432]" {
+		t.Fatalf("parameters %v", p)
+	}
+	b, _ := os.ReadFile(args)
+	got := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(got) != 6 || !strings.Contains(got[0], `"SessionId":"tunnel-1"`) || !strings.Contains(got[4], `"DocumentName":"AWS-StartPortForwardingSessionToRemoteHost"`) {
+		t.Fatalf("plugin args %q", got)
+	}
+	// AND it says how to connect, naming the password's secret, never a password
+	for _, want := range []string{"forwarding 127.0.0.1:15432 to shop-prod-db.c9akciq32.us-east-1.rds.amazonaws.com:5432 through task " + id,
+		"connect: postgresql://app@127.0.0.1:15432/shop", "get-secret-value --secret-id " + secret} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errs)
+		}
+	}
+	// AND a platform without a database, or a bad port, is bad input
+	c.editOutputs = nil
+	if code, _, errs := c.run("tunnel", "db", "--answers", file); code != exitUsage || !strings.Contains(errs, "has no database") {
+		t.Fatalf("no database: exit %d\n%s", code, errs)
+	}
+	if code, _, errs := c.run("tunnel", "web", "70000", "--answers", hello); code != exitUsage || !strings.Contains(errs, "give a port") {
+		t.Fatalf("bad port: exit %d\n%s", code, errs)
 	}
 }

@@ -35,6 +35,8 @@ type opsCLI struct {
 	tty    bool
 	stdin  string
 	sigs   chan os.Signal
+	// editOutputs changes the stack outputs the commands see.
+	editOutputs func(*stack.Outputs)
 }
 
 func newOpsCLI(t *testing.T, seed mototest.ClusterSeed) *opsCLI {
@@ -63,7 +65,13 @@ func (c *opsCLI) app(stdout, stderr *syncBuffer) *app {
 	a := newApp(strings.NewReader(c.stdin), stdout, stderr)
 	a.isTTY = func() bool { return c.tty }
 	a.signals = func() (<-chan os.Signal, func()) { return c.sigs, func() {} }
-	a.outputs = func(context.Context, *profiles.Answers) (*stack.Outputs, error) { return c.seeded.Outputs(), nil }
+	a.outputs = func(context.Context, *profiles.Answers) (*stack.Outputs, error) {
+		o := c.seeded.Outputs()
+		if c.editOutputs != nil {
+			c.editOutputs(o)
+		}
+		return o, nil
+	}
 	return a
 }
 

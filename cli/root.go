@@ -259,5 +259,6 @@ func (a *app) commands() []*cobra.Command {
 		a.redeployCommand(),
 		a.runCommand(),
 		a.execCommand(),
+		a.tunnelCommand(),
 	}
 }

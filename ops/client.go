@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
 // Client is the set of readers and actions for one Target, each holding
@@ -26,6 +27,7 @@ type Client struct {
 	Runs       *Runs
 	Metrics    *Metrics
 	Execs      *Execs
+	Sessions   SessionAPI
 }
 
 // New returns a Client for the target with SDK clients built from cfg.
@@ -45,6 +47,7 @@ func New(cfg aws.Config, t *Target) *Client {
 		Actions:    &Actions{ECS: ec, BlueGreens: bgs, Pipelines: pipes, Target: t},
 		Runs:       &Runs{API: ec, Cluster: t.Cluster},
 		Execs:      &Execs{API: ec, Cluster: t.Cluster},
+		Sessions:   ssm.NewFromConfig(cfg),
 		Metrics:    &Metrics{API: cloudwatch.NewFromConfig(cfg), ELB: elbv2.NewFromConfig(cfg), Cluster: t.Cluster},
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
 // ExecAPI is what Execs calls; *ecs.Client satisfies it.
@@ -133,4 +135,37 @@ func (x *Execs) Start(ctx context.Context, t *ExecTarget, command string) (*ecs.
 		return nil, fmt.Errorf("start an ECS Exec session in %s of task %s: %w", t.Container, t.TaskID, err)
 	}
 	return out, nil
+}
+
+// SessionAPI opens Session Manager sessions; *ssm.Client satisfies it.
+type SessionAPI interface {
+	StartSession(ctx context.Context, in *ssm.StartSessionInput, optFns ...func(*ssm.Options)) (*ssm.StartSessionOutput, error)
+}
+
+// Tunnel is a port forwarding session through a task's container.
+type Tunnel struct {
+	// Document is the Session Manager document and Parameters its
+	// parameters, as the session-manager-plugin is given them.
+	Document   string                  `json:"documentName"`
+	Parameters map[string][]string     `json:"parameters"`
+	Target     string                  `json:"target"`
+	Session    *ssm.StartSessionOutput `json:"-"`
+}
+
+// StartTunnel opens a port forwarding session through the target's task:
+// to host:port from it when host is set (a database the tasks reach),
+// else to port of the task itself; localPort is the port on this machine.
+func StartTunnel(ctx context.Context, api SessionAPI, cluster string, t *ExecTarget, host string, port, localPort int) (*Tunnel, error) {
+	tu := &Tunnel{Target: t.SessionTarget(cluster), Document: "AWS-StartPortForwardingSession",
+		Parameters: map[string][]string{"portNumber": {strconv.Itoa(port)}, "localPortNumber": {strconv.Itoa(localPort)}}}
+	if host != "" {
+		tu.Document = "AWS-StartPortForwardingSessionToRemoteHost"
+		tu.Parameters["host"] = []string{host}
+	}
+	out, err := api.StartSession(ctx, &ssm.StartSessionInput{Target: aws.String(tu.Target), DocumentName: aws.String(tu.Document), Parameters: tu.Parameters})
+	if err != nil {
+		return nil, fmt.Errorf("start a port forwarding session through task %s: %w", t.TaskID, err)
+	}
+	tu.Session = out
+	return tu, nil
 }
