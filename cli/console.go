@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"os"
+	"os/exec"
 
 	"github.com/aws/smithy-go/logging"
 	tea "github.com/charmbracelet/bubbletea"
@@ -71,7 +73,7 @@ come from its stack outputs).
 			if f.profile != "" {
 				title = f.profile + " · " + title
 			}
-			return a.runConsole(ctx, console.Options{Backend: console.FromClient(c), Title: title})
+			return a.runConsole(ctx, console.Options{Backend: console.FromClient(c), Title: title, Exec: shellCommand(c.Target, awsProfile)})
 		},
 	}
 	f.target.register(cmd)
@@ -162,5 +164,21 @@ func (a *app) consoleOpener(ctx context.Context) tui.ConsoleOpener {
 			return console.FromClient(cl), nil
 		}
 		return console.New(ctx, c, console.Options{Connect: connect, Title: profile, Hosted: true}), nil
+	}
+}
+
+// shellCommand is the console's x: ecsdeck exec on the service, run by
+// this same binary while the console leaves it the screen.
+func shellCommand(tg *ops.Target, awsProfile string) func(string) *exec.Cmd {
+	self, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	return func(service string) *exec.Cmd {
+		cmd := exec.Command(self, "exec", service, "--cluster", tg.Cluster, "--region", tg.Region)
+		if awsProfile != "" {
+			cmd.Env = append(os.Environ(), "AWS_PROFILE="+awsProfile)
+		}
+		return cmd
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -70,6 +71,9 @@ type Options struct {
 	// blue/green deployment or a log source may wait for AWS (default
 	// ops.DefaultReadDeadline); the services' refresh has the Watcher's.
 	ReadDeadline time.Duration
+	// Exec returns the command that opens a shell in a service's task (the
+	// console leaves the screen to it while it runs); nil: x is not offered.
+	Exec func(service string) *exec.Cmd
 }
 
 // shared is what the tabs read of the console: set by the console's
@@ -422,6 +426,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case logsStartedMsg, logBatchMsg, logsDoneMsg:
 		_, cmd := m.logs.Update(msg)
 		return m, cmd
+	case execDoneMsg:
+		var ee *exec.ExitError
+		switch {
+		case msg.err == nil:
+			m.setStatus("the shell in "+msg.service+" ended", false)
+		case errors.As(msg.err, &ee):
+			m.setStatus(fmt.Sprintf("the shell in %s ended with exit code %d", msg.service, ee.ExitCode()), ee.ExitCode() != 0)
+		default:
+			m.setStatus("could not open a shell in "+msg.service+": "+msg.err.Error(), true)
+		}
+		return m, nil
 	case planMsg:
 		m.busy = ""
 		if msg.err != nil {
@@ -563,6 +578,8 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		return m.askService(t.selection(), ops.ActionScale)
 	case key.Matches(msg, km.Redeploy):
 		return m.askService(t.selection(), ops.ActionRedeploy)
+	case key.Matches(msg, km.Exec):
+		return m.openShell(t.selection())
 	}
 	for i, b := range km.Tabs {
 		if key.Matches(msg, b) {
@@ -699,4 +716,25 @@ func (m *Model) applied(msg appliedMsg) tea.Cmd {
 		return m.pipes.startRelease(res.Pipeline, res.Started)
 	}
 	return nil
+}
+
+// execDoneMsg is a shell session that ended.
+type execDoneMsg struct {
+	service string
+	err     error
+}
+
+// openShell leaves the screen to a shell in the selected service's task
+// and comes back when it ends.
+func (m *Model) openShell(sel selection) tea.Cmd {
+	switch {
+	case sel.service == nil:
+		m.setStatus("select a service to open a shell in", true)
+		return nil
+	case m.opts.Exec == nil:
+		m.setStatus("a shell is not available here: run ecsdeck exec "+sel.service.Name, true)
+		return nil
+	}
+	name := sel.service.Name
+	return tea.ExecProcess(m.opts.Exec(name), func(err error) tea.Msg { return execDoneMsg{service: name, err: err} })
 }

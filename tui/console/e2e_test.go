@@ -235,6 +235,44 @@ func TestEndToEndConsoleShowsTheServicesCPUFromCloudWatch(t *testing.T) {
 	}
 }
 
+func TestEndToEndXOpensAShellAndComesBack(t *testing.T) {
+	// GIVEN a cluster in moto whose api service has ECS Exec on and a
+	// running task (responders: moto runs no tasks), and a
+	// session-manager-plugin test double on PATH that says it ran and exits 7
+	w := newWorld(t, "shop", mototest.ServiceSeed{Name: "api", Desired: 1})
+	id := "0123456789abcdef0123456789abcdef"
+	arn := "arn:aws:ecs:us-east-1:" + w.front.Account + ":task/shop/" + id
+	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
+		for _, s := range out["services"].([]any) {
+			s.(map[string]any)["enableExecuteCommand"] = true
+		}
+	})))
+	w.front.Handle("ecs.ListTasks", mototest.Always(mototest.JSON(map[string]any{"taskArns": []string{arn}})))
+	w.front.Handle("ecs.DescribeTasks", mototest.Always(mototest.JSON(map[string]any{"tasks": []any{map[string]any{
+		"taskArn": arn, "lastStatus": "RUNNING", "enableExecuteCommand": true, "taskDefinitionArn": w.seeded.Services[0].TaskDefinitions[0],
+		"containers": []any{map[string]any{"name": "app", "runtimeId": id + "-1",
+			"managedAgents": []any{map[string]any{"name": "ExecuteCommandAgent", "lastStatus": "RUNNING"}}}},
+	}}})))
+	w.front.Handle("ecs.ExecuteCommand", mototest.Always(mototest.JSON(map[string]any{"taskArn": arn, "containerName": "app", "interactive": true,
+		"session": map[string]any{"sessionId": "s-1", "streamUrl": "wss://example.invalid/s-1", "tokenValue": "t"}})))
+	dir := t.TempDir()
+	script := "#!/bin/sh\necho 'session double: in the shell'\nsleep 1\nexit 7\n"
+	if err := os.WriteFile(filepath.Join(dir, "session-manager-plugin"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	bin := buildBinary(t)
+	tm := startTerm(t, 100, 24, consoleEnv(t.TempDir(), w.front), bin+" console --cluster shop --region "+w.front.Region)
+	tm.waitFor("api", "updated")
+	// WHEN x is pressed on api
+	tm.keys("x")
+	// THEN the screen is the session's, and the console comes back after it
+	tm.waitFor("/bin/sh in app of task "+id, "session double: in the shell")
+	tm.waitFor("the shell in api ended with exit code 7", "console · cluster shop")
+	tm.keys("q")
+	tm.waitFor("EXIT=0")
+}
+
 // rowNames lists the names that start a table row ("  name " or "› name "),
 // in screen order.
 func rowNames(screen string, names ...string) string {

@@ -17,6 +17,7 @@ type KeyMap struct {
 	Rollback   key.Binding           // b: roll the selected service back
 	Scale      key.Binding           // s: set the selected service's desired count
 	Redeploy   key.Binding           // d: force a new deployment
+	Exec       key.Binding           // x: a shell in the selected service's task
 	Follow     key.Binding           // f: logs: keep to the newest line
 	RefreshNow key.Binding           // ctrl+r: read everything again now
 }
@@ -34,6 +35,7 @@ func NewKeyMap(km *common.KeyMap) *KeyMap {
 		Rollback:   b("b", "b", "rollback"),
 		Scale:      b("s", "s", "scale"),
 		Redeploy:   b("d", "d", "redeploy"),
+		Exec:       b("x", "x", "shell"),
 		Follow:     b("f", "f", "follow"),
 		RefreshNow: b("ctrl+r", "ctrl+r", "refresh now"),
 	}

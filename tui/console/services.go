@@ -100,7 +100,7 @@ func (t *servicesTab) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom},
 		{open, km.Filter, back(km, "back")},
-		{km.Logs, km.Scale, km.Rollback, km.Redeploy, km.Release},
+		{km.Logs, km.Scale, km.Rollback, km.Redeploy, km.Release, km.Exec},
 	}
 }
 
