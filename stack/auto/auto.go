@@ -207,6 +207,10 @@ func (e noStackError) Is(target error) bool { return target == stack.ErrNoStack 
 
 // open returns the stack, creating it when create is set.
 func (e *Engine) open(ctx context.Context, create bool) (pauto.Stack, error) {
+	return e.openOnce(ctx, create, false)
+}
+
+func (e *Engine) openOnce(ctx context.Context, create, retried bool) (pauto.Stack, error) {
 	var (
 		st  pauto.Stack
 		err error
@@ -232,9 +236,22 @@ func (e *Engine) open(ctx context.Context, create bool) (pauto.Stack, error) {
 	} else {
 		st, err = pauto.SelectStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
 	}
+	if err != nil && checkpointUnloadable(err) && !retried {
+		// NOTE: a run that was stopped at once may still be replacing the
+		// checkpoint as this one reads it; read it again once, and if it
+		// still does not load, say how to put the last good copy back.
+		select {
+		case <-ctx.Done():
+		case <-time.After(2 * time.Second):
+			return e.openOnce(ctx, create, true)
+		}
+	}
 	if err != nil {
 		if pauto.IsSelectStack404Error(err) || strings.Contains(err.Error(), "no stack named") {
 			return st, noStackError{e.o.Stack}
+		}
+		if checkpointUnloadable(err) {
+			return st, &DamagedStateError{Stack: e.o.Stack, File: e.CheckpointPath(), Reason: "the Pulumi CLI could not load it (" + firstLine(e.redact.redact(lastErrorLine(err))) + ")"}
 		}
 		return st, e.cleanErr("open stack "+e.o.Stack, err)
 	}
@@ -504,10 +521,27 @@ func (e *Engine) RawOutputs(ctx context.Context) (map[string]any, error) {
 		return nil, err
 	}
 	om, err := st.Outputs(ctx)
+	if err != nil && checkpointUnloadable(err) {
+		// NOTE: as in open: the checkpoint may be being replaced.
+		select {
+		case <-ctx.Done():
+		case <-time.After(2 * time.Second):
+			om, err = st.Outputs(ctx)
+		}
+		if err != nil && checkpointUnloadable(err) {
+			return nil, &DamagedStateError{Stack: e.o.Stack, File: e.CheckpointPath(), Reason: "the Pulumi CLI could not load it (" + firstLine(e.redact.redact(lastErrorLine(err))) + ")"}
+		}
+	}
 	if err != nil {
 		return nil, e.cleanErr("read the outputs of "+e.o.Stack, err)
 	}
 	return plainOutputs(om), nil
+}
+
+// checkpointUnloadable says whether the CLI failed on a checkpoint that
+// does not load (empty, cut short, or being replaced).
+func checkpointUnloadable(err error) bool {
+	return strings.Contains(stderrOf(err)+err.Error(), "failed to load checkpoint")
 }
 
 // Cancel stops this engine's running operation gracefully (the CLI finishes
@@ -988,4 +1022,14 @@ func send(ctx context.Context, out chan<- stack.Event, stop <-chan struct{}, ev 
 	case <-t.C:
 		return false
 	}
+}
+
+// lastErrorLine is the CLI's own words of a failed run: its "error:" line
+// when it printed one, else the error.
+func lastErrorLine(err error) string {
+	text := stderrOf(err)
+	if i := strings.LastIndex(text, "error: "); i >= 0 {
+		return strings.TrimSpace(text[i+len("error: "):])
+	}
+	return err.Error()
 }

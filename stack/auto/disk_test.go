@@ -152,3 +152,38 @@ func TestRestoreLastGoodReplacesADamagedState(t *testing.T) {
 		t.Fatalf("up after restore: %v", err)
 	}
 }
+
+func TestACheckpointBeingReplacedIsReadAgainAndADamagedOneSaysHowToRestore(t *testing.T) {
+	h := newHarness(t)
+	ctx := context.Background()
+	e := h.engine(&testProgram{things: 2})
+	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return e.Up(ctx, ch) }); err != nil {
+		t.Fatal(err)
+	}
+	p := e.CheckpointPath()
+	good, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// GIVEN the checkpoint empty for a moment, as a stopped run replaces it
+	if err := os.WriteFile(p, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(time.Second)
+		os.WriteFile(p, good, 0o600)
+	}()
+	// WHEN the outputs are read THEN the read is tried again and succeeds
+	if outs, err := e.Outputs(ctx); err != nil || outs.ClusterName != "test-cluster" {
+		t.Fatalf("outputs while the checkpoint was replaced: %+v, %v", outs, err)
+	}
+	// GIVEN a checkpoint that stays empty
+	if err := os.WriteFile(p, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// THEN reading it says the state is damaged and how to restore it
+	_, err = e.Outputs(ctx)
+	if !errors.Is(err, stack.ErrStateDamaged) || !strings.Contains(err.Error(), "ecsdeck state restore") {
+		t.Fatalf("err = %v", err)
+	}
+}
