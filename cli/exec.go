@@ -48,12 +48,7 @@ role's ssmmessages permissions). The session itself is driven by AWS's
 session-manager-plugin, which must be on PATH.
 ` + opsTargetHelp,
 		Example: "  ecsdeck exec backend --profile shop-prod\n  ecsdeck exec api --cluster prod -- ./manage.py shell",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError("exec needs the SERVICE to open a session in (see %s --help)", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args:    needsService("to open a session in"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()
@@ -61,18 +56,9 @@ session-manager-plugin, which must be on PATH.
 			if err != nil {
 				return fmt.Errorf("ECS Exec sessions need %s, which is not on PATH: %s", sessionPlugin, sessionPluginInstall)
 			}
-			c, err := a.opsClient(ctx, &f)
+			c, svc, container, err := a.serviceOf(ctx, interrupted, &f, args[0], container)
 			if err != nil {
 				return err
-			}
-			svc, err := c.Services.Lookup(ctx, args[0])
-			if err != nil {
-				return interruptedOr(interrupted, opsError(ctx, err))
-			}
-			if container == "" {
-				if ref, ok := c.Target.Service(svc.Name); ok {
-					container = ref.Container
-				}
 			}
 			tg, err := c.Execs.Pick(ctx, svc, task, container)
 			if err != nil {
@@ -216,17 +202,9 @@ Exec on, its agent running) and AWS's session-manager-plugin on PATH.
 			if err != nil {
 				return fmt.Errorf("tunnels need %s, which is not on PATH: %s", sessionPlugin, sessionPluginInstall)
 			}
-			c, err := a.opsClient(ctx, &f)
+			c, svc, container, err := a.serviceOf(ctx, interrupted, &f, service, "")
 			if err != nil {
 				return err
-			}
-			svc, err := c.Services.Lookup(ctx, service)
-			if err != nil {
-				return interruptedOr(interrupted, opsError(ctx, err))
-			}
-			container := ""
-			if ref, ok := c.Target.Service(svc.Name); ok {
-				container = ref.Container
 			}
 			tg, err := c.Execs.Pick(ctx, svc, task, container)
 			if err != nil {

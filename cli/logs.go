@@ -44,17 +44,9 @@ offers it, else by polling) until Ctrl-C.
 			}
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()
-			c, err := a.opsClient(ctx, &f)
+			c, svc, container, err := a.serviceOf(ctx, interrupted, &f, args[0], "")
 			if err != nil {
 				return err
-			}
-			svc, err := c.Services.Lookup(ctx, args[0])
-			if err != nil {
-				return interruptedOr(interrupted, opsError(ctx, err))
-			}
-			container := ""
-			if ref, ok := c.Target.Service(svc.Name); ok {
-				container = ref.Container
 			}
 			src, err := c.Logs.Source(ctx, svc, container)
 			if err != nil {

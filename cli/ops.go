@@ -98,6 +98,35 @@ func (a *app) opsClient(ctx context.Context, f *opsFlags) (*ops.Client, error) {
 	return ops.New(cfg, tg), nil
 }
 
+// serviceOf resolves the target and the named service, with the container
+// the platform names for it (container itself when given).
+func (a *app) serviceOf(ctx context.Context, interrupted func() bool, f *opsFlags, name, container string) (*ops.Client, ops.Service, string, error) {
+	c, err := a.opsClient(ctx, f)
+	if err != nil {
+		return nil, ops.Service{}, "", err
+	}
+	svc, err := c.Services.Lookup(ctx, name)
+	if err != nil {
+		return nil, ops.Service{}, "", interruptedOr(interrupted, opsError(ctx, err))
+	}
+	if container == "" {
+		if ref, ok := c.Target.Service(svc.Name); ok {
+			container = ref.Container
+		}
+	}
+	return c, svc, container, nil
+}
+
+// needsService refuses a command line without its SERVICE argument.
+func needsService(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return usageError("%s needs the SERVICE %s (see %s --help)", cmd.Name(), what, cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
 // opsError gives an ops error its exit code: what the person asked for
 // cannot be (unknown names, bad filters, impossible actions) is 2; AWS's
 // own failures are said in ops' words.

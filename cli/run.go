@@ -37,27 +37,13 @@ followed until it stops; ecsdeck then exits with the container's exit code
 Put -- before a command that has flags of its own.
 ` + opsTargetHelp,
 		Example: "  ecsdeck run backend --profile shop-prod -- ./manage.py migrate\n  ecsdeck run api --cluster prod --detach -- node scripts/reindex.js",
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usageError("run needs the SERVICE whose task to run (see %s --help)", cmd.CommandPath())
-			}
-			return nil
-		},
+		Args:    needsService("whose task to run"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()
-			c, err := a.opsClient(ctx, &f)
+			c, svc, container, err := a.serviceOf(ctx, interrupted, &f, args[0], container)
 			if err != nil {
 				return err
-			}
-			svc, err := c.Services.Lookup(ctx, args[0])
-			if err != nil {
-				return interruptedOr(interrupted, opsError(ctx, err))
-			}
-			if container == "" {
-				if ref, ok := c.Target.Service(svc.Name); ok {
-					container = ref.Container
-				}
 			}
 			run, err := c.Runs.Start(ctx, svc, ops.RunOptions{Command: args[1:], Container: container})
 			if err != nil {

@@ -3,7 +3,6 @@ package describe
 import (
 	"fmt"
 	"io"
-	"math"
 	"text/tabwriter"
 
 	"ecsdeck/ops"
@@ -31,7 +30,7 @@ func Metrics(w io.Writer, ms []ops.ServiceMetrics) {
 			fmt.Fprintln(tw, "\t-\t\t-\t-")
 			continue
 		}
-		fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\n", count(*m.Requests), words.Sparkline(m.Requests.Values, 0, peak(m.Requests.Values), metricBars),
+		fmt.Fprintf(tw, "\t%s\t%s\t%s\t%s\n", count(*m.Requests), words.Sparkline(m.Requests.Values, 0, 0, metricBars),
 			count(derefSeries(m.Errors)), latency(derefSeries(m.P95)))
 	}
 	tw.Flush()
@@ -67,19 +66,5 @@ func latency(s ops.Series) string {
 	if !s.HasData {
 		return "-"
 	}
-	if s.Last < 1 {
-		return fmt.Sprintf("%.0f ms", s.Last*1000)
-	}
-	return fmt.Sprintf("%.2f s", s.Last)
-}
-
-// peak is the largest value, at least 1 (so a quiet series draws low).
-func peak(vs []float64) float64 {
-	p := 1.0
-	for _, v := range vs {
-		if !math.IsNaN(v) && v > p {
-			p = v
-		}
-	}
-	return p
+	return words.Latency(s.Last)
 }

@@ -299,6 +299,9 @@ func (m *Model) View() string {
 	if m.c.Width == 0 {
 		return ""
 	}
+	if m.page == pageConsole {
+		return m.active().View() // the console's view is sanitised already
+	}
 	return words.Styled(m.active().View())
 }
 

@@ -103,15 +103,34 @@ func Wrap(text string, width int) []string {
 	return out
 }
 
+// Latency is a duration in seconds as people read a response time:
+// "85 ms" under a second, else "1.25 s".
+func Latency(seconds float64) string {
+	if seconds < 1 {
+		return fmt.Sprintf("%.0f ms", seconds*1000)
+	}
+	return fmt.Sprintf("%.2f s", seconds)
+}
+
 // sparks are the eight heights of a sparkline.
 var sparks = []rune("▁▂▃▄▅▆▇█")
 
 // Sparkline draws values as one line of bars scaled from lo to hi (a
 // value at or below lo is the lowest bar, at or above hi the highest); a
-// NaN (no data) is a space. It draws the newest width values.
+// NaN (no data) is a space. With hi at or below lo the scale goes from lo
+// to the largest value drawn (at least lo+1, so a quiet series draws low).
+// It draws the newest width values.
 func Sparkline(values []float64, lo, hi float64, width int) string {
 	if width > 0 && len(values) > width {
 		values = values[len(values)-width:]
+	}
+	if hi <= lo {
+		hi = lo + 1
+		for _, v := range values {
+			if !math.IsNaN(v) && v > hi {
+				hi = v
+			}
+		}
 	}
 	var b strings.Builder
 	for _, v := range values {

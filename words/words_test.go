@@ -59,9 +59,19 @@ func TestSparkline(t *testing.T) {
 		{[]float64{1, 2, 3, 4}, 0, 4, 2, "▆█"},
 		{[]float64{7, 7}, 7, 7, 0, "▁▁"},
 		{nil, 0, 1, 5, ""},
+		{[]float64{1, 2, 4}, 0, 0, 0, "▃▅█"}, // scaled to its own peak
+		{[]float64{0.2, nan}, 0, 0, 0, "▂ "}, // a quiet series draws low
 	} {
 		if got := Sparkline(c.values, c.lo, c.hi, c.width); got != c.want {
 			t.Errorf("Sparkline(%v, %v, %v, %d) = %q, want %q", c.values, c.lo, c.hi, c.width, got, c.want)
+		}
+	}
+}
+
+func TestLatency(t *testing.T) {
+	for v, want := range map[float64]string{0.085: "85 ms", 0: "0 ms", 1.25: "1.25 s", 12: "12.00 s"} {
+		if got := Latency(v); got != want {
+			t.Errorf("Latency(%v) = %q, want %q", v, got, want)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package console
 
 import (
 	"fmt"
-	"math"
 
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
@@ -57,9 +56,6 @@ func metricsLines(st *common.Styles, w int, m ops.ServiceMetrics) []string {
 		if s.HasData {
 			now = value(s.Last)
 		}
-		if hi <= lo {
-			hi = peak(s.Values)
-		}
 		lines = append(lines, "  "+cell(label, 10)+" "+words.Sparkline(s.Values, lo, hi, width)+"  "+now)
 	}
 	pct := func(v float64) string { return fmt.Sprintf("%.0f%%", v) }
@@ -68,22 +64,6 @@ func metricsLines(st *common.Styles, w int, m ops.ServiceMetrics) []string {
 	row("memory", &m.Memory, 0, 100, pct)
 	row("requests", m.Requests, 0, 0, perMin)
 	row("http 5xx", m.Errors, 0, 0, perMin)
-	row("p95", m.P95, 0, 0, func(v float64) string {
-		if v < 1 {
-			return fmt.Sprintf("%.0f ms", v*1000)
-		}
-		return fmt.Sprintf("%.2f s", v)
-	})
+	row("p95", m.P95, 0, 0, words.Latency)
 	return lines
-}
-
-// peak is the largest value, at least 1.
-func peak(vs []float64) float64 {
-	p := 1.0
-	for _, v := range vs {
-		if !math.IsNaN(v) && v > p {
-			p = v
-		}
-	}
-	return p
 }
