@@ -159,6 +159,9 @@ const (
 type TierService struct {
 	Role    Role
 	Service *Service
+	// Worker is the worker this service is, or nil for a tier behind the
+	// load balancer.
+	Worker *Worker
 }
 
 // Host is the host name a tier answers on, or "" without a domain.

@@ -100,7 +100,13 @@ func (s *Spec) EC2Fit() (f EC2Fit, ok bool) {
 	f = EC2Fit{InstanceType: e.InstanceType, Instances: max(e.Max, e.Desired, 0)}
 	f.PerCPU, f.PerMemoryMiB = z.ForTasks()
 	f.HaveCPU, f.HaveMemoryMiB = f.PerCPU*f.Instances, f.PerMemoryMiB*f.Instances
-	for _, t := range s.Tiers() {
+	all := s.Services()
+	for i := range s.Jobs {
+		// NOTE: a job counts as the one task a run starts.
+		j := &s.Jobs[i]
+		all = append(all, TierService{Role: Role(j.Name), Service: &Service{CPU: j.CPU, Memory: j.Memory, DesiredCount: 1}})
+	}
+	for _, t := range all {
 		// NOTE: the task size is the task definition's, which nginx and any
 		// other sidecar share; it is what ECS reserves on an instance.
 		svc := t.Service

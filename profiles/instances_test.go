@@ -73,3 +73,18 @@ func TestTasksThatDoNotFitOnTheInstancesAreAWarning(t *testing.T) {
 		t.Fatalf("unknown size: %v", ps)
 	}
 }
+
+func TestWorkersAndJobsCountOnTheInstances(t *testing.T) {
+	// GIVEN three backend tasks that fit on two t3.small
+	s := ec2Spec(3)
+	// WHEN a worker of 512 MiB and a job of 256 MiB are added
+	withWorker(func(w *Worker) { w.CPU, w.Memory = 512, 512 })(s)
+	withJob(func(j *Job) { j.CPU, j.Memory = 256, 256 })(s)
+	ps := Validate(s)
+	// THEN they count: 3 + 0.5 + 0.25 vCPU, 3.75 GiB do not fit in 3.5 GiB
+	want := "warning: capacity.ec2.max: at their autoscaling maximum the tasks need 3.75 vCPU, 3.75 GiB, and 2 t3.small instances give 4 vCPU, 3.5 GiB for tasks (about 3 would): " +
+		"ECS cannot place them all (choose a larger capacity.ec2.instanceType, raise capacity.ec2.max, or ask less of the services)"
+	if len(ps) != 1 || ps[0].String() != want {
+		t.Fatalf("problems:\n%v\nwant\n%s", ps, want)
+	}
+}

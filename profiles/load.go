@@ -404,8 +404,11 @@ func want(t reflect.Type) string {
 	case reflect.Bool:
 		return "true or false"
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Int {
+		switch t.Elem().Kind() {
+		case reflect.Int:
 			return "a list of numbers"
+		case reflect.Struct:
+			return "a list of mappings"
 		}
 		return "a list of text"
 	case reflect.Map:
@@ -506,6 +509,9 @@ func (d *decoder) decode(n ast.Node, path string, v reflect.Value) {
 			ip := fmt.Sprintf("%s[%d]", path, i)
 			d.set[ip] = nodePos(item)
 			ev := reflect.New(t.Elem()).Elem()
+			if def, ok := ev.Addr().Interface().(interface{ setDefaults() }); ok {
+				def.setDefaults()
+			}
 			d.decode(item, ip, ev)
 			out = reflect.Append(out, ev)
 		}

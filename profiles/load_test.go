@@ -72,7 +72,7 @@ func TestParseDecodeErrors(t *testing.T) {
 		{"version missing", "name: shop\nregion: us-east-1\nbackend: {image: nginx}\n", "x.yaml:1:1: version: missing (write version: 1 at the top of the file)"},
 		{"version unsupported", strings.Replace(base, "version: 1", "version: 2", 1), "x.yaml:1:1: version: unsupported version 2 (this ecsdeck reads version 1)"},
 		{"duplicate key", base + "name: again\n", "x.yaml:5:1: name: is written twice (keep one)"},
-		{"unknown without hint", base + "zzzz: 1\n", "x.yaml:5:1: zzzz: unknown key (the top level takes architecture, artifacts, awsProfile, backend, capacity, cluster, database, domain, environment, frontend, launchType, loadBalancer, name, network, pipeline, region, serviceConnect, state, tags, tier or version)"},
+		{"unknown without hint", base + "zzzz: 1\n", "x.yaml:5:1: zzzz: unknown key (the top level takes architecture, artifacts, awsProfile, backend, capacity, cluster, database, domain, environment, frontend, jobs, launchType, loadBalancer, name, network, pipeline, region, serviceConnect, state, tags, tier, version or workers)"},
 		{"snake case hint", base + "network: {vpc_id: vpc-1}\n", "x.yaml:5:11: network.vpc_id: unknown key (did you mean vpcId?)"},
 		{"null int", base + "serviceConnect:\n", "x.yaml:5:1: serviceConnect: needs a value (true or false)"},
 		{"huge int", strings.Replace(base, "nginx}", "nginx, port: 99999999999}", 1), "x.yaml:4:31: backend.port: 99999999999 is far too large"},
@@ -81,7 +81,7 @@ func TestParseDecodeErrors(t *testing.T) {
 		{"tab indent", base + "network:\n\tcidr: 10.0.0.0/16\n", "x.yaml:6:1: not valid YAML: a tab character here (YAML indents with spaces, never tabs)"},
 		{"string for bool", base + "serviceConnect: \"true\"\n", `x.yaml:5:17: serviceConnect: is the text "true" (expected true or false)`},
 		{"mapping for string", strings.Replace(base, "{image: nginx}", "{image: {name: nginx}}", 1), "x.yaml:4:18: backend.image: is a mapping (expected text)"},
-		{"merge key", base + "defaults: &d {port: 80}\n", "x.yaml:5:1: defaults: unknown key (the top level takes architecture, artifacts, awsProfile, backend, capacity, cluster, database, domain, environment, frontend, launchType, loadBalancer, name, network, pipeline, region, serviceConnect, state, tags, tier or version)"},
+		{"merge key", base + "defaults: &d {port: 80}\n", "x.yaml:5:1: defaults: unknown key (the top level takes architecture, artifacts, awsProfile, backend, capacity, cluster, database, domain, environment, frontend, jobs, launchType, loadBalancer, name, network, pipeline, region, serviceConnect, state, tags, tier, version or workers)"},
 		{"list item type", base + "network: {appPorts: [80, http]}\n", `x.yaml:5:26: network.appPorts[1]: is the text "http" (expected a whole number)`},
 		{"frontend key for s3", "version: 1\nname: shop\nregion: us-east-1\ntier: two-tier\nbackend: {image: nginx}\nfrontend:\n  hosting: s3\n  cpu: 256\n",
 			"x.yaml:8:3: frontend.cpu: only used with frontend.hosting: ecs (hosting is s3): remove it"},
@@ -255,7 +255,7 @@ func TestSavedFileWritesDefaultsOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	// WHEN saved THEN defaults are explicit, and the frontend says only its hosting
-	for _, want := range []string{"environment: prod\n", "  cidr: 10.2.0.0/16\n", "    spotWeight: 100\n", "  healthCheckMatcher: 200,202,302\n", "frontend:\n  hosting: none\npipeline:"} {
+	for _, want := range []string{"environment: prod\n", "  cidr: 10.2.0.0/16\n", "    spotWeight: 100\n", "  healthCheckMatcher: 200,202,302\n", "frontend:\n  hosting: none\nworkers: []\njobs: []\npipeline:"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("saved file lacks %q", want)
 		}

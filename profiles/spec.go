@@ -28,6 +28,8 @@ type Spec struct {
 	LoadBalancer   LoadBalancer      `yaml:"loadBalancer" doc:"The Application Load Balancer in front of the ECS services."`
 	Backend        Service           `yaml:"backend" doc:"The backend service (always on ECS)."`
 	Frontend       Frontend          `yaml:"frontend" doc:"The frontend of a two-tier platform."`
+	Workers        []Worker          `yaml:"workers" doc:"ECS services without a load balancer (queue consumers, background work): the service <name>-<environment>-<worker name> each."`
+	Jobs           []Job             `yaml:"jobs" doc:"Scheduled tasks: an EventBridge Scheduler schedule each, which runs a task of the job's own task definition."`
 	Pipeline       Pipeline          `yaml:"pipeline" doc:"Build and deploy: CodeBuild, CodePipeline and CodeDeploy for tiers that name a repository."`
 	Database       Database          `yaml:"database" doc:"An optional RDS database in private subnets."`
 	Artifacts      Artifacts         `yaml:"artifacts" doc:"The private bucket for build artifacts and environment files."`

@@ -122,6 +122,7 @@ func Validate(s *Spec) Problems {
 	v.loadBalancer(s)
 	v.service(s, "backend", &s.Backend, RoleBackend)
 	v.frontend(s)
+	v.workloads(s)
 	v.pipeline(s)
 	v.database(s)
 	v.finalSnapshot(s)
@@ -615,52 +616,16 @@ func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
 	if v.between(p+".port", svc.Port, 1, 65535, "") && svc.Nginx.Enabled && svc.Port == 80 {
 		v.add(p+".port", "80 is taken by nginx (%s.nginx.enabled is true): choose another application port", p)
 	}
-	if s.LaunchType == LaunchFargate {
-		if _, ok := fargateSizes[svc.CPU]; !ok {
-			v.add(p+".cpu", "%d is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192 or 16384)", svc.CPU)
-		} else if !slices.Contains(FargateMemories(svc.CPU), svc.Memory) {
-			v.add(p+".memory", "%d MiB is not a Fargate size for cpu %d (%s)", svc.Memory, svc.CPU, fargateMemoryRange(svc.CPU))
-		}
-	} else {
-		v.between(p+".cpu", svc.CPU, 128, 196608, " CPU units")
-		v.between(p+".memory", svc.Memory, 128, 983040, " MiB")
-	}
+	v.sizes(s, p, svc.CPU, svc.Memory)
 	if svc.Nginx.Enabled && svc.Memory > 0 && svc.Memory < 256 {
 		v.add(p+".memory", "%d MiB leaves no room for nginx (%s.nginx.enabled is true: at least 256)", svc.Memory, p)
 	}
-	a := svc.Autoscaling
-	v.between(p+".autoscaling.min", a.Min, 0, 5000, "")
-	v.between(p+".autoscaling.max", a.Max, 0, 5000, "")
-	switch {
-	case a.Min > a.Max:
-		v.add(p+".autoscaling.max", "%d is below %s.autoscaling.min %d (min ≤ desiredCount ≤ max)", a.Max, p, a.Min)
-	case svc.DesiredCount < a.Min || svc.DesiredCount > a.Max:
-		v.add(p+".desiredCount", "%d is outside %s.autoscaling min %d and max %d (min ≤ desiredCount ≤ max)", svc.DesiredCount, p, a.Min, a.Max)
-	}
-	v.between(p+".autoscaling.cpuTarget", a.CPUTarget, 1, 100, " percent")
-	v.between(p+".autoscaling.memoryTarget", a.MemoryTarget, 0, 100, " percent; 0 turns it off")
-	v.between(p+".autoscaling.scaleInCooldown", a.ScaleInCooldown, 0, 3600, " seconds")
-	v.between(p+".autoscaling.scaleOutCooldown", a.ScaleOutCooldown, 0, 3600, " seconds")
+	v.autoscaling(p, svc.DesiredCount, svc.Autoscaling)
 	if !strings.HasPrefix(svc.HealthCheckPath, "/") || strings.ContainsAny(svc.HealthCheckPath, " \t") {
 		v.add(p+".healthCheckPath", "%q is not a path (starts with /, such as /health)", svc.HealthCheckPath)
 	}
 	v.between(p+".healthCheckGracePeriod", svc.HealthCheckGracePeriod, 0, 2147483647, " seconds")
-	total := 0
-	for _, k := range sortedKeys(svc.Env) {
-		total += len(k) + len(svc.Env[k])
-		switch {
-		case len(k)+len(svc.Env[k]) > maxTaskDefinition:
-			v.add(p+".env."+k, "the value is %d bytes, and a task definition holds at most %d in all (keep it in an envFile or under ssmPath)", len(svc.Env[k]), maxTaskDefinition)
-			total = -1 << 40 // said once
-		case !reEnvName().MatchString(k):
-			v.add(p+".env."+k, "%q is not an environment variable name (letters, digits and _, not starting with a digit)", k)
-		case reSecretish().MatchString(k):
-			v.warn(p+".env."+k, "looks like a secret, and env values are plain text in the task definition (keep secrets in SSM under %s.ssmPath)", p)
-		}
-	}
-	if total > maxTaskDefinition {
-		v.add(p+".env", "%d bytes of names and values, and a task definition holds at most %d in all (move the long ones to an envFile or under ssmPath)", total, maxTaskDefinition)
-	}
+	v.env(p, svc.Env, "under "+p+".ssmPath", "an envFile or under ssmPath")
 	v.nginx(p, svc)
 	if svc.TaskDefinitionFile != "" {
 		switch {
@@ -672,14 +637,77 @@ func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
 			v.add(p+".taskDefinitionFile", "needs pipeline.deploy: blue-green (CodeDeploy takes the task definition from the build; a rolling deploy only swaps the image)")
 		}
 	}
-	if svc.SSMPath != "" && !reSSMPath().MatchString(svc.SSMPath) {
-		v.add(p+".ssmPath", "%q is not an SSM path (such as /%s/%s/%s)", svc.SSMPath, s.Name, s.Environment, role)
+	v.ssm(s, p, role, svc.SSMPath, svc.SSMPlaceholders)
+	if svc.EnvFile != "" && svc.SSMPath != "" {
+		v.add(p+".envFile", "set together with %s.ssmPath (a task has one environment file: take it from SSM or from envFile)", p)
 	}
-	if len(svc.SSMPlaceholders) > 0 && svc.SSMPath == "" {
+	v.volume(s, p, svc)
+	v.repository(p, svc.Repository)
+}
+
+// sizes checks a task's CPU and memory: a Fargate pair, or within ECS's
+// bounds on EC2.
+func (v *problems) sizes(s *Spec, p string, cpu, memory int) {
+	if s.LaunchType == LaunchFargate {
+		if _, ok := fargateSizes[cpu]; !ok {
+			v.add(p+".cpu", "%d is not a Fargate CPU size (256, 512, 1024, 2048, 4096, 8192 or 16384)", cpu)
+		} else if !slices.Contains(FargateMemories(cpu), memory) {
+			v.add(p+".memory", "%d MiB is not a Fargate size for cpu %d (%s)", memory, cpu, fargateMemoryRange(cpu))
+		}
+	} else {
+		v.between(p+".cpu", cpu, 128, 196608, " CPU units")
+		v.between(p+".memory", memory, 128, 983040, " MiB")
+	}
+}
+
+// autoscaling checks a service's scaling bounds against its desired count.
+func (v *problems) autoscaling(p string, desired int, a Autoscaling) {
+	v.between(p+".autoscaling.min", a.Min, 0, 5000, "")
+	v.between(p+".autoscaling.max", a.Max, 0, 5000, "")
+	switch {
+	case a.Min > a.Max:
+		v.add(p+".autoscaling.max", "%d is below %s.autoscaling.min %d (min ≤ desiredCount ≤ max)", a.Max, p, a.Min)
+	case desired < a.Min || desired > a.Max:
+		v.add(p+".desiredCount", "%d is outside %s.autoscaling min %d and max %d (min ≤ desiredCount ≤ max)", desired, p, a.Min, a.Max)
+	}
+	v.between(p+".autoscaling.cpuTarget", a.CPUTarget, 1, 100, " percent")
+	v.between(p+".autoscaling.memoryTarget", a.MemoryTarget, 0, 100, " percent; 0 turns it off")
+	v.between(p+".autoscaling.scaleInCooldown", a.ScaleInCooldown, 0, 3600, " seconds")
+	v.between(p+".autoscaling.scaleOutCooldown", a.ScaleOutCooldown, 0, 3600, " seconds")
+}
+
+// env checks a container's plain environment: names, secrets written in
+// plain text (keep them secretsHome), and what a task definition holds
+// (move the long ones to longHome).
+func (v *problems) env(p string, env map[string]string, secretsHome, longHome string) {
+	total := 0
+	for _, k := range sortedKeys(env) {
+		total += len(k) + len(env[k])
+		switch {
+		case len(k)+len(env[k]) > maxTaskDefinition:
+			v.add(p+".env."+k, "the value is %d bytes, and a task definition holds at most %d in all (keep it in %s)", len(env[k]), maxTaskDefinition, longHome)
+			total = -1 << 40 // said once
+		case !reEnvName().MatchString(k):
+			v.add(p+".env."+k, "%q is not an environment variable name (letters, digits and _, not starting with a digit)", k)
+		case reSecretish().MatchString(k):
+			v.warn(p+".env."+k, "looks like a secret, and env values are plain text in the task definition (keep secrets in SSM %s)", secretsHome)
+		}
+	}
+	if total > maxTaskDefinition {
+		v.add(p+".env", "%d bytes of names and values, and a task definition holds at most %d in all (move the long ones to %s)", total, maxTaskDefinition, longHome)
+	}
+}
+
+// ssm checks a service's SSM path and the placeholders created under it.
+func (v *problems) ssm(s *Spec, p string, role Role, path string, placeholders []string) {
+	if path != "" && !reSSMPath().MatchString(path) {
+		v.add(p+".ssmPath", "%q is not an SSM path (such as /%s/%s/%s)", path, s.Name, s.Environment, role)
+	}
+	if len(placeholders) > 0 && path == "" {
 		v.add(p+".ssmPlaceholders", "set, but %s.ssmPath is empty (placeholders are created under that path)", p)
 	}
 	seen := map[string]bool{}
-	for i, n := range svc.SSMPlaceholders {
+	for i, n := range placeholders {
 		path := fmt.Sprintf("%s.ssmPlaceholders[%d]", p, i)
 		switch {
 		case !reSSMName().MatchString(n):
@@ -689,11 +717,6 @@ func (v *problems) service(s *Spec, p string, svc *Service, role Role) {
 		}
 		seen[n] = true
 	}
-	if svc.EnvFile != "" && svc.SSMPath != "" {
-		v.add(p+".envFile", "set together with %s.ssmPath (a task has one environment file: take it from SSM or from envFile)", p)
-	}
-	v.volume(s, p, svc)
-	v.repository(p, svc.Repository)
 }
 
 func (v *problems) nginx(p string, svc *Service) {

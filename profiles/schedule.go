@@ -1,0 +1,372 @@
+package profiles
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	// NOTE: a job's time zone is checked (and its next run computed) on
+	// machines without a zoneinfo database too.
+	_ "time/tzdata"
+)
+
+// Schedule is a parsed EventBridge Scheduler expression: cron(...), rate(...)
+// or at(...).
+type Schedule struct {
+	Kind  string        // "cron", "rate" or "at"
+	Every time.Duration // rate
+	At    time.Time     // at, in the schedule's zone (read as UTC)
+	cron  *cronExpr
+}
+
+// MaxScheduleLen bounds a schedule expression (Scheduler takes 256 characters).
+const MaxScheduleLen = 256
+
+// ParseSchedule reads an EventBridge Scheduler schedule expression. The
+// error says what is wrong in words, for a person who wrote it.
+func ParseSchedule(expr string) (*Schedule, error) {
+	if len(expr) > MaxScheduleLen {
+		return nil, fmt.Errorf("is %d characters (at most %d)", len(expr), MaxScheduleLen)
+	}
+	e := strings.TrimSpace(expr)
+	open := strings.IndexByte(e, '(')
+	if open < 0 || !strings.HasSuffix(e, ")") {
+		return nil, fmt.Errorf("%q is not a schedule (cron(0 3 * * ? *), rate(1 hour) or at(2027-01-31T09:00:00))", expr)
+	}
+	kind, body := e[:open], strings.TrimSpace(e[open+1:len(e)-1])
+	switch kind {
+	case "rate":
+		return parseRate(body)
+	case "at":
+		t, err := time.Parse("2006-01-02T15:04:05", body)
+		if err != nil {
+			return nil, fmt.Errorf("at(%s) is not a time (at(yyyy-mm-ddThh:mm:ss), such as at(2027-01-31T09:00:00))", body)
+		}
+		return &Schedule{Kind: "at", At: t}, nil
+	case "cron":
+		c, err := parseCron(body)
+		if err != nil {
+			return nil, err
+		}
+		return &Schedule{Kind: "cron", cron: c}, nil
+	}
+	return nil, fmt.Errorf("%q is not a schedule kind (cron, rate or at)", kind)
+}
+
+func parseRate(body string) (*Schedule, error) {
+	f := strings.Fields(body)
+	const form = "rate(N minutes), rate(N hours) or rate(N days), singular when N is 1"
+	if len(f) != 2 {
+		return nil, fmt.Errorf("rate(%s) is not a rate (%s)", body, form)
+	}
+	n, err := strconv.Atoi(f[0])
+	if err != nil || n < 1 || n > 1_000_000 {
+		return nil, fmt.Errorf("rate(%s): %q is not a whole number from 1 (%s)", body, f[0], form)
+	}
+	units := map[string]time.Duration{"minute": time.Minute, "hour": time.Hour, "day": 24 * time.Hour}
+	unit := f[1]
+	base, plural := strings.CutSuffix(unit, "s")
+	d, ok := units[base]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("rate(%s): %q is not a unit (minutes, hours or days)", body, unit)
+	case n == 1 && plural:
+		return nil, fmt.Errorf("rate(%s): write rate(1 %s) (the unit is singular when the value is 1)", body, base)
+	case n > 1 && !plural:
+		return nil, fmt.Errorf("rate(%s): write rate(%d %ss) (the unit is plural when the value is above 1)", body, n, base)
+	}
+	return &Schedule{Kind: "rate", Every: time.Duration(n) * d}, nil
+}
+
+// cronExpr is the six fields of a Scheduler cron expression, each a set of
+// allowed values, plus the special day rules (L, W, #).
+type cronExpr struct {
+	minutes, hours, months, years set
+	dom, dow                      set // nil: "?"
+	lastDOM                       bool
+	lastDOMOffset                 int  // L-3
+	weekdayNear                   int  // 15W: the weekday nearest the 15th; 0 none
+	lastWeekdayOfMonth            bool // LW
+	lastDOW                       int  // 5L: the last Friday; 0 none
+	nthDOW, nth                   int  // 6#3: the third Friday
+}
+
+type set map[int]bool
+
+var (
+	monthNames = map[string]int{"JAN": 1, "FEB": 2, "MAR": 3, "APR": 4, "MAY": 5, "JUN": 6, "JUL": 7, "AUG": 8, "SEP": 9, "OCT": 10, "NOV": 11, "DEC": 12}
+	dayNames   = map[string]int{"SUN": 1, "MON": 2, "TUE": 3, "WED": 4, "THU": 5, "FRI": 6, "SAT": 7}
+)
+
+type cronField struct {
+	name     string
+	lo, hi   int
+	names    map[string]int
+	question bool
+}
+
+var cronFields = [6]cronField{
+	{name: "minutes", lo: 0, hi: 59},
+	{name: "hours", lo: 0, hi: 23},
+	{name: "day-of-month", lo: 1, hi: 31, question: true},
+	{name: "month", lo: 1, hi: 12, names: monthNames},
+	{name: "day-of-week", lo: 1, hi: 7, names: dayNames, question: true},
+	{name: "year", lo: 1970, hi: 2199},
+}
+
+const cronForm = "cron(minutes hours day-of-month month day-of-week year), such as cron(0 3 * * ? *)"
+
+func parseCron(body string) (*cronExpr, error) {
+	f := strings.Fields(body)
+	if len(f) != 6 {
+		return nil, fmt.Errorf("cron(%s) has %d fields, and a Scheduler cron expression has 6: %s", body, len(f), cronForm)
+	}
+	c := &cronExpr{}
+	if (f[2] == "?") == (f[4] == "?") {
+		return nil, fmt.Errorf("cron(%s): one of day-of-month (%s) and day-of-week (%s) must be ?, and only one (such as cron(0 3 * * ? *) or cron(0 3 ? * MON-FRI *))", body, f[2], f[4])
+	}
+	for i, spec := range f {
+		fd := cronFields[i]
+		if spec == "?" {
+			if !fd.question {
+				return nil, fmt.Errorf("cron(%s): ? is only allowed in day-of-month or day-of-week, not in %s", body, fd.name)
+			}
+			continue
+		}
+		var (
+			s   set
+			err error
+		)
+		switch {
+		case i == 2 && strings.ContainsAny(spec, "LW"):
+			err = c.specialDOM(spec)
+		case i == 4 && strings.ContainsAny(spec, "L#"):
+			err = c.specialDOW(spec)
+		default:
+			s, err = parseCronField(spec, fd)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cron(%s): %s %q: %v", body, fd.name, spec, err)
+		}
+		switch i {
+		case 0:
+			c.minutes = s
+		case 1:
+			c.hours = s
+		case 2:
+			c.dom = s
+		case 3:
+			c.months = s
+		case 4:
+			c.dow = s
+		case 5:
+			c.years = s
+		}
+	}
+	return c, nil
+}
+
+func (c *cronExpr) specialDOM(spec string) error {
+	switch {
+	case spec == "L":
+		c.lastDOM = true
+	case spec == "LW":
+		c.lastWeekdayOfMonth = true
+	case strings.HasPrefix(spec, "L-"):
+		n, err := strconv.Atoi(spec[2:])
+		if err != nil || n < 1 || n > 30 {
+			return fmt.Errorf("L-N counts 1 to 30 days back from the last day")
+		}
+		c.lastDOM, c.lastDOMOffset = true, n
+	case strings.HasSuffix(spec, "W"):
+		n, err := strconv.Atoi(spec[:len(spec)-1])
+		if err != nil || n < 1 || n > 31 {
+			return fmt.Errorf("NW takes a day from 1 to 31 (15W: the weekday nearest the 15th)")
+		}
+		c.weekdayNear = n
+	default:
+		return fmt.Errorf("L and W are written L, LW, L-3 or 15W")
+	}
+	return nil
+}
+
+func (c *cronExpr) specialDOW(spec string) error {
+	dow := func(s string) (int, bool) {
+		if n, ok := dayNames[strings.ToUpper(s)]; ok {
+			return n, true
+		}
+		n, err := strconv.Atoi(s)
+		return n, err == nil && n >= 1 && n <= 7
+	}
+	switch {
+	case spec == "L":
+		c.lastDOW = 7
+	case strings.HasSuffix(spec, "L"):
+		n, ok := dow(spec[:len(spec)-1])
+		if !ok {
+			return fmt.Errorf("NL takes a day 1-7 or SUN-SAT (6L: the last Friday)")
+		}
+		c.lastDOW = n
+	case strings.Contains(spec, "#"):
+		d, k, _ := strings.Cut(spec, "#")
+		n, ok := dow(d)
+		m, err := strconv.Atoi(k)
+		if !ok || err != nil || m < 1 || m > 5 {
+			return fmt.Errorf("D#N takes a day 1-7 or SUN-SAT and a week 1 to 5 (6#3: the third Friday)")
+		}
+		c.nthDOW, c.nth = n, m
+	default:
+		return fmt.Errorf("L and # are written L, 6L or 6#3")
+	}
+	return nil
+}
+
+func parseCronField(spec string, fd cronField) (set, error) {
+	out := set{}
+	value := func(s string) (int, error) {
+		if n, ok := fd.names[strings.ToUpper(s)]; ok {
+			return n, nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, fmt.Errorf("%q is not a number", s)
+		}
+		if n < fd.lo || n > fd.hi {
+			return 0, fmt.Errorf("%d is out of range (%d to %d)", n, fd.lo, fd.hi)
+		}
+		return n, nil
+	}
+	for _, part := range strings.Split(spec, ",") {
+		rng, stepText, stepped := strings.Cut(part, "/")
+		step := 1
+		if stepped {
+			n, err := strconv.Atoi(stepText)
+			if err != nil || n < 1 || n > fd.hi-fd.lo+1 {
+				return nil, fmt.Errorf("the step /%s is not a whole number from 1 to %d", stepText, fd.hi-fd.lo+1)
+			}
+			step = n
+		}
+		lo, hi := fd.lo, fd.hi
+		switch {
+		case rng == "*":
+		case strings.Contains(rng, "-"):
+			a, b, _ := strings.Cut(rng, "-")
+			var err error
+			if lo, err = value(a); err != nil {
+				return nil, err
+			}
+			if hi, err = value(b); err != nil {
+				return nil, err
+			}
+			if hi < lo {
+				return nil, fmt.Errorf("the range %s ends before it starts", rng)
+			}
+		default:
+			n, err := value(rng)
+			if err != nil {
+				return nil, err
+			}
+			lo = n
+			if !stepped {
+				hi = n
+			}
+		}
+		for v := lo; v <= hi; v += step {
+			out[v] = true
+		}
+	}
+	return out, nil
+}
+
+// Next is the first time after t at which the schedule runs, in loc, and
+// false when it runs no more (an at() in the past, a cron whose years are
+// over) or, for rate(), is not fixed by the expression alone.
+func (s *Schedule) Next(t time.Time, loc *time.Location) (time.Time, bool) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	switch s.Kind {
+	case "at":
+		at := time.Date(s.At.Year(), s.At.Month(), s.At.Day(), s.At.Hour(), s.At.Minute(), s.At.Second(), 0, loc)
+		return at, at.After(t)
+	case "cron":
+		return s.cron.next(t.In(loc))
+	}
+	return time.Time{}, false
+}
+
+// next walks day by day (at most until 2199) to the first day the
+// expression allows, then takes its first allowed hour and minute.
+func (c *cronExpr) next(t time.Time) (time.Time, bool) {
+	loc := t.Location()
+	start := t.Truncate(time.Minute).Add(time.Minute)
+	day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
+	for i := 0; i < 366*8; i++ {
+		if day.Year() > 2199 {
+			return time.Time{}, false
+		}
+		if c.dayMatches(day) {
+			for h := 0; h < 24; h++ {
+				if !c.hours[h] {
+					continue
+				}
+				for m := 0; m < 60; m++ {
+					if !c.minutes[m] {
+						continue
+					}
+					at := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+					if !at.Before(start) && at.Hour() == h {
+						return at, true
+					}
+				}
+			}
+		}
+		day = day.AddDate(0, 0, 1)
+	}
+	return time.Time{}, false
+}
+
+func (c *cronExpr) dayMatches(d time.Time) bool {
+	if !c.years[d.Year()] || !c.months[int(d.Month())] {
+		return false
+	}
+	last := time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, d.Location()).Day()
+	dow := int(d.Weekday()) + 1 // 1 = Sunday
+	switch {
+	case c.dom != nil:
+		return c.dom[d.Day()]
+	case c.lastDOM:
+		return d.Day() == last-c.lastDOMOffset
+	case c.lastWeekdayOfMonth:
+		return d.Day() == nearestWeekday(d, last, last)
+	case c.weekdayNear > 0:
+		return d.Day() == nearestWeekday(d, min(c.weekdayNear, last), last)
+	case c.dow != nil:
+		return c.dow[dow]
+	case c.lastDOW > 0:
+		return dow == c.lastDOW && d.Day()+7 > last
+	case c.nthDOW > 0:
+		return dow == c.nthDOW && (d.Day()-1)/7+1 == c.nth
+	}
+	return false
+}
+
+// nearestWeekday is the day of month of the weekday (Monday to Friday)
+// nearest day n of d's month, never leaving the month.
+func nearestWeekday(d time.Time, n, last int) int {
+	t := time.Date(d.Year(), d.Month(), n, 0, 0, 0, 0, d.Location())
+	switch t.Weekday() {
+	case time.Saturday:
+		if n == 1 {
+			return 3
+		}
+		return n - 1
+	case time.Sunday:
+		if n == last {
+			return n - 2
+		}
+		return n + 1
+	}
+	return n
+}

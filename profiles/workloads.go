@@ -1,0 +1,126 @@
+package profiles
+
+import (
+	"maps"
+	"slices"
+)
+
+// Worker is an ECS service without a load balancer: it takes no requests
+// and runs until stopped, like a queue consumer.
+type Worker struct {
+	Name            string            `yaml:"name" doc:"Lowercase letters, digits and dashes; unique among the tiers, workers and jobs. The service is <name>-<environment>-<worker name>." pattern:"^[a-z][a-z0-9-]*$"`
+	Image           string            `yaml:"image" doc:"Image to run; empty: an ECR repository that the worker's pipeline (repository) or another CI fills."`
+	Repository      Repository        `yaml:"repository" doc:"Source repository; set: a pipeline builds and deploys the worker (rolling)."`
+	Command         []string          `yaml:"command" doc:"The container's command, overriding the image's; empty: the image's own."`
+	CPU             int               `yaml:"cpu" doc:"Task CPU units (1024 = 1 vCPU); on Fargate one of 256, 512, 1024, 2048, 4096, 8192, 16384." min:"128" max:"196608"`
+	Memory          int               `yaml:"memory" doc:"Task memory, MiB; on Fargate a size the CPU allows." min:"128" max:"983040"`
+	DesiredCount    int               `yaml:"desiredCount" doc:"Tasks at creation." min:"0" max:"5000"`
+	Env             map[string]string `yaml:"env" doc:"Plain environment variables (no secrets: use ssmPath)."`
+	SSMPath         string            `yaml:"ssmPath" doc:"SSM parameter path whose parameters the worker reads as secrets; no other tier, worker or job reads them." pattern:"^(/[A-Za-z0-9_.-]+)*$"`
+	SSMPlaceholders []string          `yaml:"ssmPlaceholders" doc:"Names of SecureString parameters to create under ssmPath with a placeholder value, to be set by hand."`
+	Autoscaling     Autoscaling       `yaml:"autoscaling" doc:"Target-tracking autoscaling of the task count on CPU (and memory)."`
+}
+
+// Job is a scheduled task: EventBridge Scheduler runs a task of its task
+// definition on its schedule, and the task is stopped after TimeoutMinutes.
+type Job struct {
+	Name           string            `yaml:"name" doc:"Lowercase letters, digits and dashes; unique among the tiers, workers and jobs. The task family is <name>-<environment>-<job name>." pattern:"^[a-z][a-z0-9-]*$"`
+	Schedule       string            `yaml:"schedule" doc:"When it runs, in EventBridge Scheduler syntax: cron(minutes hours day-of-month month day-of-week year), rate(N minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)."`
+	Timezone       string            `yaml:"timezone" doc:"IANA time zone of a cron or at schedule, such as Europe/Berlin; empty: UTC."`
+	Command        []string          `yaml:"command" doc:"The container's command, overriding the image's; empty: the image's own."`
+	Image          string            `yaml:"image" doc:"Image to run; empty: the backend's image (or the latest build of its repository)."`
+	CPU            int               `yaml:"cpu" doc:"Task CPU units (1024 = 1 vCPU); on Fargate one of 256, 512, 1024, 2048, 4096, 8192, 16384." min:"128" max:"196608"`
+	Memory         int               `yaml:"memory" doc:"Task memory, MiB; on Fargate a size the CPU allows." min:"128" max:"983040"`
+	TimeoutMinutes int               `yaml:"timeoutMinutes" doc:"A run still going after this many minutes is stopped; 0: no limit." min:"0" max:"10080"`
+	Env            map[string]string `yaml:"env" doc:"Plain environment variables (no secrets)."`
+}
+
+// NewWorker returns a worker holding its defaults; the answers loader
+// decodes each workers item on top of one.
+func NewWorker() Worker {
+	return Worker{
+		CPU: 256, Memory: 512, DesiredCount: 1,
+		Autoscaling: Autoscaling{Min: 1, Max: 1, CPUTarget: 70, ScaleInCooldown: 120, ScaleOutCooldown: 60},
+		Repository:  Repository{Provider: ProviderGitHub, Branch: "main"},
+	}
+}
+
+// NewJob returns a job holding its defaults; the answers loader decodes
+// each jobs item on top of one.
+func NewJob() Job {
+	return Job{CPU: 256, Memory: 512, TimeoutMinutes: 60}
+}
+
+// setDefaults fills a list item before the answers loader decodes it, so a
+// key the file leaves out keeps its default and a written 0 stays 0.
+func (w *Worker) setDefaults() { *w = NewWorker() }
+
+func (j *Job) setDefaults() { *j = NewJob() }
+
+// Role is the role of a worker in the platform's names and outputs: its name.
+func (w *Worker) Role() Role { return Role(w.Name) }
+
+// Service is the worker as an ECS service of the platform: the fields it
+// shares with the tiers, and no port, load balancer, nginx or volume.
+func (w *Worker) Service() *Service {
+	return &Service{
+		Image: w.Image, CPU: w.CPU, Memory: w.Memory, DesiredCount: w.DesiredCount,
+		Env: maps.Clone(w.Env), SSMPath: w.SSMPath, SSMPlaceholders: slices.Clone(w.SSMPlaceholders),
+		Volume: Volume{Kind: VolumeNone}, Autoscaling: w.Autoscaling, Repository: w.Repository,
+		Nginx: Nginx{Config: NginxGenerated},
+	}
+}
+
+// Services lists every ECS service of the platform: the tiers behind the
+// load balancer, backend first, then the workers in the order written.
+func (s *Spec) Services() []TierService {
+	out := s.Tiers()
+	for i := range s.Workers {
+		w := &s.Workers[i]
+		out = append(out, TierService{Role: w.Role(), Service: w.Service(), Worker: w})
+	}
+	return out
+}
+
+// Worker returns the worker of a role, or nil for a tier.
+func (s *Spec) Worker(r Role) *Worker {
+	for i := range s.Workers {
+		if s.Workers[i].Role() == r {
+			return &s.Workers[i]
+		}
+	}
+	return nil
+}
+
+// JobImage is the image a job runs: its own, else the backend's; "" when
+// the backend's image comes from its ECR repository.
+func (s *Spec) JobImage(j *Job) string {
+	if j.Image != "" {
+		return j.Image
+	}
+	return s.Backend.Image
+}
+
+func (w Worker) clone() Worker {
+	w.Command = slices.Clone(w.Command)
+	w.Env = maps.Clone(w.Env)
+	w.SSMPlaceholders = slices.Clone(w.SSMPlaceholders)
+	return w
+}
+
+func (j Job) clone() Job {
+	j.Command = slices.Clone(j.Command)
+	j.Env = maps.Clone(j.Env)
+	return j
+}
+
+func cloneAll[T interface{ clone() T }](in []T) []T {
+	if in == nil {
+		return nil
+	}
+	out := make([]T, len(in))
+	for i, x := range in {
+		out[i] = x.clone()
+	}
+	return out
+}
