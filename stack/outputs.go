@@ -12,6 +12,7 @@ const (
 	OutClusterName        = "clusterName"
 	OutClusterARN         = "clusterArn"
 	OutServices           = "services"
+	OutJobs               = "jobs"
 	OutPipelines          = "pipelines"
 	OutEndpoints          = "endpoints"
 	OutLoadBalancerDNS    = "loadBalancerDns"
@@ -37,6 +38,7 @@ type Outputs struct {
 	ClusterName        string            `json:"clusterName"`
 	ClusterARN         string            `json:"clusterArn,omitempty"`
 	Services           []ServiceOutput   `json:"services"`
+	Jobs               []JobOutput       `json:"jobs,omitempty"`
 	Pipelines          []PipelineOutput  `json:"pipelines"`
 	Endpoints          map[string]string `json:"endpoints"` // role -> URL
 	LoadBalancerDNS    string            `json:"loadBalancerDns,omitempty"`
@@ -58,6 +60,7 @@ type Outputs struct {
 // ServiceOutput are these, as a test checks.
 const (
 	SvcRole             = "role"
+	SvcKind             = "kind"
 	SvcName             = "name"
 	SvcTaskFamily       = "taskFamily"
 	SvcContainer        = "container"
@@ -70,6 +73,47 @@ const (
 	SvcURL              = "url"
 )
 
+// KindWorker is the kind of a worker service: one without a load balancer.
+const KindWorker = "worker"
+
+// Keys of each entry of OutJobs (a JobOutput).
+const (
+	JobName            = "name"
+	JobSchedule        = "schedule"
+	JobTimezone        = "timezone"
+	JobScheduleName    = "scheduleName"
+	JobScheduleGroup   = "scheduleGroup"
+	JobTaskFamily      = "taskFamily"
+	JobContainer       = "container"
+	JobLogGroup        = "logGroup"
+	JobLogStreamPrefix = "logStreamPrefix"
+	JobTimeoutMinutes  = "timeoutMinutes"
+)
+
+// JobOutput describes one scheduled job.
+type JobOutput struct {
+	Name            string `json:"name"`
+	Schedule        string `json:"schedule"`           // the Scheduler expression
+	Timezone        string `json:"timezone,omitempty"` // empty: UTC
+	ScheduleName    string `json:"scheduleName"`
+	ScheduleGroup   string `json:"scheduleGroup"`
+	TaskFamily      string `json:"taskFamily"`
+	Container       string `json:"container"`
+	LogGroup        string `json:"logGroup"`
+	LogStreamPrefix string `json:"logStreamPrefix"`
+	TimeoutMinutes  int    `json:"timeoutMinutes"`
+}
+
+// Job returns the job of a name, or nil.
+func (o *Outputs) Job(name string) *JobOutput {
+	for i := range o.Jobs {
+		if o.Jobs[i].Name == name {
+			return &o.Jobs[i]
+		}
+	}
+	return nil
+}
+
 // Keys of each entry of OutPipelines (a PipelineOutput).
 const (
 	PipeRole          = "role"
@@ -80,7 +124,8 @@ const (
 
 // ServiceOutput describes one ECS service of the platform.
 type ServiceOutput struct {
-	Role             string   `json:"role"` // backend or frontend
+	Role             string   `json:"role"`           // backend, frontend, or a worker's name
+	Kind             string   `json:"kind,omitempty"` // worker, or empty for a tier behind the load balancer
 	Name             string   `json:"name"`
 	TaskFamily       string   `json:"taskFamily"`
 	Container        string   `json:"container"` // the application container

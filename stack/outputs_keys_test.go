@@ -14,13 +14,15 @@ func TestOutputTagsAreTheDeclaredKeys(t *testing.T) {
 		typ  any
 		keys []string
 	}{
-		{Outputs{}, []string{OutRegion, OutClusterName, OutClusterARN, OutServices, OutPipelines, OutEndpoints,
+		{Outputs{}, []string{OutRegion, OutClusterName, OutClusterARN, OutServices, OutJobs, OutPipelines, OutEndpoints,
 			OutLoadBalancerDNS, OutDistributionID, OutDistributionDomain, OutFrontendBucket, OutArtifactsBucket,
 			OutRepositories, OutLogGroups, OutDatabaseEndpoint, OutDatabaseSecretARN, OutDatabaseSnapshot, OutConnectionARN,
 			OutConnectionARNs, OutConnectionPending}},
-		{ServiceOutput{}, []string{SvcRole, SvcName, SvcTaskFamily, SvcContainer, SvcLogGroup, SvcLogStreamPrefix,
+		{ServiceOutput{}, []string{SvcRole, SvcKind, SvcName, SvcTaskFamily, SvcContainer, SvcLogGroup, SvcLogStreamPrefix,
 			SvcDeployController, SvcCodeDeployApp, SvcCodeDeployGroup, SvcTargetGroups, SvcURL}},
 		{PipelineOutput{}, []string{PipeRole, PipeName, PipeBuildProject, PipeBuildLogGroup}},
+		{JobOutput{}, []string{JobName, JobSchedule, JobTimezone, JobScheduleName, JobScheduleGroup, JobTaskFamily, JobContainer,
+			JobLogGroup, JobLogStreamPrefix, JobTimeoutMinutes}},
 	} {
 		rt := reflect.TypeOf(tt.typ)
 		var tags []string

@@ -96,6 +96,11 @@ func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 	if r == profiles.RoleFrontend {
 		svc = &s.Frontend.Service
 	}
+	blueGreen := s.BlueGreen()
+	if w := s.Worker(r); w != nil {
+		// NOTE: a worker has no target group to swap: it deploys rolling.
+		svc, blueGreen = w.Service(), false
+	}
 	if r == profiles.RoleFrontend && s.FrontendOnS3() {
 		if svc.SSMPath != "" {
 			// The site's build reads its settings from a .env in the workspace.
@@ -140,7 +145,7 @@ func Buildspec(s *profiles.Spec, r profiles.Role) (string, error) {
 			`rm -f "`+envTmp+`"`,
 		)
 	}
-	if s.BlueGreen() {
+	if blueGreen {
 		build = append(build, blueGreenArtifacts(s, svc, nginx)...)
 		doc.Artifacts = &buildspecArts{Files: []string{TaskDefFile, AppSpecFile, ImageDetailFile}}
 	} else {

@@ -2,6 +2,7 @@ package program
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 
 	"ecsdeck/profiles"
@@ -28,13 +29,37 @@ type Config struct {
 	params map[profiles.Role]map[string]pulumi.StringOutput
 }
 
-// configRoles lists the tiers that may carry settings: the backend and any frontend.
+// configRoles lists the services that may carry settings: the backend, any
+// frontend and the workers.
 func (p *platform) configRoles() []profiles.Role {
 	out := []profiles.Role{profiles.RoleBackend}
 	if p.spec.FrontendOnECS() || p.spec.FrontendOnS3() {
 		out = append(out, profiles.RoleFrontend)
 	}
+	for _, w := range p.spec.Workers {
+		out = append(out, w.Role())
+	}
 	return out
+}
+
+// sidWord turns a role into a word for a policy statement id, which takes
+// letters and digits only: mailer-eu gives MailerEu.
+func sidWord(r string) string {
+	var b strings.Builder
+	up := true
+	for _, c := range r {
+		switch {
+		case c >= 'a' && c <= 'z' && up:
+			b.WriteRune(c - 'a' + 'A')
+			up = false
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b.WriteRune(c)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return b.String()
 }
 
 // envKey is the key of a tier's environment file in the artifacts bucket.
@@ -51,20 +76,24 @@ func (c *Config) artifacts(p *platform, r profiles.Role) pulumi.StringOutput {
 // policies say. Operators and ecsdeck itself keep their access.
 func (p *platform) tierIsolation(b *bucket) []pulumi.Output {
 	roles := p.configRoles()
-	if len(roles) < 2 {
+	everyone := slices.Clone(roles)
+	for _, j := range p.spec.Jobs {
+		everyone = append(everyone, profiles.Role(j.Name))
+	}
+	if len(everyone) < 2 {
 		return nil
 	}
 	var out []pulumi.Output
 	for _, r := range roles {
 		var others []string
-		for _, o := range roles {
+		for _, o := range everyone {
 			if o != r {
 				others = append(others, p.n.roleARNPattern(o))
 			}
 		}
 		folder := p.n.artifactFolder(r)
 		key := envKey(r)
-		sid := "Only" + strings.ToUpper(string(r)[:1]) + string(r)[1:] + "Objects"
+		sid := "Only" + sidWord(string(r)) + "Objects"
 		out = append(out, b.Arn.ApplyT(func(arn string) map[string]any {
 			return map[string]any{
 				"Sid":       sid,

@@ -224,6 +224,36 @@ func awsRequests(t *testing.T, p *plan.Plan) []awsRequest {
 			"tags":             tagList(pr.Inputs["tags"], false),
 		})
 	}
+	for _, sc := range p.Find(tSchedule) {
+		// NOTE: the provider's names where they differ from the API's.
+		ecs := at(sc.Inputs, "target.ecsParameters").(map[string]any)
+		params := map[string]any{"TaskDefinitionArn": ecs["taskDefinitionArn"], "TaskCount": ecs["taskCount"],
+			"EnableECSManagedTags": ecs["enableEcsManagedTags"], "EnableExecuteCommand": ecs["enableExecuteCommand"],
+			"PropagateTags": ecs["propagateTags"], "Group": ecs["group"]}
+		var strategy []any
+		for _, it := range atList(ecs, "capacityProviderStrategies") {
+			strategy = append(strategy, map[string]any{"capacityProvider": at(it, "capacityProvider"), "base": at(it, "base"), "weight": at(it, "weight")})
+		}
+		params["CapacityProviderStrategy"] = strategy
+		if nc := at(ecs, "networkConfiguration"); nc != nil {
+			assign := "DISABLED"
+			if at(nc, "assignPublicIp") == true {
+				assign = "ENABLED"
+			}
+			params["NetworkConfiguration"] = map[string]any{"awsvpcConfiguration": map[string]any{
+				"Subnets": strList(nc, "subnets"), "SecurityGroups": strList(nc, "securityGroups"), "AssignPublicIp": assign}}
+		}
+		add("scheduler", "CreateSchedule", sc.Name, map[string]any{
+			"Name": atString(sc.Inputs, "name"), "GroupName": atString(sc.Inputs, "groupName"), "Description": atString(sc.Inputs, "description"),
+			"ScheduleExpression": atString(sc.Inputs, "scheduleExpression"), "ScheduleExpressionTimezone": atString(sc.Inputs, "scheduleExpressionTimezone"),
+			"State": atString(sc.Inputs, "state"), "FlexibleTimeWindow": map[string]any{"Mode": atString(sc.Inputs, "flexibleTimeWindow.mode")},
+			"Target": map[string]any{
+				"Arn": atString(sc.Inputs, "target.arn"), "RoleArn": atString(sc.Inputs, "target.roleArn"), "EcsParameters": params,
+				"RetryPolicy": map[string]any{"MaximumRetryAttempts": at(sc.Inputs, "target.retryPolicy.maximumRetryAttempts"),
+					"MaximumEventAgeInSeconds": at(sc.Inputs, "target.retryPolicy.maximumEventAgeInSeconds")},
+			},
+		})
+	}
 	for _, fs := range p.Find("aws:efs/fileSystem:FileSystem") {
 		add("efs", "CreateFileSystem", fs.Name, map[string]any{"CreationToken": fs.Name, "Encrypted": fs.Inputs["encrypted"], "ThroughputMode": atString(fs.Inputs, "throughputMode"), "Tags": tagList(fs.Inputs["tags"], true)})
 	}

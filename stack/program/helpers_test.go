@@ -16,6 +16,7 @@ import (
 const (
 	tService     = "aws:ecs/service:Service"
 	tTaskDef     = "aws:ecs/taskDefinition:TaskDefinition"
+	tSchedule    = "aws:scheduler/schedule:Schedule"
 	tTargetGroup = "aws:lb/targetGroup:TargetGroup"
 	tListener    = "aws:lb/listener:Listener"
 	tRule        = "aws:lb/listenerRule:ListenerRule"

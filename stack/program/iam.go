@@ -87,7 +87,7 @@ func (p *platform) trustPolicy(service string) string {
 		Action:    []string{"sts:AssumeRole"},
 	}
 	switch service {
-	case "ecs-tasks", "codebuild", "codepipeline", "codedeploy":
+	case "ecs-tasks", "codebuild", "codepipeline", "codedeploy", "scheduler":
 		st.Condition = map[string]map[string]any{"StringEquals": {"aws:SourceAccount": p.n.account}}
 	}
 	b, _ := json.Marshal(policyDoc{Version: "2012-10-17", Statement: []policyStmt{st}})

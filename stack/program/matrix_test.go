@@ -20,10 +20,12 @@ type choice struct {
 	volume   profiles.VolumeKind
 	engine   profiles.Engine
 	repo     bool
+	workers  int // 0, 1 with an image, 2: and one with a repository
+	jobs     int // 0, 1, 2
 }
 
 func (c choice) String() string {
-	return fmt.Sprintf("%s/%s/%s/sc=%v/existing=%s/nginx=%v/%s/%s/repo=%v", c.shape, c.launch, c.deploy, c.sc, c.existing, c.nginx, c.volume, c.engine, c.repo)
+	return fmt.Sprintf("%s/%s/%s/sc=%v/existing=%s/nginx=%v/%s/%s/repo=%v/workers=%d/jobs=%d", c.shape, c.launch, c.deploy, c.sc, c.existing, c.nginx, c.volume, c.engine, c.repo, c.workers, c.jobs)
 }
 
 const (
@@ -79,6 +81,26 @@ func (c choice) spec() *profiles.Spec {
 		}
 	}
 	s.Database.Engine = c.engine
+	for i := range c.workers {
+		w := profiles.NewWorker()
+		w.Name, w.Image, w.Command = fmt.Sprintf("worker%d", i), "ghcr.io/acme/worker:1", []string{"worker", "--queue", "mail"}
+		w.Env = map[string]string{"QUEUE": "mail"}
+		if i == 1 {
+			w.Image, w.Repository.Name = "", "acme/worker"
+			w.Autoscaling.Max, w.Autoscaling.MemoryTarget = 3, 80
+			w.SSMPath, w.SSMPlaceholders = "/shop/prod/worker1", []string{"QUEUE_TOKEN"}
+		}
+		s.Workers = append(s.Workers, w)
+	}
+	for i := range c.jobs {
+		j := profiles.NewJob()
+		j.Name, j.Command = fmt.Sprintf("job%d", i), []string{"report", "--daily"}
+		j.Schedule, j.Timezone = "cron(0 3 * * ? *)", "Europe/Berlin"
+		if i == 1 {
+			j.Schedule, j.Timezone, j.TimeoutMinutes, j.Image = "rate(2 hours)", "", 0, "ghcr.io/acme/report:2"
+		}
+		s.Jobs = append(s.Jobs, j)
+	}
 	if c.existing != "" {
 		s.Network.VPCID, s.Network.SubnetIDs = exVPC, exSubnets
 		if c.engine != profiles.EngineNone {
@@ -113,9 +135,11 @@ func matrix() []choice {
 						for _, nginx := range []bool{false, true} {
 							out = append(out, choice{
 								shape: shape, launch: launch, deploy: deploy, sc: sc, existing: existing, nginx: nginx,
-								volume: profiles.VolumeKind(volumes[i%len(volumes)]),
-								engine: engines[(i/2)%len(engines)],
-								repo:   (i/3)%2 == 0,
+								volume:  profiles.VolumeKind(volumes[i%len(volumes)]),
+								engine:  engines[(i/2)%len(engines)],
+								repo:    (i/3)%2 == 0,
+								workers: i % 3,
+								jobs:    (i / 5) % 3,
 							})
 							i++
 						}
@@ -137,7 +161,8 @@ func TestMatrixOfAnswers(t *testing.T) {
 		}
 		valid++
 		for _, k := range []string{c.shape, string(c.launch), string(c.deploy), fmt.Sprint("sc", c.sc), "existing" + c.existing,
-			fmt.Sprint("nginx", c.nginx), string(c.volume), string(c.engine), fmt.Sprint("repo", c.repo)} {
+			fmt.Sprint("nginx", c.nginx), string(c.volume), string(c.engine), fmt.Sprint("repo", c.repo),
+			fmt.Sprint("workers", c.workers), fmt.Sprint("jobs", c.jobs)} {
 			seen[k]++
 		}
 		t.Run(c.String(), func(t *testing.T) {
@@ -149,7 +174,8 @@ func TestMatrixOfAnswers(t *testing.T) {
 	}
 	// AND every value of every choice was planned at least once
 	for _, k := range []string{"single", "s3", "ecs", "fargate", "ec2", "rolling", "blue-green", "sctrue", "scfalse", "existing", "existingvpc", "existingalb",
-		"nginxtrue", "nginxfalse", "none", "efs", "ebs", "bind", "ephemeral", "mysql", "postgres", "repotrue", "repofalse"} {
+		"nginxtrue", "nginxfalse", "none", "efs", "ebs", "bind", "ephemeral", "mysql", "postgres", "repotrue", "repofalse",
+		"workers0", "workers1", "workers2", "jobs0", "jobs1", "jobs2"} {
 		if seen[k] == 0 {
 			t.Errorf("no valid matrix point has %s", k)
 		}
@@ -280,6 +306,104 @@ func checkGraph(t *testing.T, s *profiles.Spec, p *plan.Plan) {
 		t.Errorf("frontend service %v, frontend on ECS %v", got, s.FrontendOnECS())
 	}
 	checkPipelines(t, s, p)
+	checkWorkers(t, s, p)
+	checkJobs(t, s, p)
+}
+
+func checkWorkers(t *testing.T, s *profiles.Spec, p *plan.Plan) {
+	t.Helper()
+	for _, w := range s.Workers {
+		svc := named(t, p, tService, w.Name+"-service")
+		td := named(t, p, tTaskDef, w.Name+"-task-definition")
+		// A service without a load balancer, rolling with its circuit breaker.
+		if at(svc.Inputs, "loadBalancers") != nil || at(svc.Inputs, "healthCheckGracePeriodSeconds") != nil {
+			t.Errorf("%s: a worker has load balancers %v, grace %v", w.Name, at(svc.Inputs, "loadBalancers"), at(svc.Inputs, "healthCheckGracePeriodSeconds"))
+		}
+		if atString(svc.Inputs, "deploymentController.type") != "ECS" || at(svc.Inputs, "deploymentCircuitBreaker.rollback") != true {
+			t.Errorf("%s: a worker deploys rolling with rollback, got %v %v", w.Name, at(svc.Inputs, "deploymentController"), at(svc.Inputs, "deploymentCircuitBreaker"))
+		}
+		if at(svc.Inputs, "enableExecuteCommand") != true || len(atList(svc.Inputs, "capacityProviderStrategies")) == 0 {
+			t.Errorf("%s: exec %v strategy %v", w.Name, at(svc.Inputs, "enableExecuteCommand"), at(svc.Inputs, "capacityProviderStrategies"))
+		}
+		// Its command, no port.
+		app := container(t, td, program.AppContainer)
+		if fmt.Sprint(at(app, "command")) != fmt.Sprint(toAny(w.Command)) || at(app, "portMappings") != nil {
+			t.Errorf("%s: command %v ports %v, want %v and none", w.Name, at(app, "command"), at(app, "portMappings"), w.Command)
+		}
+		// A Service Connect client, serving nothing.
+		if s.ServiceConnect && (at(svc.Inputs, "serviceConnectConfiguration.enabled") != true || at(svc.Inputs, "serviceConnectConfiguration.services") != nil) {
+			t.Errorf("%s: Service Connect %v, want a client", w.Name, at(svc.Inputs, "serviceConnectConfiguration"))
+		}
+		// Autoscaling when max > min; a rolling pipeline with a repository.
+		if got := p.Get("aws:appautoscaling/target:Target", w.Name+"-scaling-target") != nil; got != (w.Autoscaling.Max > w.Autoscaling.Min) {
+			t.Errorf("%s: scaling target %v, max %d min %d", w.Name, got, w.Autoscaling.Max, w.Autoscaling.Min)
+		}
+		pl := p.Get(tPipeline, w.Name+"-codepipeline")
+		if (pl != nil) != (w.Repository.Name != "") {
+			t.Errorf("%s: pipeline %v with repository %q", w.Name, pl != nil, w.Repository.Name)
+		} else if pl != nil {
+			if st := atList(pl.Inputs, "stages"); len(st) != 3 || atString(st[2], "actions.0.provider") != "ECS" {
+				t.Errorf("%s: a worker's pipeline deploys with ECS, got %v", w.Name, st)
+			}
+		}
+	}
+}
+
+func checkJobs(t *testing.T, s *profiles.Spec, p *plan.Plan) {
+	t.Helper()
+	if got := len(p.Find("aws:scheduler/scheduleGroup:ScheduleGroup")); got != min(len(s.Jobs), 1) {
+		t.Errorf("%d schedule groups for %d jobs", got, len(s.Jobs))
+	}
+	if got := len(p.Find(tSchedule)); got != len(s.Jobs) {
+		t.Errorf("%d schedules for %d jobs", got, len(s.Jobs))
+	}
+	for _, j := range s.Jobs {
+		td := named(t, p, tTaskDef, j.Name+"-task-definition")
+		sc := named(t, p, tSchedule, j.Name+"-schedule")
+		app := container(t, td, program.AppContainer)
+		if fmt.Sprint(at(app, "command")) != fmt.Sprint(toAny(j.Command)) {
+			t.Errorf("%s: command %v, want %v", j.Name, at(app, "command"), j.Command)
+		}
+		wantImage := s.JobImage(&j)
+		if got := atString(app, "image"); wantImage != "" && got != wantImage {
+			t.Errorf("%s: image %s, want %s", j.Name, got, wantImage)
+		}
+		// The timeout: an essential container that sleeps that long.
+		dl := container(t, td, program.DeadlineContainer)
+		switch {
+		case j.TimeoutMinutes == 0 && dl != nil:
+			t.Errorf("%s: no timeout, but a deadline container %v", j.Name, dl)
+		case j.TimeoutMinutes > 0 && (dl == nil || at(dl, "essential") != true || fmt.Sprint(at(dl, "command")) != fmt.Sprintf("[sleep %d]", j.TimeoutMinutes*60)):
+			t.Errorf("%s: timeout %d min, deadline container %v", j.Name, j.TimeoutMinutes, dl)
+		}
+		// The schedule runs that task definition on the cluster.
+		tz := j.Timezone
+		if tz == "" {
+			tz = "UTC"
+		}
+		if atString(sc.Inputs, "scheduleExpression") != j.Schedule || atString(sc.Inputs, "scheduleExpressionTimezone") != tz {
+			t.Errorf("%s: schedule %v %v", j.Name, at(sc.Inputs, "scheduleExpression"), at(sc.Inputs, "scheduleExpressionTimezone"))
+		}
+		if atString(sc.Inputs, "target.arn") == "" || atString(sc.Inputs, "target.roleArn") == "" || at(sc.Inputs, "target.ecsParameters.taskCount") != float64(1) ||
+			len(atList(sc.Inputs, "target.ecsParameters.capacityProviderStrategies")) == 0 {
+			t.Errorf("%s: target %v", j.Name, at(sc.Inputs, "target"))
+		}
+		awsvpc := s.LaunchType == profiles.LaunchFargate
+		if got := at(sc.Inputs, "target.ecsParameters.networkConfiguration.assignPublicIp") == true; got != awsvpc {
+			t.Errorf("%s: network configuration %v on %s", j.Name, at(sc.Inputs, "target.ecsParameters.networkConfiguration"), s.LaunchType)
+		}
+		if at(sc.Inputs, "target.retryPolicy.maximumRetryAttempts") != float64(program.JobRetries) {
+			t.Errorf("%s: retry policy %v", j.Name, at(sc.Inputs, "target.retryPolicy"))
+		}
+	}
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 func checkVolume(t *testing.T, s *profiles.Spec, tier profiles.TierService, svc, td plan.Resource) {

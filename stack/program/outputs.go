@@ -12,6 +12,7 @@ type exports struct {
 	cluster   *Cluster
 	lb        *LoadBalancer
 	services  map[profiles.Role]*Service
+	jobs      *Jobs
 	frontend  *Frontend
 	source    *Source
 	pipelines []*Pipeline
@@ -32,8 +33,22 @@ func (p *platform) export(e exports) {
 	services := pulumi.Array{}
 	endpoints := pulumi.StringMap{}
 	logGroups := append([]string{}, e.cluster.LogGroups...)
-	for _, t := range s.Tiers() {
+	for _, t := range s.Services() {
 		svc := e.services[t.Role]
+		if t.Worker != nil {
+			services = append(services, pulumi.Map{
+				stack.SvcRole:             pulumi.String(string(t.Role)),
+				stack.SvcKind:             pulumi.String(stack.KindWorker),
+				stack.SvcName:             svc.Name,
+				stack.SvcTaskFamily:       pulumi.String(svc.TaskFamily),
+				stack.SvcContainer:        pulumi.String(AppContainer),
+				stack.SvcLogGroup:         pulumi.String(svc.LogGroup),
+				stack.SvcLogStreamPrefix:  pulumi.String(AppContainer),
+				stack.SvcDeployController: pulumi.String(svc.DeployController),
+			})
+			logGroups = append(logGroups, svc.LogGroup)
+			continue
+		}
 		tgs := pulumi.StringArray{svc.TargetGroups[0].ARN, svc.TargetGroups[1].ARN}
 		services = append(services, pulumi.Map{
 			stack.SvcRole:             pulumi.String(string(t.Role)),
@@ -52,6 +67,25 @@ func (p *platform) export(e exports) {
 		logGroups = append(logGroups, svc.LogGroup)
 	}
 	ctx.Export(stack.OutServices, services)
+	jobs := pulumi.Array{}
+	if e.jobs != nil {
+		for _, j := range e.jobs.List {
+			jobs = append(jobs, pulumi.Map{
+				stack.JobName:            pulumi.String(j.Spec.Name),
+				stack.JobSchedule:        pulumi.String(j.Spec.Schedule),
+				stack.JobTimezone:        pulumi.String(j.Spec.Timezone),
+				stack.JobScheduleName:    j.ScheduleName,
+				stack.JobScheduleGroup:   e.jobs.Group,
+				stack.JobTaskFamily:      pulumi.String(j.TaskFamily),
+				stack.JobContainer:       pulumi.String(AppContainer),
+				stack.JobLogGroup:        pulumi.String(j.LogGroup),
+				stack.JobLogStreamPrefix: pulumi.String(AppContainer),
+				stack.JobTimeoutMinutes:  pulumi.Int(j.Spec.TimeoutMinutes),
+			})
+			logGroups = append(logGroups, j.LogGroup)
+		}
+	}
+	ctx.Export(stack.OutJobs, jobs)
 	if f := e.frontend; f != nil {
 		endpoints[string(profiles.RoleFrontend)] = f.URL
 		ctx.Export(stack.OutDistributionID, f.DistributionID)

@@ -135,10 +135,12 @@ type permissionChoice struct {
 	volume   string // none, efs, efs-created, ebs, bind, ephemeral
 	engine   profiles.Engine
 	nginx    bool
+	workers  int // as in the program matrix: 0, 1, 2 (the second with a repository)
+	jobs     int
 }
 
 func (c permissionChoice) String() string {
-	return fmt.Sprintf("%s/%s/%s/existing=%s/repo=%s/%s/%s/nginx=%v", c.shape, c.launch, c.deploy, c.existing, c.provider, c.volume, c.engine, c.nginx)
+	return fmt.Sprintf("%s/%s/%s/existing=%s/repo=%s/%s/%s/nginx=%v/workers=%d/jobs=%d", c.shape, c.launch, c.deploy, c.existing, c.provider, c.volume, c.engine, c.nginx, c.workers, c.jobs)
 }
 
 // permissionMatrix is every shape × launch type × deploy × existing network
@@ -157,7 +159,8 @@ func permissionMatrix() []permissionChoice {
 					for pi, provider := range []string{"", "github", "mixed"} {
 						for vi, volume := range []string{"none", "efs", "efs-created", "ebs", "bind", "ephemeral"} {
 							out = append(out, permissionChoice{shape: shape, launch: launch, deploy: deploy, existing: existing,
-								provider: provider, volume: volume, engine: engines[(vi+pi)%3], nginx: (i/7)%2 == 0})
+								provider: provider, volume: volume, engine: engines[(vi+pi)%3], nginx: (i/7)%2 == 0,
+								workers: i % 3, jobs: (i / 3) % 3})
 							i++
 						}
 					}
@@ -174,7 +177,7 @@ func (c permissionChoice) spec() *profiles.Spec {
 		vol = profiles.VolumeEFS
 	}
 	s := choice{shape: c.shape, launch: c.launch, deploy: c.deploy, existing: c.existing, nginx: c.nginx,
-		volume: vol, engine: c.engine, repo: c.provider != ""}.spec()
+		volume: vol, engine: c.engine, repo: c.provider != "", workers: c.workers, jobs: c.jobs}.spec()
 	if c.volume == "efs-created" {
 		s.Backend.Volume.EFSID = ""
 	}
@@ -233,7 +236,8 @@ func TestPermissionsDecidedByAnIAMEvaluator(t *testing.T) {
 		}
 	}
 	for _, v := range []string{"single", "s3", "ecs", "fargate", "ec2", "rolling", "blue-green", "existing=", "existing=vpc", "existing=alb",
-		"repo=", "repo=github", "repo=mixed", "none", "efs", "efs-created", "ebs", "bind", "ephemeral", "mysql", "postgres", "nginx=true", "nginx=false"} {
+		"repo=", "repo=github", "repo=mixed", "none", "efs", "efs-created", "ebs", "bind", "ephemeral", "mysql", "postgres", "nginx=true", "nginx=false",
+		"workers=0", "workers=1", "workers=2", "jobs=0", "jobs=1", "jobs=2"} {
 		if !seen[v] {
 			t.Errorf("no valid platform of the matrix has %s", v)
 		}
@@ -341,41 +345,68 @@ func (fx *iamFixture) platform(t *testing.T, where string, s *profiles.Spec, p *
 		fx.add(where, role, resPolicy(resource), action, resource, ctx, false)
 	}
 	cluster := arn("ecs", "cluster/"+s.Prefix())
-	// folder is CodePipeline's artifact folder of a tier: its pipeline's name, cut at 20.
+	// every workload: the tiers, the workers and the jobs.
+	workloads := []string{"backend", "frontend"}
+	for _, w := range s.Workers {
+		workloads = append(workloads, w.Name)
+	}
+	for _, j := range s.Jobs {
+		workloads = append(workloads, j.Name)
+	}
+	// folder is CodePipeline's artifact folder of a workload: its pipeline's name, cut at 20.
 	folder := map[string]string{}
-	for _, tier := range []string{"backend", "frontend"} {
+	for _, tier := range workloads {
 		name := s.Prefix() + "-" + tier
 		if pl := p.Get(tPipeline, tier+"-codepipeline"); pl != nil {
 			name = atString(pl.Inputs, "name")
 		}
 		folder[tier] = name[:min(20, len(name))]
 	}
-	other := map[string]string{"backend": "frontend", "frontend": "backend"}
 	checked := map[string]bool{}
-	// nevers: what no role of a tier may do.
+	// nevers: what no role of a workload may do to another's.
 	nevers := func(role *planRole, tier string) {
 		checked[role.arn] = true
-		o := other[tier]
+		for _, o := range workloads {
+			if o == tier {
+				continue
+			}
+			for _, a := range []string{"s3:GetObject", "s3:PutObject"} {
+				never(role, a, s3("env/"+o+".env"), nil)
+				never(role, a, s3(folder[o]+"/source/x1y2z3"), nil)
+			}
+			never(role, "ecs:RegisterTaskDefinition", arn("ecs", "task-definition/"+s.Prefix()+"-"+o+":1"), nil)
+			never(role, "ecs:UpdateService", arn("ecs", "service/"+s.Prefix()+"/"+s.Prefix()+"-"+o), map[string]string{"ecs:cluster": cluster})
+			never(role, "ecs:RunTask", arn("ecs", "task-definition/"+s.Prefix()+"-"+o+":1"), map[string]string{"ecs:cluster": cluster})
+			never(role, "ssm:GetParametersByPath", arn("ssm", "parameter/"+s.Prefix()+"/"+o), nil)
+			never(role, "ssm:GetParameters", arn("ssm", "parameter/"+s.Prefix()+"/"+o+"/TOKEN"), nil)
+		}
 		for _, a := range []string{"s3:GetObject", "s3:PutObject"} {
-			never(role, a, s3("env/"+o+".env"), nil)
-			never(role, a, s3(folder[o]+"/source/x1y2z3"), nil)
 			never(role, a, "arn:aws:s3:::another-teams-bucket/env/"+tier+".env", nil)
 		}
 		for _, a := range []string{"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy"} {
 			never(role, a, role.arn, nil)
 		}
 		never(role, "iam:PassRole", "arn:aws:iam::"+acct+":role/admin", map[string]string{"iam:PassedToService": "ecs-tasks.amazonaws.com"})
-		never(role, "ecs:RegisterTaskDefinition", arn("ecs", "task-definition/"+s.Prefix()+"-"+o+":1"), nil)
 		never(role, "ecs:RegisterTaskDefinition", arn("ecs", "task-definition/payroll:1"), nil)
-		never(role, "ecs:UpdateService", arn("ecs", "service/"+s.Prefix()+"/"+s.Prefix()+"-"+o), map[string]string{"ecs:cluster": cluster})
 		never(role, "ecs:UpdateService", arn("ecs", "service/payroll/payroll"), map[string]string{"ecs:cluster": arn("ecs", "cluster/payroll")})
-		never(role, "ssm:GetParametersByPath", arn("ssm", "parameter/"+s.Prefix()+"/"+o), nil)
+		never(role, "ecs:RunTask", arn("ecs", "task-definition/payroll:1"), map[string]string{"ecs:cluster": arn("ecs", "cluster/payroll")})
 		never(role, "ssm:GetParameters", arn("ssm", "parameter/payroll/DB_PASSWORD"), nil)
 		never(role, "secretsmanager:GetSecretValue", arn("secretsmanager", "secret:payroll-AbCdEf"), nil)
 	}
 
+	type taskOf struct {
+		name string
+		svc  *plan.Resource // nil for a job
+	}
+	var tasks []taskOf
 	for _, svc := range p.Find(tService) {
-		tier := strings.TrimSuffix(svc.Name, "-service")
+		tasks = append(tasks, taskOf{strings.TrimSuffix(svc.Name, "-service"), &svc})
+	}
+	for _, j := range s.Jobs {
+		tasks = append(tasks, taskOf{name: j.Name})
+	}
+	for _, tk := range tasks {
+		tier := tk.name
 		td := named(t, p, tTaskDef, tier+"-task-definition")
 		execRole := roles[atString(td.Inputs, "executionRoleArn")]
 		taskRole := roles[atString(td.Inputs, "taskRoleArn")]
@@ -427,6 +458,28 @@ func (fx *iamFixture) platform(t *testing.T, where string, s *profiles.Spec, p *
 		never(taskRole, "s3:GetObject", s3("env/"+tier+".env"), nil)
 		never(taskRole, "ssm:GetParametersByPath", arn("ssm", "parameter/"+s.Prefix()+"/"+tier), nil)
 		nevers(taskRole, tier)
+		if tk.svc == nil {
+			// The scheduler role of a job: run exactly its task definition
+			// on this cluster, pass exactly its roles.
+			sc := named(t, p, tSchedule, tier+"-schedule")
+			run := roles[atString(sc.Inputs, "target.roleArn")]
+			if run == nil {
+				t.Fatalf("%s: %s schedule without its role", where, tier)
+			}
+			family := atString(td.Inputs, "family")
+			must(run, "ecs:RunTask", arn("ecs", "task-definition/"+family+":3"), map[string]string{"ecs:cluster": cluster})
+			never(run, "ecs:RunTask", arn("ecs", "task-definition/"+family+":3"), map[string]string{"ecs:cluster": arn("ecs", "cluster/payroll")})
+			must(run, "ecs:TagResource", arn("ecs", "task/"+s.Prefix()+"/0123456789abcdef"), map[string]string{"ecs:CreateAction": "RunTask"})
+			never(run, "ecs:TagResource", arn("ecs", "task/"+s.Prefix()+"/0123456789abcdef"), nil)
+			for _, r := range []*planRole{execRole, taskRole} {
+				must(run, "iam:PassRole", r.arn, map[string]string{"iam:PassedToService": "ecs-tasks.amazonaws.com"})
+				never(run, "iam:PassRole", r.arn, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"})
+			}
+			never(run, "ecs:StopTask", arn("ecs", "task/"+s.Prefix()+"/0123456789abcdef"), map[string]string{"ecs:cluster": cluster})
+			nevers(run, tier)
+			continue
+		}
+		svc := *tk.svc
 		// The CodeDeploy role: task sets of its service, the listeners it shifts.
 		if g := p.Get(tDeployGroup, tier+"-deployment-group"); g != nil {
 			cd := roles[atString(g.Inputs, "serviceRoleArn")]

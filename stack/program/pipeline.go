@@ -108,7 +108,7 @@ func (p *platform) newPipeline(r profiles.Role, d pipelineDeps) (*Pipeline, erro
 			statement{Sid: "RegistryLogin", Actions: []string{"ecr:GetAuthorizationToken"}, Resources: []pulumi.StringInput{anyResource}},
 			statement{Sid: "PushImages", Actions: []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"}, Resources: repos},
 		)
-		if s.BlueGreen() {
+		if p.blueGreen(r) {
 			setEnv(EnvTaskFamily, pulumi.String(d.service.TaskFamily))
 			if !p.bridge() {
 				setEnv(EnvTaskSubnets, quotedIDs(d.service.Subnets))
@@ -229,7 +229,7 @@ func (p *platform) deployAction(r profiles.Role, d pipelineDeps) (*codepipeline.
 		Name: pulumi.String("Deploy"), Category: pulumi.String("Deploy"), Owner: pulumi.String("AWS"),
 		Version: pulumi.String("1"), InputArtifacts: pulumi.ToStringArray([]string{"build"}),
 	}
-	if s.BlueGreen() {
+	if p.blueGreen(r) {
 		action.Provider = pulumi.String("CodeDeployToECS")
 		action.Configuration = pulumi.StringMap{
 			"ApplicationName":                svc.CodeDeployApp,

@@ -33,6 +33,8 @@ const (
 	TypeDatabase     = "ecsdeck:aws:Database"
 	TypeConfig       = "ecsdeck:aws:Config"
 	TypeRegistry     = "ecsdeck:aws:Registry"
+	TypeJobs         = "ecsdeck:aws:Jobs"
+	TypeJob          = "ecsdeck:aws:Job"
 )
 
 // ProviderName is the logical name of the program's AWS provider.
@@ -92,7 +94,50 @@ type platform struct {
 	provider *aws.Provider
 	now      func() time.Time
 	alb      *lb.LookupLoadBalancerResult // the existing load balancer, once read
+	// extra holds the workers and jobs by role: what the tiers' builders
+	// (config, registry, task definition, roles, pipeline) read of them.
+	extra map[profiles.Role]*workload
 }
+
+// workload is a worker or a job as the program's builders see it: a
+// service's fields, its command, and which of the two it is.
+type workload struct {
+	svc     *profiles.Service
+	command []string
+	worker  *profiles.Worker
+	job     *profiles.Job
+}
+
+// newPlatform is the platform of a completed Spec, its workers and jobs indexed.
+func newPlatform(ctx *pulumi.Context, s *profiles.Spec, now func() time.Time) *platform {
+	p := &platform{ctx: ctx, spec: s, now: now, extra: map[profiles.Role]*workload{}}
+	for i := range s.Workers {
+		w := &s.Workers[i]
+		p.extra[w.Role()] = &workload{svc: w.Service(), command: w.Command, worker: w}
+	}
+	for i := range s.Jobs {
+		j := &s.Jobs[i]
+		p.extra[profiles.Role(j.Name)] = &workload{command: j.Command, job: j, svc: &profiles.Service{
+			Image: j.Image, CPU: j.CPU, Memory: j.Memory, Env: j.Env, Volume: profiles.Volume{Kind: profiles.VolumeNone},
+			Nginx: profiles.Nginx{Config: profiles.NginxGenerated},
+		}}
+	}
+	return p
+}
+
+// isWorker says whether a role is a worker's.
+func (p *platform) isWorker(r profiles.Role) bool {
+	w := p.extra[r]
+	return w != nil && w.worker != nil
+}
+
+// isJob says whether a role is a job's.
+func (p *platform) isJob(r profiles.Role) bool { w := p.extra[r]; return w != nil && w.job != nil }
+
+// blueGreen says whether a service deploys blue/green: a tier behind the
+// load balancer, when the platform does; a worker, which has no target
+// group to swap, always deploys rolling.
+func (p *platform) blueGreen(r profiles.Role) bool { return p.spec.BlueGreen() && p.extra[r] == nil }
 
 // invoke options: every lookup goes through the platform's provider.
 func (p *platform) invoke() []pulumi.InvokeOption {
@@ -105,7 +150,7 @@ func (p *platform) component(typ, name string, c pulumi.ComponentResource) error
 }
 
 func run(ctx *pulumi.Context, s *profiles.Spec, o options) error {
-	p := &platform{ctx: ctx, spec: s, now: o.now}
+	p := newPlatform(ctx, s, o.now)
 	// NOTE: an explicit provider pins the region (and shared-config profile)
 	// to the Spec, whatever the stack's configuration says.
 	pargs := &aws.ProviderArgs{Region: pulumi.String(s.Region)}
@@ -154,12 +199,18 @@ func run(ctx *pulumi.Context, s *profiles.Spec, o options) error {
 		return err
 	}
 	services := map[profiles.Role]*Service{}
-	for _, t := range s.Tiers() {
+	for _, t := range s.Services() {
 		svc, err := p.newService(t, serviceDeps{net: net, cluster: cl, lb: lb, cfg: cfg, reg: reg, db: db})
 		if err != nil {
 			return err
 		}
 		services[t.Role] = svc
+	}
+	var jobs *Jobs
+	if len(s.Jobs) > 0 {
+		if jobs, err = p.newJobs(serviceDeps{net: net, cluster: cl, lb: lb, cfg: cfg, reg: reg, db: db}); err != nil {
+			return err
+		}
 	}
 	var fe *Frontend
 	if s.FrontendOnS3() {
@@ -181,7 +232,7 @@ func run(ctx *pulumi.Context, s *profiles.Spec, o options) error {
 			pipelines = append(pipelines, pl)
 		}
 	}
-	p.export(exports{cfg: cfg, cluster: cl, lb: lb, services: services, frontend: fe, source: src, pipelines: pipelines, reg: reg, db: db})
+	p.export(exports{cfg: cfg, cluster: cl, lb: lb, services: services, jobs: jobs, frontend: fe, source: src, pipelines: pipelines, reg: reg, db: db})
 	return nil
 }
 
@@ -194,6 +245,11 @@ func (p *platform) pipelineRoles() []profiles.Role {
 	}
 	if (p.spec.FrontendOnECS() || p.spec.FrontendOnS3()) && p.spec.Frontend.Repository.Name != "" {
 		out = append(out, profiles.RoleFrontend)
+	}
+	for _, w := range p.spec.Workers {
+		if w.Repository.Name != "" {
+			out = append(out, w.Role())
+		}
 	}
 	return out
 }
@@ -210,6 +266,9 @@ func (p *platform) hasPipeline(r profiles.Role) bool {
 
 // service returns the Spec's service of an ECS tier.
 func (p *platform) service(r profiles.Role) *profiles.Service {
+	if w, ok := p.extra[r]; ok {
+		return w.svc
+	}
 	if r == profiles.RoleFrontend {
 		return &p.spec.Frontend.Service
 	}

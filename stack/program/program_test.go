@@ -155,7 +155,7 @@ func componentType(name string) string {
 
 func TestOutputsFollowTheStackContract(t *testing.T) {
 	known := map[string]bool{}
-	for _, k := range []string{stack.OutRegion, stack.OutClusterName, stack.OutClusterARN, stack.OutServices, stack.OutPipelines,
+	for _, k := range []string{stack.OutRegion, stack.OutClusterName, stack.OutClusterARN, stack.OutServices, stack.OutJobs, stack.OutPipelines,
 		stack.OutEndpoints, stack.OutLoadBalancerDNS, stack.OutDistributionID, stack.OutDistributionDomain, stack.OutFrontendBucket,
 		stack.OutArtifactsBucket, stack.OutRepositories, stack.OutLogGroups, stack.OutDatabaseEndpoint, stack.OutDatabaseSecretARN, stack.OutDatabaseSnapshot,
 		stack.OutConnectionARN, stack.OutConnectionARNs, stack.OutConnectionPending} {

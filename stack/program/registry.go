@@ -62,7 +62,7 @@ var lifecyclePolicy = func() string {
 func (p *platform) newRegistry() (*Registry, error) {
 	c := &Registry{repos: map[repoKey]*ecr.Repository{}}
 	var keys []repoKey
-	for _, t := range p.spec.Tiers() {
+	for _, t := range p.spec.Services() {
 		if p.needsAppRepo(t.Role) {
 			keys = append(keys, repoKey{t.Role, ""})
 		}

@@ -69,10 +69,14 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 		LBContainer:      AppContainer,
 		LBPort:           svc.Port,
 	}
+	worker := t.Worker != nil
+	if worker {
+		c.URL, c.LBPort = pulumi.String("").ToStringOutput(), 0
+	}
 	if svc.Nginx.Enabled {
 		c.LBContainer, c.LBPort = NginxContainer, 80
 	}
-	if s.BlueGreen() {
+	if p.blueGreen(r) {
 		c.DeployController = ControllerCodeDeploy
 	}
 	if err := p.component(TypeService, string(r), c); err != nil {
@@ -151,19 +155,21 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 	}
 
 	args := &ecs.ServiceArgs{
-		Name:                          pulumi.String(p.n.service(r)),
-		Cluster:                       d.cluster.ARN,
-		TaskDefinition:                td.Arn,
-		DesiredCount:                  pulumi.Int(svc.DesiredCount),
-		EnableExecuteCommand:          pulumi.Bool(s.Cluster.ExecEnabled),
-		HealthCheckGracePeriodSeconds: pulumi.Int(svc.HealthCheckGracePeriod),
-		PropagateTags:                 pulumi.String("SERVICE"),
-		EnableEcsManagedTags:          pulumi.Bool(true),
-		LoadBalancers: ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
-			TargetGroupArn: c.TargetGroups[0].ARN, ContainerName: pulumi.String(c.LBContainer), ContainerPort: pulumi.Int(c.LBPort),
-		}},
+		Name:                 pulumi.String(p.n.service(r)),
+		Cluster:              d.cluster.ARN,
+		TaskDefinition:       td.Arn,
+		DesiredCount:         pulumi.Int(svc.DesiredCount),
+		EnableExecuteCommand: pulumi.Bool(s.Cluster.ExecEnabled),
+		PropagateTags:        pulumi.String("SERVICE"),
+		EnableEcsManagedTags: pulumi.Bool(true),
 		DeploymentController: &ecs.ServiceDeploymentControllerArgs{Type: pulumi.String(c.DeployController)},
 		Tags:                 p.tags(p.n.service(r)),
+	}
+	if !worker {
+		args.HealthCheckGracePeriodSeconds = pulumi.Int(svc.HealthCheckGracePeriod)
+		args.LoadBalancers = ecs.ServiceLoadBalancerArray{&ecs.ServiceLoadBalancerArgs{
+			TargetGroupArn: c.TargetGroups[0].ARN, ContainerName: pulumi.String(c.LBContainer), ContainerPort: pulumi.Int(c.LBPort),
+		}}
 	}
 	var strategy ecs.ServiceCapacityProviderStrategyArray
 	for _, it := range d.cluster.Strategy {
@@ -172,7 +178,7 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 		})
 	}
 	args.CapacityProviderStrategies = strategy
-	if !s.BlueGreen() {
+	if !p.blueGreen(r) {
 		args.DeploymentCircuitBreaker = &ecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)}
 		args.DeploymentMinimumHealthyPercent = pulumi.Int(100)
 		args.DeploymentMaximumPercent = pulumi.Int(200)
@@ -192,16 +198,22 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 		}
 	}
 	if s.ServiceConnect {
-		args.ServiceConnectConfiguration = &ecs.ServiceServiceConnectConfigurationArgs{
-			Enabled:   pulumi.Bool(true),
-			Namespace: d.cluster.Namespace,
-			Services: ecs.ServiceServiceConnectConfigurationServiceArray{&ecs.ServiceServiceConnectConfigurationServiceArgs{
+		// NOTE: a worker takes no requests: it joins the namespace as a
+		// client only, reaching the tiers by their names.
+		var served ecs.ServiceServiceConnectConfigurationServiceArray
+		if !worker {
+			served = ecs.ServiceServiceConnectConfigurationServiceArray{&ecs.ServiceServiceConnectConfigurationServiceArgs{
 				PortName:      pulumi.String("app"),
 				DiscoveryName: pulumi.String(string(r)),
 				ClientAlias: ecs.ServiceServiceConnectConfigurationServiceClientAliasArray{&ecs.ServiceServiceConnectConfigurationServiceClientAliasArgs{
 					Port: pulumi.Int(svc.Port), DnsName: pulumi.String(string(r)),
 				}},
-			}},
+			}}
+		}
+		args.ServiceConnectConfiguration = &ecs.ServiceServiceConnectConfigurationArgs{
+			Enabled:   pulumi.Bool(true),
+			Namespace: d.cluster.Namespace,
+			Services:  served,
 			LogConfiguration: &ecs.ServiceServiceConnectConfigurationLogConfigurationArgs{
 				LogDriver: pulumi.String("awslogs"),
 				Options: pulumi.StringMap{
@@ -238,7 +250,7 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 		}
 	}
 	var ignore []string
-	if s.BlueGreen() {
+	if p.blueGreen(r) {
 		// NOTE: CodeDeploy owns these: it registers each release's task
 		// definition and swaps the target groups. ECS refuses to change a
 		// CODE_DEPLOY service's network configuration and capacity strategy,
@@ -274,7 +286,7 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 	if err := p.autoscaling(c, svc, d.cluster.Name, service.Name); err != nil {
 		return nil, err
 	}
-	if s.BlueGreen() {
+	if p.blueGreen(r) {
 		if err := p.codeDeploy(c, d); err != nil {
 			return nil, err
 		}
@@ -358,6 +370,10 @@ func (p *platform) executionStatements(r profiles.Role, d serviceDeps, envARN, d
 		if repo := d.reg.repo(r, kind); repo != nil {
 			repos = append(repos, repo.Arn)
 		}
+	}
+	if p.isJob(r) && p.spec.JobImage(p.extra[r].job) == "" {
+		// NOTE: a job without an image of its own runs the backend's.
+		repos = append(repos, d.reg.repo(profiles.RoleBackend, "").Arn)
 	}
 	if len(repos) > 0 {
 		out = append(out,

@@ -147,15 +147,19 @@ func (p *platform) containers(r profiles.Role, v taskValues) (string, error) {
 		}}
 	}
 	app := ContainerDefinition{
-		Name:      AppContainer,
-		Image:     v.AppImage,
-		Essential: true,
-		PortMappings: []portMapping{{
-			Name: "app", ContainerPort: svc.Port, HostPort: hostPort(svc.Port), Protocol: "tcp", AppProtocol: "http",
-		}},
+		Name:             AppContainer,
+		Image:            v.AppImage,
+		Essential:        true,
 		LogConfiguration: logs(AppContainer),
 		// NOTE: an init process reaps the ECS Exec agent's children.
 		LinuxParameters: map[string]any{"initProcessEnabled": true},
+	}
+	if w := p.extra[r]; w != nil {
+		app.Command = w.command // a worker or job takes no requests: no port
+	} else {
+		app.PortMappings = []portMapping{{
+			Name: "app", ContainerPort: svc.Port, HostPort: hostPort(svc.Port), Protocol: "tcp", AppProtocol: "http",
+		}}
 	}
 	for _, k := range sortedKeys(svc.Env) {
 		app.Environment = append(app.Environment, nameValue{k, svc.Env[k]})
@@ -182,6 +186,9 @@ func (p *platform) containers(r profiles.Role, v taskValues) (string, error) {
 		app.MountPoints = []mountPoint{{SourceVolume: VolumeName, ContainerPath: svc.Volume.ContainerPath}}
 	}
 	defs := []ContainerDefinition{app}
+	if w := p.extra[r]; w != nil && w.job != nil && w.job.TimeoutMinutes > 0 {
+		defs = append(defs, deadlineContainer(w.job.TimeoutMinutes, logs(DeadlineContainer)))
+	}
 	if svc.Nginx.Enabled {
 		ngx := ContainerDefinition{
 			Name:             NginxContainer,
@@ -206,7 +213,7 @@ func (p *platform) containers(r profiles.Role, v taskValues) (string, error) {
 }
 
 // taskDefinition registers a tier's task definition.
-func (p *platform) taskDefinition(c *Service, r profiles.Role, containers pulumi.StringOutput, execRole, taskRole pulumi.StringOutput, fs *fileSystem) (*ecs.TaskDefinition, error) {
+func (p *platform) taskDefinition(c pulumi.Resource, r profiles.Role, containers pulumi.StringOutput, execRole, taskRole pulumi.StringOutput, fs *fileSystem) (*ecs.TaskDefinition, error) {
 	s := p.spec
 	svc := p.service(r)
 	args := &ecs.TaskDefinitionArgs{

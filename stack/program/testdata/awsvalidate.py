@@ -32,6 +32,7 @@ TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "
 MOTO_OPERATIONS = {
     ("ecs", "RegisterTaskDefinition"), ("ecr", "PutLifecyclePolicy"), ("iam", "CreateRole"), ("iam", "CreatePolicy"),
     ("iam", "PutRolePolicy"), ("s3", "PutBucketPolicy"), ("codepipeline", "CreatePipeline"), ("efs", "CreateFileSystem"),
+    ("scheduler", "CreateSchedule"),
 }
 
 
@@ -64,6 +65,10 @@ def moto_call(client, service, operation, params, setup):
             # The pipeline's own role, with the trust policy the plan gives it.
             role(params["pipeline"]["roleArn"].split("/")[-1], setup.get("roleTrust"))
             bucket(params["pipeline"]["artifactStore"]["location"])
+        if (service, operation) == ("scheduler", "CreateSchedule"):
+            c.create_schedule_group(Name=params["GroupName"])
+            undo.append(lambda: c.delete_schedule_group(Name=params["GroupName"]))
+            undo.append(lambda: c.delete_schedule(Name=params["Name"], GroupName=params["GroupName"]))
         method = next(k for k, v in c.meta.method_to_api_mapping.items() if v == operation)
         out = getattr(c, method)(**params)
         if (service, operation) == ("iam", "CreateRole"):
