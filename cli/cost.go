@@ -78,6 +78,7 @@ baseline; change it with the flags below.`,
 	fl.Var((*plainFloat)(&f.a.SiteGB), "site-gb", "GB of static site in S3 (S3 frontend)")
 	fl.Var((*plainFloat)(&f.a.ArtifactsGB), "artifacts-gb", "GB kept in the artifacts bucket")
 	fl.Var((*plainFloat)(&f.a.EFSGB), "efs-gb", "GB in each EFS file system ecsdeck creates")
+	fl.Var((*plainFloat)(&f.a.JobMinutes), "job-minutes", "minutes an average run of a scheduled job takes")
 	return cmd
 }
 
@@ -109,6 +110,7 @@ func (f *costFlags) check() error {
 		{"hours", f.a.HoursPerMonth}, {"lcu", f.a.LCUs}, {"log-gb", f.a.LogGB}, {"releases", f.a.Releases},
 		{"build-minutes", f.a.BuildMinutes}, {"deploy-minutes", f.a.DeployMinutes}, {"image-gb", f.a.ImageGB},
 		{"cdn-gb", f.a.CDNGB}, {"cdn-requests", f.a.CDNRequests}, {"site-gb", f.a.SiteGB}, {"artifacts-gb", f.a.ArtifactsGB}, {"efs-gb", f.a.EFSGB},
+		{"job-minutes", f.a.JobMinutes},
 	} {
 		if math.IsNaN(v.v) || math.IsInf(v.v, 0) || v.v < 0 {
 			return usageError("--%s: %g is not allowed (a number of 0 or more)", v.flag, v.v)

@@ -36,6 +36,9 @@ type Assumptions struct {
 	ArtifactsGB float64 `json:"artifactsGB"`
 	// EFSGB is what each EFS file system ecsdeck creates holds, GB.
 	EFSGB float64 `json:"efsGB"`
+	// JobMinutes is the minutes an average run of a scheduled job takes
+	// (never more than the job's timeout).
+	JobMinutes float64 `json:"jobMinutes"`
 }
 
 // DefaultAssumptions returns the baseline a small production platform
@@ -43,7 +46,8 @@ type Assumptions struct {
 // logs, 20 releases a month per pipeline of 5 build minutes and a 5-minute
 // deploy, 1 GB of images per repository, and for an S3 frontend 50 GB and
 // one million HTTPS requests a month through CloudFront for a 1 GB site,
-// and 10 GB in each EFS file system ecsdeck creates.
+// and 10 GB in each EFS file system ecsdeck creates, and scheduled job runs
+// of 5 minutes.
 func DefaultAssumptions() Assumptions {
 	return Assumptions{
 		HoursPerMonth: 730,
@@ -59,6 +63,7 @@ func DefaultAssumptions() Assumptions {
 		SiteGB:        1,
 		ArtifactsGB:   1,
 		EFSGB:         10,
+		JobMinutes:    5,
 	}
 }
 
@@ -90,7 +95,7 @@ func (a Assumptions) Check() error {
 		{"hoursPerMonth", a.HoursPerMonth}, {"lcus", a.LCUs}, {"logGB", a.LogGB},
 		{"releases", a.Releases}, {"buildMinutes", a.BuildMinutes}, {"deployMinutes", a.DeployMinutes},
 		{"imageGB", a.ImageGB}, {"cdnGB", a.CDNGB}, {"cdnRequests", a.CDNRequests},
-		{"siteGB", a.SiteGB}, {"artifactsGB", a.ArtifactsGB}, {"efsGB", a.EFSGB},
+		{"siteGB", a.SiteGB}, {"artifactsGB", a.ArtifactsGB}, {"efsGB", a.EFSGB}, {"jobMinutes", a.JobMinutes},
 	} {
 		if math.IsNaN(f.v) || f.v < 0 {
 			return &AssumptionError{f.name, f.v, "a number of 0 or more"}

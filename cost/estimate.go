@@ -110,6 +110,7 @@ func Estimate(spec *profiles.Spec, prices *PriceTable, a Assumptions) (*Breakdow
 	}
 	b := &builder{spec: spec, prices: prices, a: a, region: spec.Region, lines: make([]Line, 0, 32)}
 	b.compute()
+	b.jobs()
 	b.loadBalancer()
 	b.database()
 	b.frontend()
@@ -217,7 +218,7 @@ func (b *builder) hours() float64 { return b.a.HoursPerMonth }
 
 func (b *builder) compute() {
 	s := b.spec
-	tiers := s.Tiers()
+	tiers := s.Services()
 	b.services = len(tiers)
 	for _, t := range tiers {
 		want, lo, hi := counts(t.Service)
@@ -254,6 +255,9 @@ func (b *builder) fargate(t profiles.TierService) {
 	strategy := fmt.Sprintf("Spot base %d, weights Spot %d : on-demand %d", f.SpotBase, f.SpotWeight, f.OnDemandWeight)
 	size := fmt.Sprintf("%s vCPU, %s GB", num(vcpu), num(gb))
 	role := string(t.Role)
+	if t.Worker != nil {
+		role += " (worker)"
+	}
 
 	od := triple{float64(ow), float64(ol), float64(oh)}
 	sp := triple{float64(sw), float64(sl), float64(sh)}
@@ -406,16 +410,17 @@ func extendedSupport(s *profiles.Spec) string {
 
 // pipelineTier is one pipeline: a tier with a repository.
 type pipelineTier struct {
-	role string
-	ecs  bool
+	role   string
+	ecs    bool
+	worker bool // deploys rolling whatever the platform's strategy
 }
 
 func (b *builder) pipelineTiers() []pipelineTier {
 	s := b.spec
 	var out []pipelineTier
-	for _, t := range s.Tiers() {
+	for _, t := range s.Services() {
 		if t.Service.Repository.Name != "" {
-			out = append(out, pipelineTier{role: string(t.Role), ecs: true})
+			out = append(out, pipelineTier{role: string(t.Role), ecs: true, worker: t.Worker != nil})
 		}
 	}
 	if s.FrontendOnS3() && s.Frontend.Repository.Name != "" {
@@ -445,7 +450,7 @@ func (b *builder) pipelines() {
 		deploy, how := 0.0, "the build syncs the site to S3 itself"
 		if p.ecs {
 			deploy, how = a.DeployMinutes, fmt.Sprintf("a rolling deploy of %s min", num(a.DeployMinutes))
-			if s.BlueGreen() {
+			if s.BlueGreen() && !p.worker {
 				shift, known := shiftMinutes[s.Pipeline.CodeDeployConfig]
 				deploy = a.DeployMinutes + shift + float64(s.Pipeline.BlueTerminationMinutes)
 				how = fmt.Sprintf("a blue/green deploy of %s min to start, %s min of traffic shifting (%s) and %d min before the old tasks end",
@@ -473,7 +478,7 @@ func (b *builder) storage() {
 	s := b.spec
 	repos := 0
 	var names []string
-	for _, t := range s.Tiers() {
+	for _, t := range s.Services() {
 		if t.Service.Image == "" {
 			repos++
 			names = append(names, string(t.Role))
@@ -525,7 +530,7 @@ func (b *builder) dns() {
 	}
 	params := 0
 	paths := 0
-	for _, t := range s.Tiers() {
+	for _, t := range s.Services() {
 		params += len(t.Service.SSMPlaceholders)
 		if t.Service.SSMPath != "" {
 			paths++
