@@ -120,7 +120,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
-	c := &Conn{ws: ws, o: s.o, early: map[int64]frame{}, acked: map[int64]bool{}, changed: make(chan struct{}), gone: make(chan struct{})}
+	c := &Conn{ws: ws, o: s.o, early: map[int64]frame{}, acked: map[int64]bool{}, sentIDs: map[uuid.UUID]bool{}, changed: make(chan struct{}), gone: make(chan struct{})}
 	kind, b, err := ws.ReadMessage()
 	if err != nil {
 		ws.Close()
@@ -237,20 +237,22 @@ type Conn struct {
 	// Hello is the client's OpenDataChannel message.
 	Hello map[string]string
 
-	mu       sync.Mutex
-	nextSeq  int64
-	expected int64
-	early    map[int64]frame
-	input    bytes.Buffer
-	sizes    []Size
-	flags    []uint32
-	repeats  int
-	skipped  int
-	acked    map[int64]bool
-	response map[string]any
-	changed  chan struct{}
-	gone     chan struct{}
-	goneOnce sync.Once
+	mu        sync.Mutex
+	nextSeq   int64
+	expected  int64
+	early     map[int64]frame
+	input     bytes.Buffer
+	sizes     []Size
+	flags     []uint32
+	repeats   int
+	skipped   int
+	acked     map[int64]bool
+	sentIDs   map[uuid.UUID]bool
+	wrongAcks []string
+	response  map[string]any
+	changed   chan struct{}
+	gone      chan struct{}
+	goneOnce  sync.Once
 
 	muxIn  net.Conn
 	muxOut net.Conn
@@ -292,7 +294,19 @@ func (c *Conn) write(b []byte) error {
 
 // SendAt sends a stream message with the sequence number seq.
 func (c *Conn) SendAt(seq int64, payloadType uint32, payload []byte) error {
-	return c.write(marshal(frame{Type: "output_stream_data", Seq: seq, ID: uuid.New(), PayloadType: payloadType, Payload: payload}))
+	id := uuid.New()
+	c.mu.Lock()
+	c.sentIDs[id] = true
+	c.mu.Unlock()
+	return c.write(marshal(frame{Type: "output_stream_data", Seq: seq, ID: id, PayloadType: payloadType, Payload: payload}))
+}
+
+// WrongAcks lists acknowledgements naming a message id this agent never
+// sent (the id read in the wrong byte order, say).
+func (c *Conn) WrongAcks() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.wrongAcks...)
 }
 
 // Send sends a stream message with the next sequence number.
@@ -428,10 +442,14 @@ func (c *Conn) read() {
 		switch f.Type {
 		case "acknowledge":
 			var a struct {
-				Seq int64 `json:"AcknowledgedMessageSequenceNumber"`
+				Seq int64  `json:"AcknowledgedMessageSequenceNumber"`
+				ID  string `json:"AcknowledgedMessageId"`
 			}
 			json.Unmarshal(f.Payload, &a)
 			c.mu.Lock()
+			if id, err := uuid.Parse(a.ID); err != nil || !c.sentIDs[id] {
+				c.wrongAcks = append(c.wrongAcks, a.ID)
+			}
 			c.acked[a.Seq] = true
 			c.notify()
 			c.mu.Unlock()

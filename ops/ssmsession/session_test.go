@@ -172,6 +172,10 @@ func TestShellPutsOutOfOrderMessagesInOrderOnceEach(t *testing.T) {
 	if _, err := sh.wait(t); err != nil || sh.out.String() != "abcd" {
 		t.Fatalf("out %q, err %v", sh.out.String(), err)
 	}
+	// AND every acknowledgement named the message it acknowledged
+	if w := c.WrongAcks(); len(w) != 0 {
+		t.Fatalf("acknowledgements of ids never sent: %v", w)
+	}
 }
 
 func TestShellSendsUnacknowledgedInputAgainUntilItIsTaken(t *testing.T) {
