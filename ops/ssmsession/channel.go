@@ -274,6 +274,11 @@ func (c *channel) finish(err error) {
 		return
 	}
 	c.finished = true
+	var dropped *DroppedError
+	if errors.As(err, &dropped) && c.closing.Load() {
+		// What fails to go out once this side is closing is no loss.
+		err = errLocalClose
+	}
 	c.err = err
 	c.cond.Broadcast()
 	c.mu.Unlock()
