@@ -12,15 +12,17 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 
 	"ecsdeck/ops"
+	"ecsdeck/ops/ssmsession"
 	"ecsdeck/profiles"
 	"ecsdeck/words"
 )
 
-// sessionPlugin is the name of Session Manager's client, which drives an
-// ECS Exec session once ECS has opened it.
+// sessionPlugin is the name of AWS's Session Manager client, which can
+// drive the sessions instead of the built-in one (--session-manager-plugin).
 const sessionPlugin = "session-manager-plugin"
 
 // sessionPluginInstall says where to get it.
@@ -31,6 +33,7 @@ func (a *app) execCommand() *cobra.Command {
 		f         opsFlags
 		task      string
 		container string
+		plugin    bool
 	)
 	cmd := &cobra.Command{
 		Use:     "exec SERVICE [--task ID] [--container NAME] [-- COMMAND...]",
@@ -44,17 +47,21 @@ of it); --container picks another container of the task.
 Before asking ECS, ecsdeck checks what ECS Exec needs and says what is
 missing: ECS Exec turned on for the service, a running task started after
 it was, the ECS Exec agent running in the container (which needs the task
-role's ssmmessages permissions). The session itself is driven by AWS's
-session-manager-plugin, which must be on PATH.
+role's ssmmessages permissions). ecsdeck drives the session itself
+(Session Manager's protocol is built in: nothing else to install) and exits
+with the exit code the agent reports, 0 for a shell that ended normally.
+--session-manager-plugin (or ` + pluginEnv + `=1) hands it to AWS's
+session-manager-plugin on PATH instead, which also handles sessions
+encrypted with a KMS key.
 ` + opsTargetHelp,
 		Example: "  ecsdeck exec backend --profile shop-prod\n  ecsdeck exec api --cluster prod -- ./manage.py shell",
 		Args:    needsService("to open a session in"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()
-			plugin, err := exec.LookPath(sessionPlugin)
+			pluginPath, err := lookPlugin(plugin)
 			if err != nil {
-				return fmt.Errorf("ECS Exec sessions need %s, which is not on PATH: %s", sessionPlugin, sessionPluginInstall)
+				return err
 			}
 			c, svc, container, err := a.serviceOf(ctx, interrupted, &f, args[0], container)
 			if err != nil {
@@ -77,13 +84,31 @@ session-manager-plugin, which must be on PATH.
 				note = fmt.Sprintf(" (the newest of %d; --task picks another)", tg.Running)
 			}
 			fmt.Fprintf(a.stderr, "%s in %s of task %s%s\n", words.SafeLine(command), tg.Container, tg.TaskID, note)
-			return a.runSession(ctx, plugin, out.Session, c.Target.Region, tg.SessionTarget(c.Target.Cluster))
+			if pluginPath != "" {
+				return a.runSession(ctx, pluginPath, out.Session, c.Target.Region, tg.SessionTarget(c.Target.Cluster))
+			}
+			return interruptedOr(interrupted, a.runShell(ctx, ssmsession.Session{ID: aws.ToString(out.Session.SessionId),
+				StreamURL: aws.ToString(out.Session.StreamUrl), Token: aws.ToString(out.Session.TokenValue)}))
 		},
 	}
 	f.registerShort(cmd, false, "")
 	cmd.Flags().StringVar(&task, "task", "", "the task (its id, or the start of it); default: the newest running one")
 	cmd.Flags().StringVar(&container, "container", "", "the container (default: the service's main one)")
+	cmd.Flags().BoolVar(&plugin, "session-manager-plugin", false, "hand the session to AWS's session-manager-plugin on PATH (also: "+pluginEnv+"=1)")
 	return cmd
+}
+
+// lookPlugin finds the session-manager-plugin when the session goes to
+// it; "" when the built-in client drives the session.
+func lookPlugin(flag bool) (string, error) {
+	if !usePlugin(flag) {
+		return "", nil
+	}
+	p, err := exec.LookPath(sessionPlugin)
+	if err != nil {
+		return "", fmt.Errorf("--session-manager-plugin (or %s=1) needs %s, which is not on PATH: %s, or leave the option out and ecsdeck drives the session itself", pluginEnv, sessionPlugin, sessionPluginInstall)
+	}
+	return p, nil
 }
 
 // runSession hands the session ECS opened to the session-manager-plugin.
@@ -129,6 +154,7 @@ func (a *app) tunnelCommand() *cobra.Command {
 		f         opsFlags
 		localPort int
 		task      string
+		plugin    bool
 	)
 	cmd := &cobra.Command{
 		Use:     "tunnel (db | SERVICE PORT) [--local-port N]",
@@ -142,9 +168,12 @@ func (a *app) tunnelCommand() *cobra.Command {
                             secret that holds it
   ecsdeck tunnel SERVICE 8080   to port 8080 of one of the service's tasks
 
---local-port picks the port on this machine (default: the same number).
-The tunnel stays open until Ctrl-C. It needs what ecsdeck exec needs (ECS
-Exec on, its agent running) and AWS's session-manager-plugin on PATH.
+--local-port picks the port on this machine (default: the same number);
+it listens on 127.0.0.1 only and takes several connections at once. The
+tunnel stays open until Ctrl-C. It needs what ecsdeck exec needs (ECS Exec
+on, its agent running); ecsdeck drives the session itself, nothing else
+to install. --session-manager-plugin (or ` + pluginEnv + `=1) hands it to AWS's
+session-manager-plugin on PATH instead.
 ` + opsTargetHelp,
 		Example: "  ecsdeck tunnel db --profile shop-prod --local-port 15432\n  ecsdeck tunnel api 8080 --cluster prod",
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -198,9 +227,16 @@ Exec on, its agent running) and AWS's session-manager-plugin on PATH.
 					localPort = port
 				}
 			}
-			plugin, err := exec.LookPath(sessionPlugin)
+			pluginPath, err := lookPlugin(plugin)
 			if err != nil {
-				return fmt.Errorf("tunnels need %s, which is not on PATH: %s", sessionPlugin, sessionPluginInstall)
+				return err
+			}
+			var ln net.Listener
+			if pluginPath == "" {
+				if ln, err = listenLocal(localPort); err != nil {
+					return err
+				}
+				defer ln.Close()
 			}
 			c, svc, container, err := a.serviceOf(ctx, interrupted, &f, service, "")
 			if err != nil {
@@ -222,12 +258,17 @@ Exec on, its agent running) and AWS's session-manager-plugin on PATH.
 			if connect != "" {
 				fmt.Fprintf(a.stderr, "  connect: %s\n", connect)
 			}
-			return a.runPlugin(ctx, plugin, tu.Session, c.Target.Region, map[string]any{"Target": tu.Target, "DocumentName": tu.Document, "Parameters": tu.Parameters}, "ssm")
+			if pluginPath != "" {
+				return a.runPlugin(ctx, pluginPath, tu.Session, c.Target.Region, map[string]any{"Target": tu.Target, "DocumentName": tu.Document, "Parameters": tu.Parameters}, "ssm")
+			}
+			return a.runTunnel(ctx, ssmsession.Session{ID: aws.ToString(tu.Session.SessionId), StreamURL: aws.ToString(tu.Session.StreamUrl),
+				Token: aws.ToString(tu.Session.TokenValue)}, ln)
 		},
 	}
 	f.registerShort(cmd, false, "")
 	cmd.Flags().IntVar(&localPort, "local-port", 0, "the port on this machine (default: the same as the remote one)")
 	cmd.Flags().StringVar(&task, "task", "", "the task to go through (default: the newest running one)")
+	cmd.Flags().BoolVar(&plugin, "session-manager-plugin", false, "hand the session to AWS's session-manager-plugin on PATH (also: "+pluginEnv+"=1)")
 	return cmd
 }
 

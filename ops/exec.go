@@ -39,8 +39,8 @@ type ExecTarget struct {
 	Running int `json:"running"`
 }
 
-// SessionTarget is the Session Manager target of the container, as the
-// session-manager-plugin takes it for port forwarding.
+// SessionTarget is the Session Manager target of the container (what
+// StartSession and the session-manager-plugin take).
 func (t *ExecTarget) SessionTarget(cluster string) string {
 	return "ecs:" + cluster + "_" + t.TaskID + "_" + t.RuntimeID
 }
@@ -126,8 +126,8 @@ func (x *Execs) Pick(ctx context.Context, svc Service, task, container string) (
 }
 
 // Start asks ECS for an interactive session running command in the
-// target's container; the session is then driven by Session Manager's
-// client (the session-manager-plugin).
+// target's container; the session is then driven by ops/ssmsession (or
+// by AWS's session-manager-plugin when asked for).
 func (x *Execs) Start(ctx context.Context, t *ExecTarget, command string) (*ecs.ExecuteCommandOutput, error) {
 	out, err := x.API.ExecuteCommand(ctx, &ecs.ExecuteCommandInput{Cluster: aws.String(x.Cluster), Task: aws.String(t.TaskARN),
 		Container: aws.String(t.Container), Command: aws.String(command), Interactive: true})
@@ -145,7 +145,7 @@ type SessionAPI interface {
 // Tunnel is a port forwarding session through a task's container.
 type Tunnel struct {
 	// Document is the Session Manager document and Parameters its
-	// parameters, as the session-manager-plugin is given them.
+	// parameters (as the session-manager-plugin is given them too).
 	Document   string                  `json:"documentName"`
 	Parameters map[string][]string     `json:"parameters"`
 	Target     string                  `json:"target"`

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ecsdeck/internal/mototest"
+	"ecsdeck/internal/ssmtest"
 )
 
 // The end-to-end test runs the real binary in a real terminal (tmux, on a
@@ -237,9 +238,10 @@ func TestEndToEndConsoleShowsTheServicesCPUFromCloudWatch(t *testing.T) {
 
 func TestEndToEndXOpensAShellAndComesBack(t *testing.T) {
 	// GIVEN a cluster in moto whose api service has ECS Exec on and a
-	// running task (responders: moto runs no tasks), and a
-	// session-manager-plugin test double on PATH that says it ran and exits 7
+	// running task (responders: moto runs no tasks), whose sessions go to
+	// a double of the Session Manager agent, and no session-manager-plugin
 	w := newWorld(t, "shop", mototest.ServiceSeed{Name: "api", Desired: 1})
+	agent := ssmtest.New(t, ssmtest.Options{Token: "t", Echo: true})
 	id := "0123456789abcdef0123456789abcdef"
 	arn := "arn:aws:ecs:us-east-1:" + w.front.Account + ":task/shop/" + id
 	w.front.Handle("ecs.DescribeServices", mototest.Always(mototest.Patch(func(out map[string]any) {
@@ -254,20 +256,23 @@ func TestEndToEndXOpensAShellAndComesBack(t *testing.T) {
 			"managedAgents": []any{map[string]any{"name": "ExecuteCommandAgent", "lastStatus": "RUNNING"}}}},
 	}}})))
 	w.front.Handle("ecs.ExecuteCommand", mototest.Always(mototest.JSON(map[string]any{"taskArn": arn, "containerName": "app", "interactive": true,
-		"session": map[string]any{"sessionId": "s-1", "streamUrl": "wss://example.invalid/s-1", "tokenValue": "t"}})))
-	dir := t.TempDir()
-	script := "#!/bin/sh\necho 'session double: in the shell'\nsleep 1\nexit 7\n"
-	if err := os.WriteFile(filepath.Join(dir, "session-manager-plugin"), []byte(script), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+		"session": map[string]any{"sessionId": "s-1", "streamUrl": agent.StreamURL("s-1"), "tokenValue": "t"}})))
 	bin := buildBinary(t)
 	tm := startTerm(t, 100, 24, consoleEnv(t.TempDir(), w.front), bin+" console --cluster shop --region "+w.front.Region)
 	tm.waitFor("api", "updated")
 	// WHEN x is pressed on api
 	tm.keys("x")
-	// THEN the screen is the session's, and the console comes back after it
+	// THEN the screen is the session's: the terminal's size reached the
+	// agent, keys go to it one by one (the terminal is raw) and its output
+	// is shown
+	conn := agent.Next(t)
+	conn.Wait(t, "the terminal's size", func() bool { s := conn.Sizes(); return len(s) > 0 && s[0] == ssmtest.Size{Cols: 100, Rows: 24} })
+	conn.Output("session double: in the shell\r\n")
 	tm.waitFor("/bin/sh in app of task "+id, "session double: in the shell")
+	tm.keys("e")
+	conn.Wait(t, "a key", func() bool { return conn.Input() == "e" })
+	// AND when the agent ends it with exit code 7, the console comes back
+	conn.Exit(7)
 	tm.waitFor("the shell in api ended with exit code 7", "console · cluster shop")
 	tm.keys("q")
 	tm.waitFor("EXIT=0")
