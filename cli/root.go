@@ -258,6 +258,7 @@ func (a *app) commands() []*cobra.Command {
 		a.scaleCommand(),
 		a.redeployCommand(),
 		a.runCommand(),
+		a.jobsCommand(),
 		a.execCommand(),
 		a.tunnelCommand(),
 	}

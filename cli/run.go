@@ -24,12 +24,13 @@ func (a *app) runCommand() *cobra.Command {
 		container string
 	)
 	cmd := &cobra.Command{
-		Use:     "run SERVICE [--] [COMMAND...]",
-		Short:   "Run a one-off task of a service (a migration, a script) and follow it to its end",
+		Use:     "run SERVICE|JOB [--] [COMMAND...]",
+		Short:   "Run a one-off task of a service or job (a migration, a script) and follow it to its end",
 		GroupID: "run",
 		Long: `Run one task of a service's current task definition, with the service's
 network configuration and capacity, and the command given instead of the
-image's (for the service's main container, or --container). Its logs are
+image's (for the service's main container, or --container). A scheduled
+job's name runs a task of that job, as ecsdeck jobs run does. Its logs are
 followed until it stops; ecsdeck then exits with the container's exit code
 (1 when the task stopped before the container ran, saying why).
 
@@ -41,9 +42,21 @@ Put -- before a command that has flags of its own.
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()
-			c, svc, container, err := a.serviceOf(ctx, interrupted, &f, args[0], container)
+			c, err := a.opsClient(ctx, &f)
 			if err != nil {
 				return err
+			}
+			svc, err := c.Services.Lookup(ctx, args[0])
+			if err != nil {
+				if ref, ok := a.jobNamed(ctx, c, args[0], err); ok {
+					return a.runJob(ctx, interrupted, c, ref, args[1:], detach, f.asJSON)
+				}
+				return interruptedOr(interrupted, opsError(ctx, err))
+			}
+			if container == "" {
+				if ref, ok := c.Target.Service(svc.Name); ok {
+					container = ref.Container
+				}
 			}
 			run, err := c.Runs.Start(ctx, svc, ops.RunOptions{Command: args[1:], Container: container})
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/codepipeline"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
@@ -28,6 +29,7 @@ type Client struct {
 	Metrics    *Metrics
 	Execs      *Execs
 	Sessions   SessionAPI
+	Jobs       *Jobs
 }
 
 // New returns a Client for the target with SDK clients built from cfg.
@@ -49,5 +51,6 @@ func New(cfg aws.Config, t *Target) *Client {
 		Execs:      &Execs{API: ec, Cluster: t.Cluster},
 		Sessions:   ssm.NewFromConfig(cfg),
 		Metrics:    &Metrics{API: cloudwatch.NewFromConfig(cfg), ELB: elbv2.NewFromConfig(cfg), Cluster: t.Cluster},
+		Jobs:       &Jobs{Scheduler: scheduler.NewFromConfig(cfg), ECS: ec, Logs: lc, Target: t},
 	}
 }

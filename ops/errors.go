@@ -220,6 +220,7 @@ func IsBadInput(err error) bool {
 		cn *ClusterNotFoundError
 		fe *FilterError
 		np *NotPossibleError
+		uj *UnknownJobError
 	)
-	return errors.As(err, &us) || errors.As(err, &up) || errors.As(err, &cn) || errors.As(err, &fe) || errors.As(err, &np)
+	return errors.As(err, &us) || errors.As(err, &up) || errors.As(err, &cn) || errors.As(err, &fe) || errors.As(err, &np) || errors.As(err, &uj)
 }

@@ -22,12 +22,14 @@ type Target struct {
 	Discover  bool
 	Services  []ServiceRef
 	Pipelines []PipelineRef
+	Jobs      []JobRef
 }
 
 // ServiceRef is what the stack outputs say about a service.
 type ServiceRef struct {
 	Name             string
-	Role             string // backend, frontend, ...
+	Role             string // backend, frontend, or a worker's name
+	Kind             string // worker, or empty for a service behind the load balancer
 	TaskFamily       string
 	Container        string // the application container
 	LogGroup         string
@@ -56,6 +58,7 @@ func FromOutputs(o *stack.Outputs) (*Target, error) {
 		t.Services = append(t.Services, ServiceRef{
 			Name:             s.Name,
 			Role:             s.Role,
+			Kind:             s.Kind,
 			TaskFamily:       s.TaskFamily,
 			Container:        s.Container,
 			LogGroup:         s.LogGroup,
@@ -65,6 +68,11 @@ func FromOutputs(o *stack.Outputs) (*Target, error) {
 			CodeDeployGroup:  s.CodeDeployGroup,
 			TargetGroups:     append([]string(nil), s.TargetGroups...),
 		})
+	}
+	for _, j := range o.Jobs {
+		t.Jobs = append(t.Jobs, JobRef{Name: j.Name, Schedule: j.Schedule, Timezone: j.Timezone, ScheduleName: j.ScheduleName,
+			ScheduleGroup: j.ScheduleGroup, TaskFamily: j.TaskFamily, Container: j.Container, LogGroup: j.LogGroup,
+			LogStreamPrefix: j.LogStreamPrefix, TimeoutMinutes: j.TimeoutMinutes})
 	}
 	for _, p := range o.Pipelines {
 		t.Pipelines = append(t.Pipelines, PipelineRef{Name: p.Name, Role: p.Role, BuildProject: p.BuildProject, BuildLogGroup: p.BuildLogGroup})

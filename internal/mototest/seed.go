@@ -29,6 +29,7 @@ type ClusterSeed struct {
 	Name      string
 	Services  []ServiceSeed
 	Pipelines []string // pipeline names for Outputs (moto runs no pipelines)
+	Jobs      []JobSeed
 }
 
 // ServiceSeed is one ECS service to create.
@@ -59,6 +60,7 @@ type Seeded struct {
 	VPC        string
 	Services   []SeededService
 	Pipelines  []string
+	Jobs       []SeededJob
 }
 
 // SeededService is one created service.
@@ -100,6 +102,9 @@ func Seed(ctx context.Context, cfg aws.Config, c ClusterSeed) (*Seeded, error) {
 		return nil, fmt.Errorf("seed security group: %w", err)
 	}
 
+	if err := seedJobs(ctx, cfg, out, c.Jobs, aws.ToString(subnet.Subnet.SubnetId), aws.ToString(sg.GroupId)); err != nil {
+		return nil, err
+	}
 	for _, s := range c.Services {
 		s = s.withDefaults(c.Name)
 		ss := SeededService{ServiceSeed: s}
@@ -335,6 +340,7 @@ func (s *Seeded) Outputs() *stack.Outputs {
 	for _, p := range s.Pipelines {
 		o.Pipelines = append(o.Pipelines, stack.PipelineOutput{Role: p, Name: p, BuildProject: p + "-build", BuildLogGroup: "/codebuild/" + p})
 	}
+	o.Jobs = s.jobOutputs()
 	return o
 }
 
