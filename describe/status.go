@@ -68,7 +68,7 @@ func Status(w io.Writer, tg *ops.Target, rows []ops.Service, now time.Time) {
 			continue
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d/%d\t%d\t%s\t%s\t%s\n", s.Name, s.State(), s.Running, s.Desired, s.Pending,
-			s.TaskDefinition, words.Dash(s.Rollout), words.DeployKind(s.Controller))
+			s.TaskDefinition, words.Dash(s.Rollout), words.ServiceDeploys(s.Controller, s.Kind))
 		if s.Deploying() || s.Failed() {
 			for _, d := range s.Deployments {
 				fmt.Fprintf(tw, "  %s\t\t%d/%d\t%d\t%s\t%s\t%s\n", strings.ToLower(d.Status), d.Running, d.Desired, d.Pending,
@@ -100,6 +100,9 @@ func Detail(w io.Writer, tg *ops.Target, d *ops.ServiceDetail, now time.Time) {
 	name := d.Name
 	if d.Role != "" && d.Role != d.Name {
 		name += " (" + d.Role + ")"
+	}
+	if d.Kind == "worker" {
+		name += " (a worker: no load balancer)"
 	}
 	fmt.Fprintf(w, "%s in %s\n", name, tg)
 	fmt.Fprintf(w, "  state      %s: %d of %d running, %d pending\n", d.State(), d.Running, d.Desired, d.Pending)

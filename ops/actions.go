@@ -24,6 +24,7 @@ const (
 	ActionRollback ActionKind = "rollback"
 	ActionScale    ActionKind = "scale"
 	ActionRedeploy ActionKind = "redeploy"
+	ActionRunJob   ActionKind = "run-job"
 )
 
 // Plan is an action worked out and not yet taken: Summary is what a person
@@ -32,6 +33,7 @@ type Plan struct {
 	Kind     ActionKind `json:"action"`
 	Service  string     `json:"service,omitempty"`
 	Pipeline string     `json:"pipeline,omitempty"`
+	Job      string     `json:"job,omitempty"`
 	Summary  string     `json:"summary"`
 	// Rolling rollback: the task definition running now and the one to run.
 	From *TaskDef `json:"from,omitempty"`
@@ -59,6 +61,7 @@ type Actions struct {
 	ECS        ActionsAPI
 	BlueGreens *BlueGreens
 	Pipelines  *Pipelines
+	Jobs       *Jobs
 	Target     *Target
 }
 
@@ -185,6 +188,17 @@ func (a *Actions) PlanRelease(p PipelineRef) *Plan {
 func (a *Actions) Apply(ctx context.Context, p *Plan) (*Result, error) {
 	r := &Result{Plan: *p}
 	switch p.Kind {
+	case ActionRunJob:
+		ref, err := a.Jobs.Lookup(ctx, p.Job)
+		if err != nil {
+			return nil, err
+		}
+		run, err := a.Jobs.RunNow(ctx, ref, nil)
+		if err != nil {
+			return nil, err
+		}
+		r.Started = run.TaskID
+		r.Outcome = fmt.Sprintf("started job %s: task %s", p.Job, run.TaskID)
 	case ActionRelease:
 		id, err := a.Pipelines.Release(ctx, p.Pipeline)
 		if err != nil {
@@ -245,4 +259,10 @@ func (a *Actions) update(ctx context.Context, in *ecs.UpdateServiceInput, servic
 		}
 	}
 	return "", nil
+}
+
+// PlanRunJob is a run of a job now, as its schedule would start it.
+func (a *Actions) PlanRunJob(j Job) *Plan {
+	return &Plan{Kind: ActionRunJob, Job: j.Name,
+		Summary: fmt.Sprintf("run job %s now, as its schedule (%s) would: one task of %s", j.Name, j.Schedule, j.TaskFamily)}
 }

@@ -38,6 +38,7 @@ func New(cfg aws.Config, t *Target) *Client {
 	lc := cloudwatchlogs.NewFromConfig(cfg)
 	bgs := &BlueGreens{API: codedeploy.NewFromConfig(cfg), Cluster: t.Cluster}
 	pipes := &Pipelines{API: codepipeline.NewFromConfig(cfg), Builds: codebuild.NewFromConfig(cfg), Logs: lc}
+	jobs := &Jobs{Scheduler: scheduler.NewFromConfig(cfg), ECS: ec, Logs: lc, Target: t}
 	return &Client{
 		Target:     t,
 		Services:   NewServices(ec, t),
@@ -46,11 +47,11 @@ func New(cfg aws.Config, t *Target) *Client {
 		BlueGreens: bgs,
 		Pipelines:  pipes,
 		Logs:       &Logs{API: lc, TaskDefs: ec},
-		Actions:    &Actions{ECS: ec, BlueGreens: bgs, Pipelines: pipes, Target: t},
+		Actions:    &Actions{ECS: ec, BlueGreens: bgs, Pipelines: pipes, Jobs: jobs, Target: t},
 		Runs:       &Runs{API: ec, Cluster: t.Cluster},
 		Execs:      &Execs{API: ec, Cluster: t.Cluster},
 		Sessions:   ssm.NewFromConfig(cfg),
 		Metrics:    &Metrics{API: cloudwatch.NewFromConfig(cfg), ELB: elbv2.NewFromConfig(cfg), Cluster: t.Cluster},
-		Jobs:       &Jobs{Scheduler: scheduler.NewFromConfig(cfg), ECS: ec, Logs: lc, Target: t},
+		Jobs:       jobs,
 	}
 }

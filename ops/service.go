@@ -13,8 +13,11 @@ import (
 
 // Service is one ECS service as a refresh saw it.
 type Service struct {
-	Name    string `json:"name"`
-	Role    string `json:"role,omitempty"`
+	Name string `json:"name"`
+	Role string `json:"role,omitempty"`
+	// Kind is "worker" for a service without a load balancer that
+	// ecsdeck created as a worker.
+	Kind    string `json:"kind,omitempty"`
 	ARN     string `json:"arn,omitempty"`
 	Cluster string `json:"cluster"`
 	// Status is ACTIVE, DRAINING or INACTIVE, or MISSING when the service

@@ -157,7 +157,7 @@ func (s *Services) describe(ctx context.Context, batch []string) ([]Service, err
 		if svc, ok := byName[name]; ok {
 			row := fromECSService(svc, s.Events)
 			if ref, ok := s.Target.Service(name); ok {
-				row.Role = ref.Role
+				row.Role, row.Kind = ref.Role, ref.Kind
 			}
 			out = append(out, row)
 			continue

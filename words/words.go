@@ -37,6 +37,16 @@ func DeployKind(controller string) string {
 	return strings.ToLower(controller)
 }
 
+// ServiceDeploys is what a service table says of how a service deploys:
+// "worker" for a worker (a service without a load balancer, which deploys
+// rolling), else DeployKind.
+func ServiceDeploys(controller, kind string) string {
+	if kind == "worker" {
+		return "worker"
+	}
+	return DeployKind(controller)
+}
+
 // Dash stands in for an empty value in a table.
 func Dash(s string) string {
 	if s == "" {

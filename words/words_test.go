@@ -75,3 +75,13 @@ func TestLatency(t *testing.T) {
 		}
 	}
 }
+
+func TestServiceDeploysNamesWorkers(t *testing.T) {
+	for _, tt := range []struct{ controller, kind, want string }{
+		{"ECS", "", "rolling"}, {"CODE_DEPLOY", "", "blue/green"}, {"ECS", "worker", "worker"}, {"", "", "rolling"},
+	} {
+		if got := ServiceDeploys(tt.controller, tt.kind); got != tt.want {
+			t.Errorf("ServiceDeploys(%q, %q) = %q, want %q", tt.controller, tt.kind, got, tt.want)
+		}
+	}
+}

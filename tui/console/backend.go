@@ -40,6 +40,7 @@ type Actor interface {
 	PlanScale(svc ops.Service, desired int) (*ops.Plan, error)
 	PlanRedeploy(svc ops.Service) (*ops.Plan, error)
 	PlanRelease(p ops.PipelineRef) *ops.Plan
+	PlanRunJob(j ops.Job) *ops.Plan
 	Apply(ctx context.Context, p *ops.Plan) (*ops.Result, error)
 }
 
@@ -47,6 +48,11 @@ type Actor interface {
 // one.
 type MetricsReader interface {
 	Read(ctx context.Context, services []ops.Service, now time.Time) ([]ops.ServiceMetrics, error)
+}
+
+// JobReader reads the scheduled jobs; *ops.Jobs is one.
+type JobReader interface {
+	List(ctx context.Context) ([]ops.Job, error)
 }
 
 // Backend is everything the console calls, for one target.
@@ -59,6 +65,8 @@ type Backend struct {
 	Actions   Actor
 	// Metrics is nil when the console shows no metrics.
 	Metrics MetricsReader
+	// Jobs is nil when the console shows no jobs.
+	Jobs JobReader
 }
 
 // FromClient returns the Backend of an ops client: its services refreshed
@@ -77,6 +85,7 @@ func FromClient(c *ops.Client) *Backend {
 		Logs:      c.Logs,
 		Actions:   c.Actions,
 		Metrics:   c.Metrics,
+		Jobs:      c.Jobs,
 	}
 }
 

@@ -30,16 +30,17 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// The tabs, in order; 1-4 go to them.
+// The tabs, in order; 1-5 go to them.
 const (
 	tabServices = iota
 	tabDeployments
 	tabPipelines
 	tabLogs
+	tabJobs
 	tabCount
 )
 
-var tabNames = [tabCount]string{"services", "deployments", "pipelines", "logs"}
+var tabNames = [tabCount]string{"services", "deployments", "pipelines", "logs", "jobs"}
 
 // Options configure a console.
 type Options struct {
@@ -109,6 +110,7 @@ func (sh *shared) rule(w int) string { return common.Rule(sh.st, w) }
 type selection struct {
 	service  *ops.Service
 	pipeline *ops.PipelineRef
+	job      *ops.Job
 }
 
 // tab is one of the console's tabs: a Component with what the console
@@ -138,6 +140,7 @@ type Model struct {
 	deploys  *deploymentsTab
 	pipes    *pipelinesTab
 	logs     *logsTab
+	jobs     *jobsTab
 	active   int
 	from     int // the tab l came from, for esc
 
@@ -189,7 +192,8 @@ func New(ctx context.Context, c common.Common, opts Options) *Model {
 	m.deploys = newDeploymentsTab(sh)
 	m.pipes = newPipelinesTab(sh)
 	m.logs = newLogsTab(sh)
-	m.tabs = [tabCount]tab{m.services, m.deploys, m.pipes, m.logs}
+	m.jobs = newJobsTab(sh)
+	m.tabs = [tabCount]tab{m.services, m.deploys, m.pipes, m.logs, m.jobs}
 	if opts.Backend != nil {
 		sh.be = opts.Backend
 		m.refresh.Connected = true
@@ -337,7 +341,7 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp is every key of the active tab and the console.
 func (m *Model) FullHelp() [][]key.Binding {
 	km := m.sh.keys
-	tabs := key.NewBinding(key.WithKeys("1", "2", "3", "4"), key.WithHelp("1-4", "go to tab"))
+	tabs := key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "go to tab"))
 	if m.connectErr != nil || m.dialog != nil {
 		return [][]key.Binding{m.ShortHelp()}
 	}
@@ -592,6 +596,9 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) openLogs(sel selection) tea.Cmd {
+	if sel.job != nil {
+		return m.openJobLogs(*sel.job)
+	}
 	if sel.service == nil {
 		m.setStatus("choose a service first (tab 1)", true)
 		return nil
@@ -608,6 +615,10 @@ func (m *Model) openLogs(sel selection) tea.Cmd {
 // selected service's tier (its role).
 func (m *Model) askRelease(sel selection) tea.Cmd {
 	if m.sh.be == nil {
+		return nil
+	}
+	if sel.job != nil {
+		m.dialog = confirmDialog(m.sh.be.Actions.PlanRunJob(*sel.job))
 		return nil
 	}
 	ref := sel.pipeline
@@ -709,6 +720,13 @@ func (m *Model) applied(msg appliedMsg) tea.Cmd {
 	res := msg.res
 	m.setStatus(res.Outcome, false)
 	m.refreshNow()
+	if res.Kind == ops.ActionRunJob {
+		m.status += "; l on the jobs tab shows its logs"
+		if m.active == tabJobs {
+			return m.jobs.reload()
+		}
+		return nil
+	}
 	if res.Kind == ops.ActionRelease {
 		if m.active != tabPipelines {
 			m.status += "; follow it on the pipelines tab (3)"

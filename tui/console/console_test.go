@@ -23,8 +23,9 @@ func TestTabsSwitchWithTabAndNumbers(t *testing.T) {
 		{"tab", "[2 deployments]"},
 		{"tab", "[3 pipelines]"},
 		{"tab", "[4 logs]"},
+		{"tab", "[5 jobs]"},
 		{"tab", "[1 services]"},
-		{"shift+tab", "[4 logs]"},
+		{"shift+tab", "[5 jobs]"},
 		{"2", "[2 deployments]"},
 		{"1", "[1 services]"},
 	} {
@@ -40,7 +41,7 @@ func TestHelpListsEveryKey(t *testing.T) {
 	d := drive(t, newConsole(f, 100, 30)).send(snapshot(services()))
 	d.has("enter open • / filter • l logs • s scale • b rollback • ? more keys • q quit")
 	d.keys("?")
-	d.has("r release", "d redeploy", "1-4       go to tab", "ctrl+r    refresh now", "tab       next tab", "esc   back", "g    top", "?         fewer keys")
+	d.has("r release", "d redeploy", "1-5       go to tab", "ctrl+r    refresh now", "tab       next tab", "esc   back", "g    top", "?         fewer keys")
 	if n := strings.Count(d.m.View(), "\n") + 1; n != 30 {
 		t.Errorf("the view with full help has %d lines, want 30", n)
 	}

@@ -54,6 +54,8 @@ func actionTitle(p *ops.Plan) string {
 		return "Scale " + p.Service
 	case ops.ActionRedeploy:
 		return "Redeploy " + p.Service
+	case ops.ActionRunJob:
+		return "Run " + p.Job
 	}
 	return string(p.Kind)
 }

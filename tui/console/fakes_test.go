@@ -52,6 +52,9 @@ type fake struct {
 	applied     []*ops.Plan
 	actions     *ops.Actions // the real planner for scale, redeploy, release
 
+	jobs    []ops.Job
+	jobsErr error
+
 	// hang, when set, makes the reads (detail, blue/green, pipeline state,
 	// log source) wait until their context ends and fail as the SDK does,
 	// with the operation hang[read] ("Detail": "ECS DescribeTasks").
@@ -204,6 +207,16 @@ func (f *fake) PlanRedeploy(svc ops.Service) (*ops.Plan, error) { return f.actio
 
 func (f *fake) PlanRelease(p ops.PipelineRef) *ops.Plan { return f.actions.PlanRelease(p) }
 
+func (f *fake) PlanRunJob(j ops.Job) *ops.Plan { return f.actions.PlanRunJob(j) }
+
+// jobList is the JobReader of the fake (List is a common name).
+type jobList struct{ *fake }
+
+func (l jobList) List(ctx context.Context) ([]ops.Job, error) {
+	l.record(ctx, "ListJobs")
+	return l.jobs, l.jobsErr
+}
+
 func (f *fake) Apply(ctx context.Context, p *ops.Plan) (*ops.Result, error) {
 	f.record(ctx, "Apply %s", p.Kind)
 	f.mu.Lock()
@@ -213,6 +226,10 @@ func (f *fake) Apply(ctx context.Context, p *ops.Plan) (*ops.Result, error) {
 		return nil, f.applyErr
 	}
 	r := &ops.Result{Plan: *p, Outcome: "done: " + p.Summary}
+	if p.Kind == ops.ActionRunJob {
+		r.Started = "0123456789abcdef0123456789abcdef"
+		r.Outcome = "started job " + p.Job + ": task " + r.Started
+	}
 	if p.Kind == ops.ActionRelease {
 		r.Started = "exec-0001"
 		r.Outcome = "started pipeline " + p.Pipeline + ": execution exec-0001"
@@ -222,7 +239,7 @@ func (f *fake) Apply(ctx context.Context, p *ops.Plan) (*ops.Result, error) {
 
 // backend returns a Backend of the fake for the target.
 func (f *fake) backend(t *ops.Target) *Backend {
-	return &Backend{Target: t, Watcher: f, Services: f, Pipelines: f, Logs: logFollow{f}, Actions: f}
+	return &Backend{Target: t, Watcher: f, Services: f, Pipelines: f, Logs: logFollow{f}, Actions: f, Jobs: jobList{f}}
 }
 
 // target is a platform with three services and two pipelines.

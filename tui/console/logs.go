@@ -31,6 +31,7 @@ type logsTab struct {
 	cancel  context.CancelFunc
 	service string
 	svc     ops.Service
+	task    string // a job run's task: only its stream is followed
 	src     *ops.LogSource
 	since   time.Time // where the follow started
 	// newest is the time of the newest line, shown the lines of that time
@@ -100,7 +101,7 @@ func (t *logsTab) resume() ops.FollowOptions {
 	if !t.newest.IsZero() {
 		opts.Since, opts.Shown = t.newest, append([]ops.LogLine(nil), t.shown...)
 	}
-	if earliest := t.sh.now().Add(-t.sh.logSince); opts.Since.Before(earliest) {
+	if earliest := t.sh.now().Add(-t.sh.logSince); opts.Since.Before(earliest) && t.task == "" {
 		opts.Since, opts.Shown = earliest, nil
 	}
 	return opts
@@ -152,6 +153,7 @@ func (t *logsTab) open(svc ops.Service) tea.Cmd {
 	t.ctx, t.cancel = context.WithCancel(t.sh.ctx)
 	t.gen++
 	t.service, t.svc, t.src, t.mode, t.notice, t.err, t.ended = svc.Name, svc, nil, "", "", "", false
+	t.task = ""
 	t.newest, t.shown, t.paused = time.Time{}, nil, false
 	t.since = t.sh.now().Add(-t.sh.logSince)
 	t.lines.Reset()
@@ -246,6 +248,14 @@ func (t *logsTab) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		t.err = ""
 		src := msg.src
+		if t.task != "" {
+			// A job's run: its own stream only.
+			run := &ops.OneOff{TaskID: t.task, Container: t.container()}
+			if run.Container == "" && len(src.Containers) > 0 {
+				run.Container = src.Containers[0]
+			}
+			src = run.Logs(src)
+		}
 		t.src = &src
 		return t, followLogs(t.ctx, t.sh.be.Logs, msg.gen, src, t.resume())
 	case logsStartedMsg:
@@ -424,4 +434,15 @@ func (t *logsTab) pickerView() string {
 		lines = append(lines, cut(prefix+name+" "+stateStyle(st, s.State()).Render(s.State()), t.w))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// openRun follows the logs of one run of a job: the stream of its task,
+// from when it started.
+func (t *logsTab) openRun(svc ops.Service, task string, started time.Time) tea.Cmd {
+	cmd := t.open(svc)
+	t.task = task
+	if !started.IsZero() {
+		t.since = started.Add(-time.Minute)
+	}
+	return cmd
 }

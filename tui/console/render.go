@@ -277,7 +277,7 @@ func serviceRowWith(st *common.Styles, c serviceCols, s ops.Service, selected bo
 		tasks = fmt.Sprintf("%d/%d", s.Running, s.Desired)
 		pending = strconv.Itoa(int(s.Pending))
 		rollout = rolloutText(s.Rollout)
-		kind = words.DeployKind(s.Controller)
+		kind = words.ServiceDeploys(s.Controller, s.Kind)
 		if s.TaskDefinition.Revision > 0 {
 			rev = strconv.Itoa(s.TaskDefinition.Revision)
 		}

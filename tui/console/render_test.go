@@ -226,7 +226,7 @@ func TestLogText(t *testing.T) {
 
 func TestTabBar(t *testing.T) {
 	st := common.NewStyles(true)
-	if got, want := tabBar(st, 80, 1), " 1 services  [2 deployments]  3 pipelines   4 logs "; got != want {
+	if got, want := tabBar(st, 80, 1), " 1 services  [2 deployments]  3 pipelines   4 logs   5 jobs "; got != want {
 		t.Errorf("tabBar = %q, want %q", got, want)
 	}
 	if got := tabBar(st, 20, 0); got != "[1 services]  2 dep…" {
