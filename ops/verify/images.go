@@ -20,8 +20,14 @@ import (
 func (v *Verifier) images(ctx context.Context, s *profiles.Spec) []Check {
 	seen := map[string]bool{}
 	var out []Check
-	for _, t := range s.Tiers() {
-		img := t.Service.Image
+	imgs := []string{}
+	for _, t := range s.Services() {
+		imgs = append(imgs, t.Service.Image)
+	}
+	for i := range s.Jobs {
+		imgs = append(imgs, s.Jobs[i].Image)
+	}
+	for _, img := range imgs {
 		if img == "" || seen[img] {
 			continue
 		}

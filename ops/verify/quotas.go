@@ -52,7 +52,7 @@ func (v *Verifier) quotas(ctx context.Context, s *profiles.Spec) []Check {
 	default:
 		var spot, onDemand float64
 		fc := s.Capacity.Fargate
-		for _, t := range s.Tiers() {
+		for _, t := range s.Services() {
 			tasks := max(t.Service.DesiredCount, t.Service.Autoscaling.Max)
 			sp, od := cost.SpotSplit(tasks, fc.SpotBase, fc.SpotWeight, fc.OnDemandWeight)
 			vcpu := float64(t.Service.CPU) / 1024

@@ -321,6 +321,17 @@ func TestEachCheckFailsOnWhatItLooksFor(t *testing.T) {
 		}, check: "connection", status: Failed, says: "no such connection"},
 		{name: "image tag missing", change: func(s *profiles.Spec) { s.Backend.Image = "ghcr.io/acme/billing:9.9.9" }, check: "image", status: Failed, says: "not found in ghcr.io"},
 		{name: "image without the architecture", change: func(s *profiles.Spec) { s.Architecture = profiles.ArchARM }, check: "image", status: Failed, says: "no linux/arm64 image"},
+		{name: "a job's image tag missing", change: func(s *profiles.Spec) {
+			j := profiles.NewJob()
+			j.Name, j.Schedule, j.Command, j.Image = "report", "rate(1 day)", []string{"report"}, "ghcr.io/acme/billing:0.0.1"
+			s.Jobs = append(s.Jobs, j)
+		}, check: "image", status: Failed, says: "not found in ghcr.io"},
+		{name: "workers count in the fargate quota", before: func() { a.quotas[quotaFargateSpot] = 4 }, change: func(s *profiles.Spec) {
+			w := profiles.NewWorker()
+			w.Name, w.Image, w.CPU, w.Memory = "mailer", s.Backend.Image, 4096, 8192
+			w.Autoscaling.Max = 2
+			s.Workers = append(s.Workers, w)
+		}, check: "quota", status: Failed, says: "over the quota"},
 		{name: "fargate quota too small", before: func() { a.quotas[quotaFargateSpot] = 2 }, check: "quota", status: Failed, says: "over the quota"},
 		{name: "no service-linked role", before: func() {
 			a.front.Handle("iam.GetRole", mototest.Always(mototest.Error(404, "NoSuchEntity", "The role with name AWSServiceRoleForECS cannot be found.")))
