@@ -230,22 +230,12 @@ func (p *Printer) stepLine(ev stack.Event, word string, d time.Duration) string 
 	}
 	line := fmt.Sprintf("%s %-2s %-8s %-13s %s %s", p.stamp(ev.Time), sym, word, comp, ev.Type, ev.Name)
 	if d > 0 && p.op != "preview" {
-		line += fmt.Sprintf(" (%s)", roundDuration(d))
+		line += fmt.Sprintf(" (%s)", words.Duration(d))
 	}
 	if len(ev.Diffs) > 0 {
 		line += " [" + strings.Join(ev.Diffs, ", ") + "]"
 	}
 	return line
-}
-
-func roundDuration(d time.Duration) string {
-	switch {
-	case d < 10*time.Second:
-		return d.Round(100 * time.Millisecond).String()
-	case d < time.Hour:
-		return d.Round(time.Second).String()
-	}
-	return d.Round(time.Minute).String()
 }
 
 func toJSONResult(r *stack.Result) *JSONResult {
@@ -282,7 +272,7 @@ func Summary(r *stack.Result) string {
 	if r.Operation == "preview" {
 		return "plan: " + strings.Join(parts, ", ")
 	}
-	return fmt.Sprintf("%s %s in %s: %s", r.Operation, r.Status, roundDuration(r.Duration), strings.Join(parts, ", "))
+	return fmt.Sprintf("%s %s in %s: %s", r.Operation, r.Status, words.Duration(r.Duration), strings.Join(parts, ", "))
 }
 
 // finish prints the result of the operation and, after an update, what the

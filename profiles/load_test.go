@@ -222,7 +222,7 @@ func TestExamplesValidateAndRoundTrip(t *testing.T) {
 
 // normal makes nil and empty collections equal for comparison.
 func normal(s *Spec) *Spec {
-	c := *s
+	c := *s.Clone() // list items are changed in place
 	fix := func(v reflect.Value) {}
 	fix = func(v reflect.Value) {
 		switch v.Kind() {
@@ -237,6 +237,11 @@ func normal(s *Spec) *Spec {
 		case reflect.Slice, reflect.Map:
 			if v.Len() == 0 && v.CanSet() {
 				v.SetZero()
+			}
+			if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Struct {
+				for i := 0; i < v.Len(); i++ {
+					fix(v.Index(i))
+				}
 			}
 		}
 	}

@@ -156,3 +156,36 @@ func Sparkline(values []float64, lo, hi float64, width int) string {
 	}
 	return b.String()
 }
+
+// Duration is a duration as the tables say it: tenths of a second under
+// 10s, seconds under an hour, then minutes.
+func Duration(d time.Duration) string {
+	switch {
+	case d < 10*time.Second:
+		return d.Round(100 * time.Millisecond).String()
+	case d < time.Hour:
+		return d.Round(time.Second).String()
+	}
+	return d.Round(time.Minute).String()
+}
+
+// When is a time near now as a person says it: 14:05 today, tomorrow
+// 03:00, or Fri 12 Dec 03:00, with how far it is from now.
+func When(t, now time.Time) string {
+	t = t.In(now.Location())
+	d := t.Sub(now)
+	rel := "in " + Duration(d)
+	if d < 0 {
+		rel = Duration(-d) + " ago"
+	}
+	y1, m1, d1 := now.Date()
+	y2, m2, d2 := t.Date()
+	ty, tm, td := now.AddDate(0, 0, 1).Date()
+	switch {
+	case y1 == y2 && m1 == m2 && d1 == d2:
+		return t.Format("15:04") + " (" + rel + ")"
+	case ty == y2 && tm == m2 && td == d2:
+		return "tomorrow " + t.Format("15:04") + " (" + rel + ")"
+	}
+	return t.Format("Mon 2 Jan 15:04") + " (" + rel + ")"
+}

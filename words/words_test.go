@@ -85,3 +85,20 @@ func TestServiceDeploysNamesWorkers(t *testing.T) {
 		}
 	}
 }
+
+func TestWhenSaysTodayTomorrowOrTheDate(t *testing.T) {
+	now := time.Date(2026, 12, 31, 22, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now.Add(30 * time.Minute), "22:30 (in 30m0s)"},
+		{now.Add(5 * time.Hour), "tomorrow 03:00 (in 5h0m0s)"}, // across the year's end
+		{now.Add(-26 * time.Hour), "Wed 30 Dec 20:00 (26h0m0s ago)"},
+		{now.Add(49 * time.Hour), "Sat 2 Jan 23:00 (in 49h0m0s)"},
+	} {
+		if got := When(tt.at, now); got != tt.want {
+			t.Errorf("When(%s) = %q, want %q", tt.at, got, tt.want)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"ecsdeck/describe"
 	"ecsdeck/ops"
 	"ecsdeck/tui/common"
 	"ecsdeck/words"
@@ -178,20 +177,20 @@ func jobLines(st *common.Styles, width, height int, jobs []ops.Job, cursor int, 
 		if i == cursor {
 			prefix, n = st.Cursor, st.Selected.Render(n)
 		}
-		result := jobResultStyle(st, j).Render(words.SafeLine(describe.JobLastResult(j)))
-		lines = append(lines, cut(prefix+n+" "+cell(describe.JobNext(j, now), 30)+" "+cell(describe.JobLastStart(j, now), 22)+" "+result, width))
+		result := jobResultStyle(st, j).Render(words.SafeLine(j.ResultText()))
+		lines = append(lines, cut(prefix+n+" "+cell(j.NextText(now), 30)+" "+cell(j.LastStartText(now), 22)+" "+result, width))
 	}
 	lines = append(lines, common.Rule(st, width))
 	j := jobs[min(cursor, len(jobs)-1)]
 	add := func(label, v string) { lines = append(lines, cut("  "+st.Muted.Render(cell(label, 10))+" "+v, width)) }
-	add("schedule", words.SafeLine(describe.JobSchedule(j)))
-	add("next", describe.JobNext(j, now))
+	add("schedule", words.SafeLine(j.ScheduleText()))
+	add("next", j.NextText(now))
 	add("task", words.SafeLine(j.TaskFamily))
 	if j.TimeoutMinutes > 0 {
 		add("timeout", fmt.Sprintf("%d min", j.TimeoutMinutes))
 	}
 	if l := j.Last; l != nil {
-		add("last run", describe.JobLastStart(j, now)+", took "+describe.JobLastTook(j, now))
+		add("last run", j.LastStartText(now)+", took "+j.LastTookText(now))
 		add("result", jobResultStyle(st, j).Render(words.SafeLine(l.Outcome)))
 		add("task id", words.SafeLine(l.TaskID))
 	} else {
