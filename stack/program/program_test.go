@@ -19,6 +19,7 @@ func TestEveryExamplePlansWithTheExpectedComponents(t *testing.T) {
 		"two-tier-s3-bluegreen":     {"config", "network", "registry", "cluster", "load-balancer", "backend", "frontend", "source", "backend-pipeline", "frontend-pipeline"},
 		"two-tier-ecs":              {"config", "network", "registry", "database", "cluster", "load-balancer", "backend", "frontend", "source", "backend-pipeline", "frontend-pipeline"},
 		"existing-vpc-alb":          {"config", "network", "database", "cluster", "load-balancer", "backend"},
+		"workers-and-jobs":          {"config", "network", "cluster", "load-balancer", "backend", "mailer", "jobs"},
 		"ec2-arm64-service-connect": {"config", "network", "registry", "database", "cluster", "load-balancer", "backend", "frontend", "source", "backend-pipeline", "frontend-pipeline"},
 	}
 	specs := examples(t)
@@ -180,14 +181,30 @@ func TestOutputsFollowTheStackContract(t *testing.T) {
 			if out.Region != s.Region || out.ClusterName != s.Prefix() || !strings.HasPrefix(out.ClusterARN, "arn:aws:ecs:") {
 				t.Errorf("region %q, cluster %q %q", out.Region, out.ClusterName, out.ClusterARN)
 			}
-			if len(out.Services) != len(s.Tiers()) {
-				t.Fatalf("%d services, want %d", len(out.Services), len(s.Tiers()))
+			if len(out.Services) != len(s.Services()) || len(out.Jobs) != len(s.Jobs) {
+				t.Fatalf("%d services, %d jobs, want %d and %d", len(out.Services), len(out.Jobs), len(s.Services()), len(s.Jobs))
 			}
-			for i, tier := range s.Tiers() {
+			for i, j := range s.Jobs {
+				jo := out.Jobs[i]
+				if jo.Name != j.Name || jo.Schedule != j.Schedule || jo.TaskFamily != s.Prefix()+"-"+j.Name || jo.ScheduleName != jo.TaskFamily ||
+					jo.ScheduleGroup != s.Prefix() || jo.LogGroup != "/ecs/"+s.Prefix()+"/"+j.Name || jo.TimeoutMinutes != j.TimeoutMinutes {
+					t.Errorf("job %d: %+v", i, jo)
+				}
+			}
+			for i, tier := range s.Services() {
+				if tier.Worker != nil && out.Services[i].Kind != "worker" {
+					t.Errorf("worker %s has kind %q", tier.Role, out.Services[i].Kind)
+				}
 				sv := out.Services[i]
 				if sv.Role != string(tier.Role) || sv.Name != s.Prefix()+"-"+string(tier.Role) || sv.TaskFamily != sv.Name ||
 					sv.Container != program.AppContainer || sv.LogGroup != "/ecs/"+s.Prefix()+"/"+string(tier.Role) || sv.LogStreamPrefix != program.AppContainer {
 					t.Errorf("service %d: %+v", i, sv)
+				}
+				if tier.Worker != nil {
+					if len(sv.TargetGroups) != 0 || sv.URL != "" || out.Endpoints[sv.Role] != "" || sv.DeployController != program.ControllerECS {
+						t.Errorf("worker %s: target groups %v, URL %q, deploys %s", sv.Role, sv.TargetGroups, sv.URL, sv.DeployController)
+					}
+					continue
 				}
 				if len(sv.TargetGroups) != 2 || sv.TargetGroups[0] == sv.TargetGroups[1] {
 					t.Errorf("service %s target groups %v (want blue and green)", sv.Role, sv.TargetGroups)

@@ -49,6 +49,7 @@ var untagged = map[string]bool{
 	"aws:cloudfront/originAccessControl:OriginAccessControl": true,
 	"aws:autoscaling/group:Group":                            true, // tags as a list, checked below
 	"aws:efs/mountTarget:MountTarget":                        true,
+	"aws:scheduler/schedule:Schedule":                        true, // Scheduler tags only schedule groups
 }
 
 func TestSecurityOfEveryExample(t *testing.T) {
