@@ -73,10 +73,16 @@ type fixture struct {
 
 func newFixture(t *testing.T, stateDir string) *fixture {
 	t.Helper()
+	return newFixtureOf(t, example, stateDir)
+}
+
+// newFixtureOf is a fixture of another answers file.
+func newFixtureOf(t *testing.T, path, stateDir string) *fixture {
+	t.Helper()
 	if cliPath == "" {
 		pulumitest.CLI(t) // fails once with what to run, then skips the rest
 	}
-	ans, err := profiles.Load(example)
+	ans, err := profiles.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -617,5 +623,68 @@ func TestRealProgramDiskFillsMidUp(t *testing.T) {
 	}
 	if p, perr := e.PendingOperations(context.Background()); perr != nil || len(p) != 0 {
 		t.Fatalf("pending: %+v %v", p, perr)
+	}
+}
+
+func TestRealProgramWorkersAndJobs(t *testing.T) {
+	// GIVEN the example with a worker and two scheduled jobs
+	f := newFixtureOf(t, "../../examples/workers-and-jobs.yaml", "")
+	e := f.engine(nil)
+	ctx := context.Background()
+	// WHEN it is brought up by the real engine
+	if _, err := run(t, e.Up, ctx); err != nil {
+		t.Fatalf("up: %v\nlog:\n%s", err, f.log)
+	}
+	// THEN the worker is a second ECS service, each job a task definition and a schedule
+	state := awsResources(t, e)
+	for typ, want := range map[string]int{
+		"aws:ecs/service:Service": 2, "aws:ecs/taskDefinition:TaskDefinition": 4,
+		"aws:scheduler/schedule:Schedule": 2, "aws:scheduler/scheduleGroup:ScheduleGroup": 1,
+	} {
+		if state[typ] != want {
+			t.Errorf("%s in the state: %d, want %d", typ, state[typ], want)
+		}
+	}
+	// AND each schedule was created after its own job's task definition, with its ARN
+	tdARNs := map[string]bool{} // the provider's ids: the families
+	for _, c := range f.calls_("create", "done") {
+		if c.Type == "aws:ecs/taskDefinition:TaskDefinition" {
+			tdARNs[c.ID] = true
+		}
+	}
+	var scheds []rp.Call
+	for _, c := range f.calls_("create", "start") {
+		if c.Type == "aws:scheduler/schedule:Schedule" {
+			scheds = append(scheds, c)
+		}
+	}
+	if len(scheds) != 2 {
+		t.Fatalf("schedules created %d", len(scheds))
+	}
+	for _, c := range scheds {
+		target, _ := c.Inputs["target"].(map[string]any)
+		params, _ := target["ecsParameters"].(map[string]any)
+		arn, _ := params["taskDefinitionArn"].(string)
+		family := strings.TrimSuffix(arn[strings.LastIndex(arn, "/")+1:], ":1")
+		if !strings.Contains(arn, ":task-definition/") || !tdARNs[family] || !strings.HasSuffix(c.URN, strings.TrimPrefix(family, "shop-prod-")+"-schedule") ||
+			target["arn"] == "" || target["roleArn"] == "" {
+			t.Errorf("%s: target %v (task definitions %v)", c.URN, target, tdARNs)
+		}
+	}
+	// WHEN one job's schedule changes THEN only its schedule is updated
+	f.spec.Jobs[1].Schedule = "rate(3 hours)"
+	e2 := f.engine(nil)
+	if _, err := run(t, e2.Up, ctx); err != nil {
+		t.Fatalf("second up: %v\nlog:\n%s", err, f.log)
+	}
+	if updated := byType(f.calls_("update", "done")); fmt.Sprint(updated) != "map[aws:scheduler/schedule:Schedule:1]" {
+		t.Fatalf("updates %v", updated)
+	}
+	// AND destroy removes everything
+	if _, err := run(t, e2.Destroy, ctx); err != nil {
+		t.Fatalf("destroy: %v", err)
+	}
+	if left := awsResources(t, e2); total(left) != 0 {
+		t.Fatalf("left: %v", left)
 	}
 }
