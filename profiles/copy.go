@@ -19,8 +19,8 @@ func (s *Spec) Clone() *Spec {
 	c.LoadBalancer.Existing = s.LoadBalancer.Existing.clone()
 	c.Backend = s.Backend.clone()
 	c.Frontend.Service = s.Frontend.Service.clone()
-	c.Workers = cloneAll(s.Workers)
-	c.Jobs = cloneAll(s.Jobs)
+	c.Workers = cloneWorkers(s.Workers)
+	c.Jobs = cloneJobs(s.Jobs)
 	return &c
 }
 

@@ -186,7 +186,7 @@ func (c *cronExpr) specialDOM(spec string) error {
 		}
 		c.weekdayNear = n
 	default:
-		return fmt.Errorf("L and W are written L, LW, L-3 or 15W")
+		return fmt.Errorf("write L, LW, L-3 or 15W (the last day, the last weekday, 3 days before the last, the weekday nearest the 15th)")
 	}
 	return nil
 }
@@ -217,7 +217,7 @@ func (c *cronExpr) specialDOW(spec string) error {
 		}
 		c.nthDOW, c.nth = n, m
 	default:
-		return fmt.Errorf("L and # are written L, 6L or 6#3")
+		return fmt.Errorf("write L, 6L or 6#3 (Saturday, the last Friday, the third Friday)")
 	}
 	return nil
 }

@@ -114,13 +114,24 @@ func (j Job) clone() Job {
 	return j
 }
 
-func cloneAll[T interface{ clone() T }](in []T) []T {
+func cloneWorkers(in []Worker) []Worker {
 	if in == nil {
 		return nil
 	}
-	out := make([]T, len(in))
-	for i, x := range in {
-		out[i] = x.clone()
+	out := make([]Worker, len(in))
+	for i, w := range in {
+		out[i] = w.clone()
+	}
+	return out
+}
+
+func cloneJobs(in []Job) []Job {
+	if in == nil {
+		return nil
+	}
+	out := make([]Job, len(in))
+	for i, j := range in {
+		out[i] = j.clone()
 	}
 	return out
 }

@@ -125,12 +125,6 @@ func newPlatform(ctx *pulumi.Context, s *profiles.Spec, now func() time.Time) *p
 	return p
 }
 
-// isWorker says whether a role is a worker's.
-func (p *platform) isWorker(r profiles.Role) bool {
-	w := p.extra[r]
-	return w != nil && w.worker != nil
-}
-
 // isJob says whether a role is a job's.
 func (p *platform) isJob(r profiles.Role) bool { w := p.extra[r]; return w != nil && w.job != nil }
 
