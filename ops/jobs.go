@@ -138,6 +138,7 @@ func (j *Jobs) refs(ctx context.Context) ([]JobRef, error) {
 			break
 		}
 	}
+	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
 	return out, nil
 }
 

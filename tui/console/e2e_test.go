@@ -114,6 +114,12 @@ type world struct {
 
 func newWorld(t testing.TB, cluster string, services ...mototest.ServiceSeed) *world {
 	t.Helper()
+	return newWorldOf(t, mototest.ClusterSeed{Name: cluster, Services: services})
+}
+
+// newWorldOf is the world of a whole seed (with jobs, pipelines).
+func newWorldOf(t testing.TB, seed mototest.ClusterSeed) *world {
+	t.Helper()
 	moto, err := mototest.Shared()
 	if err != nil {
 		t.Fatal(err)
@@ -125,7 +131,7 @@ func newWorld(t testing.TB, cluster string, services ...mototest.ServiceSeed) *w
 	if err != nil {
 		t.Fatal(err)
 	}
-	seeded, err := mototest.Seed(ctx, cfg, mototest.ClusterSeed{Name: cluster, Services: services})
+	seeded, err := mototest.Seed(ctx, cfg, seed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,4 +342,36 @@ func (tm *term) resize(w, h int) {
 	if out, err := exec.Command("tmux", "-L", tm.socket, "resize-window", "-t", "e2e", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h)).CombinedOutput(); err != nil {
 		tm.t.Fatalf("resize-window: %v\n%s", err, out)
 	}
+}
+
+func TestEndToEndJobsTabRunsAJobAfterAsking(t *testing.T) {
+	// GIVEN a cluster in moto with two scheduled jobs, and RunTask answered
+	// as ECS would (moto runs no awsvpc task)
+	w := newWorldOf(t, mototest.ClusterSeed{Name: "shop", Services: []mototest.ServiceSeed{{Name: "api", Desired: 1}},
+		Jobs: []mototest.JobSeed{{Name: "report", Schedule: "cron(0 3 * * ? *)", Timezone: "Europe/Berlin", TimeoutMinutes: 60}, {Name: "sweep", Schedule: "rate(2 hours)"}}})
+	var runs mototest.Recorder
+	task := "arn:aws:ecs:us-east-1:" + w.front.Account + ":task/shop/0123456789abcdef0123456789abcdef"
+	w.front.Handle("ecs.RunTask", runs.Wrap(mototest.Always(mototest.JSON(map[string]any{"tasks": []any{map[string]any{"taskArn": task, "lastStatus": "PROVISIONING"}}, "failures": []any{}}))))
+	bin := buildBinary(t)
+	// WHEN the console opens on the cluster and 5 shows its jobs
+	tm := startTerm(t, 100, 24, consoleEnv(t.TempDir(), w.front), bin+" console --cluster shop --region "+w.front.Region)
+	tm.waitFor("console · cluster shop", "api")
+	tm.keys("5")
+	// THEN both jobs are listed with the selected one's schedule and zone
+	tm.waitFor("[5 jobs]", "report", "sweep", "cron(0 3 * * ? *) Europe/Berlin", "not yet")
+	// WHEN r is pressed THEN it asks, and nothing runs until y
+	tm.keys("r")
+	tm.waitFor("Run report", "y go ahead")
+	if n := len(runs.Inputs()); n != 0 {
+		t.Fatalf("RunTask called %d times before the answer", n)
+	}
+	tm.keys("y")
+	// THEN the job's task runs as its schedule would, and the console says so
+	tm.waitFor("started job report: task 0123456789abcdef0123456789abcdef")
+	in := runs.Inputs()
+	if len(in) != 1 || in[0]["taskDefinition"] != w.seeded.Job("report").TaskDefinition || in[0]["group"] != "job:report" {
+		t.Fatalf("RunTask inputs %v", in)
+	}
+	tm.keys("q")
+	tm.waitFor("EXIT=0")
 }
