@@ -25,10 +25,13 @@ func Doc(path string) string {
 		items = map[string]string{}
 		itemDocs(reflect.TypeOf(profiles.Spec{}), "", false)
 	})
-	if d, ok := docs[path]; ok || !strings.Contains(path, "[") {
+	if d, ok := docs[path]; ok {
 		return d
 	}
-	return items[profiles.Ancestors(path)[0]]
+	if a := profiles.Ancestors(path); len(a) > 0 {
+		return items[a[0]]
+	}
+	return ""
 }
 
 // items holds the documentation of the fields of list items, by their path

@@ -26,6 +26,7 @@ type workloads struct {
 	source      Source
 	image, repo string
 	schedule    *huh.Input // the schedule question of the job in the form
+	next        string     // what it says of the next run
 }
 
 type wlForm int
@@ -220,6 +221,9 @@ func workloadSummary(s *profiles.Spec) string {
 			src = "its ECR repository, pushed by your CI"
 		}
 		tasks := fmt.Sprintf("%d tasks", wk.DesiredCount)
+		if wk.DesiredCount == 1 {
+			tasks = "1 task"
+		}
 		if wk.Autoscaling.Max > wk.Autoscaling.Min {
 			tasks += fmt.Sprintf(" (%d–%d)", wk.Autoscaling.Min, wk.Autoscaling.Max)
 		}
@@ -300,7 +304,7 @@ func (w *Wizard) jobForm(b *builder) {
 	fargate := s.LaunchType == profiles.LaunchFargate
 	sched := w.text(p+".schedule", "Schedule", &j.Schedule).Placeholder("e.g. cron(0 3 * * ? *), rate(1 hour), at(2027-01-31T09:00:00)")
 	if !b.dry {
-		wl.schedule = sched
+		wl.schedule, wl.next = sched, ""
 		w.describeSchedule()
 	}
 	b.group("Job", nil,
@@ -350,7 +354,15 @@ func (w *Wizard) describeSchedule() {
 		return
 	}
 	j := &w.spec.Jobs[wl.i]
-	wl.schedule.Description(nextRun(j, w.spec.JobLocation(j), w.now()))
+	next := nextRun(j, w.spec.JobLocation(j), w.now())
+	if next == wl.next {
+		return
+	}
+	wl.next = next
+	wl.schedule.Description(next)
+	if w.form != nil {
+		w.form.Update(nil) // draws the group again, with it
+	}
 }
 
 // nextRun says when a job's schedule runs next after now, in loc; the
