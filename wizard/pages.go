@@ -376,7 +376,7 @@ func servicePage(role profiles.Role) *page {
 			b.group("Size", nil,
 				q(w.number(p+".port", "Port the application listens on", &svc.Port)),
 				q(w.cpuQuestion(p, &svc.CPU, fargate)),
-				q(w.memoryQuestion(p, &svc.CPU, &svc.Memory, fargate)),
+				q(w.memoryQuestion(b, p, &svc.CPU, &svc.Memory, fargate)),
 			)
 			b.group("Task count", nil,
 				q(w.number(p+".autoscaling.min", "Fewest tasks", &svc.Autoscaling.Min)),
@@ -473,20 +473,29 @@ func (w *Wizard) cpuQuestion(p string, cpu *int, fargate bool) huh.Field {
 	return choose(w, p+".cpu", "Task CPU", cpu, opts...).Description("")
 }
 
-func (w *Wizard) memoryQuestion(p string, cpu, memory *int, fargate bool) huh.Field {
+// memoryQuestion asks the memory of p; on Fargate from the sizes its CPU
+// allows, which follow the CPU as it changes (see follow).
+func (w *Wizard) memoryQuestion(b *builder, p string, cpu, memory *int, fargate bool) huh.Field {
 	if !fargate {
 		return w.number(p+".memory", "Task memory, MiB", memory)
 	}
-	return huh.NewSelect[int]().Key(p+".memory").Title("Task memory").
-		OptionsFunc(func() []huh.Option[int] {
-			var opts []huh.Option[int]
-			for _, m := range profiles.FargateMemories(*cpu) {
-				opts = append(opts, huh.NewOption(memLabel(m), m))
-			}
-			return opts
-		}, cpu).
-		Value(memory).Height(4).
+	s := huh.NewSelect[int]().Key(p + ".memory").Title("Task memory").
+		Value(memory).Options(memoryOptions(*cpu)...).Height(4).
 		Validate(func(int) error { return w.check(p + ".memory") })
+	if !b.dry {
+		// NOTE: not OptionsFunc, which huh loads in a command: a key typed
+		// ahead would choose from the sizes of the CPU before.
+		w.memory[p] = s
+	}
+	return s
+}
+
+func memoryOptions(cpu int) []huh.Option[int] {
+	var opts []huh.Option[int]
+	for _, m := range profiles.FargateMemories(cpu) {
+		opts = append(opts, huh.NewOption(memLabel(m), m))
+	}
+	return opts
 }
 
 func cpuLabel(c int) string {

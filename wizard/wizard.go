@@ -123,12 +123,13 @@ type Wizard struct {
 	sentTo  map[string]bool // answers no question asks that GoTo was sent to: the other page asks them
 	done    bool
 
-	arch     profiles.Architecture // the architecture the instance type was chosen for
-	cpu      map[string]int        // the CPU the memory was chosen for: of the backend, the frontend, the worker or job being edited
-	chrome   int                   // the lines the form was sized to leave
-	instance *huh.Input            // the instance type question, on its page
-	wl       workloads             // the Workers and jobs page: which of its forms shows
-	goal     string                // the answer path GoTo opened the page for
+	arch     profiles.Architecture       // the architecture the instance type was chosen for
+	cpu      map[string]int              // the CPU the memory was chosen for: of the backend, the frontend, the worker or job being edited
+	chrome   int                         // the lines the form was sized to leave
+	instance *huh.Input                  // the instance type question, on its page
+	memory   map[string]*huh.Select[int] // the Fargate memory questions of the page, by the path of their task
+	wl       workloads                   // the Workers and jobs page: which of its forms shows
+	goal     string                      // the answer path GoTo opened the page for
 	now      func() time.Time
 
 	width, height int
@@ -303,6 +304,10 @@ func (w *Wizard) follow() {
 		was, now := profiles.FargateMemories(old), profiles.FargateMemories(*z.cpu)
 		if len(now) > 0 && ((len(was) > 0 && *z.mem == was[0]) || !slices.Contains(now, *z.mem)) {
 			*z.mem = now[0]
+		}
+		if sel := w.memory[z.key]; sel != nil {
+			sel.Options(memoryOptions(*z.cpu)...)
+			w.form.Update(nil) // draws the group again, with them
 		}
 	}
 	w.describeSchedule()
@@ -496,6 +501,7 @@ func (w *Wizard) showable(i int) bool {
 func (w *Wizard) build() tea.Cmd {
 	p := w.pages[w.cur]
 	b := &builder{w: w}
+	w.memory = map[string]*huh.Select[int]{}
 	p.build(b)
 	w.built = b.built
 	w.notes = b.notes

@@ -277,7 +277,7 @@ func (w *Wizard) workerForm(b *builder) {
 	b.group("Command and size", nil,
 		q(w.command(p+".command", &wk.Command)),
 		q(w.cpuQuestion(p, &wk.CPU, fargate)),
-		q(w.memoryQuestion(p, &wk.CPU, &wk.Memory, fargate)),
+		q(w.memoryQuestion(b, p, &wk.CPU, &wk.Memory, fargate)),
 	)
 	b.group("Task count", nil,
 		q(w.number(p+".autoscaling.min", "Fewest tasks", &wk.Autoscaling.Min)),
@@ -317,7 +317,7 @@ func (w *Wizard) jobForm(b *builder) {
 	)
 	b.group("Size and time", nil,
 		q(w.cpuQuestion(p, &j.CPU, fargate)),
-		q(w.memoryQuestion(p, &j.CPU, &j.Memory, fargate)),
+		q(w.memoryQuestion(b, p, &j.CPU, &j.Memory, fargate)),
 		q(w.number(p+".timeoutMinutes", "Minutes a run may take before it is stopped (0: no limit)", &j.TimeoutMinutes)),
 		q(w.pairs(p+".env", "Environment variables (no secrets)", &j.Env)),
 	)
