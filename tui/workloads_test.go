@@ -2,12 +2,15 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"ecsdeck/cost"
 	"ecsdeck/profiles"
+	"ecsdeck/tui/common"
 
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -37,13 +40,21 @@ const (
 func atWorkloadsPage(t *testing.T) (*Model, *driver) {
 	t.Helper()
 	m := New(context.Background(), testCommon(120, 60), Deps{Estimator: shippedEstimate}, Start{Wizard: true, Spec: shopSpec()})
-	d := drive(t, m)
+	d := quickDrive(t, m)
 	w := m.wiz.Wizard()
 	d.Run(w.GoTo("workers"))
 	if w.Title() != "Workers and jobs" || w.Focused() != "workloads" {
 		t.Fatalf("page %q focus %q:\n%s", w.Title(), w.Focused(), d.View())
 	}
 	return m, d
+}
+
+// quickDrive drives m without the commands that only wait (the cursor's
+// blink), so that many keys do not wait for them.
+func quickDrive(t *testing.T, m tea.Model) *driver {
+	d := &driver{T: t, M: m, Skip: []string{"BlinkCmd", "Tick", "Every"}}
+	d.Run(m.Init())
+	return d
 }
 
 // typeKeys sends keys one by one: runes, and enter for \r.
@@ -132,4 +143,124 @@ func TestEveryKeyOfABurstCountsOnTheWorkersAndJobsPage(t *testing.T) {
 	if !reflect.DeepEqual(a, b) || one.View() != burst.View() {
 		t.Errorf("as a burst: on %q, workers %+v jobs %+v:\n%s", burstM.wiz.Wizard().Title(), b.Workers, b.Jobs, burst.View())
 	}
+}
+
+// workloadCase is one point of the generated workers and jobs: the launch
+// type, where the worker's image comes from, whether it autoscales, and
+// the kind of the job's schedule.
+type workloadCase struct {
+	ec2       bool
+	source    int // 0 an image, 1 a pipeline, 2 your own CI
+	autoscale bool
+	schedule  int // 0 cron in a zone, 1 rate, 2 at in a zone
+}
+
+// keys are the keys that add its worker and job from the list and take
+// done, as typed: \r is enter, j and k move in a list, \x7f erases.
+func (c workloadCase) keys() string {
+	var b strings.Builder
+	b.WriteString("kk\r" + "mailer\r")
+	b.WriteString([]string{"\r" + "ghcr.io/acme/mailer:2\r", "j\r" + "\r" + "acme/mailer\r" + "\x7f\x7f\x7f\x7frelease\r", "jj\r"}[c.source])
+	b.WriteString(`bundle exec sidekiq -q "mail queue"` + "\r")
+	if c.ec2 {
+		b.WriteString("\x7f\x7f\x7f384\r" + "\x7f\x7f\x7f768\r")
+	} else {
+		b.WriteString("j\r" + "j\r")
+	}
+	if c.autoscale {
+		b.WriteString("\r" + "\x7f3\r" + "\x7f2\r" + "\x7f\x7f60\r")
+	} else {
+		b.WriteString("\r\r\r")
+	}
+	b.WriteString("/shop/prod/mailer\r")
+	if c.source == 1 {
+		b.WriteString("\r")
+	} else {
+		b.WriteString("SMTP_PASSWORD\r")
+	}
+	b.WriteString("QUEUE=mail\r")
+	b.WriteString("kkk\r" + "report\r")
+	b.WriteString([]string{"cron(0 3 ? * FRI *)\r" + "Europe/Berlin\r", "rate(6 hours)\r" + "\r", "at(2027-01-31T09:00:00)\r" + "America/New_York\r"}[c.schedule])
+	b.WriteString("bin/report --since '7 days'\r" + "\r")
+	if c.ec2 {
+		b.WriteString("\x7f\x7f\x7f1024\r" + "\x7f\x7f\x7f2048\r")
+	} else {
+		b.WriteString("jj\r" + "\r")
+	}
+	b.WriteString("\x7f\x7f30\r" + "\r")
+	b.WriteString("\r") // done
+	return b.String()
+}
+
+// want is the worker and the job the keys answer.
+func (c workloadCase) want() (profiles.Worker, profiles.Job) {
+	wk := profiles.NewWorker()
+	wk.Name, wk.Command = "mailer", []string{"bundle", "exec", "sidekiq", "-q", "mail queue"}
+	switch c.source {
+	case 0:
+		wk.Image = "ghcr.io/acme/mailer:2"
+	case 1:
+		wk.Repository.Name, wk.Repository.Branch = "acme/mailer", "release"
+	}
+	wk.CPU, wk.Memory = 512, 2048
+	if c.ec2 {
+		wk.CPU, wk.Memory = 384, 768
+	}
+	if c.autoscale {
+		wk.Autoscaling.Max, wk.DesiredCount, wk.Autoscaling.CPUTarget = 3, 2, 60
+	}
+	wk.SSMPath, wk.Env = "/shop/prod/mailer", map[string]string{"QUEUE": "mail"}
+	if c.source != 1 {
+		wk.SSMPlaceholders = []string{"SMTP_PASSWORD"}
+	}
+	j := profiles.NewJob()
+	j.Name, j.Command = "report", []string{"bin/report", "--since", "7 days"}
+	j.Schedule, j.Timezone = []string{"cron(0 3 ? * FRI *)", "rate(6 hours)", "at(2027-01-31T09:00:00)"}[c.schedule], []string{"Europe/Berlin", "", "America/New_York"}[c.schedule]
+	j.CPU, j.Memory, j.TimeoutMinutes = 1024, 2048, 30
+	return wk, j
+}
+
+func TestGeneratedWorkersAndJobsCountKeyByKeyAndAsABurst(t *testing.T) {
+	// GIVEN the generated cases (2 launch types × 3 sources × autoscaling
+	// or not × 3 kinds of schedule), of which 6 that hold every value
+	var cases []workloadCase
+	for n := range 6 {
+		cases = append(cases, workloadCase{ec2: n%2 == 1, source: n % 3, autoscale: n/3 == 1, schedule: (n + n/3) % 3})
+	}
+	began, keys := time.Now(), 0
+	for _, c := range cases {
+		name := fmt.Sprintf("%+v", c)
+		setup := func() (*Model, *driver) {
+			spec := shopSpec()
+			if c.ec2 {
+				spec.LaunchType = profiles.LaunchEC2
+			}
+			m := New(context.Background(), testCommon(100, 40), Deps{}, Start{Wizard: true, Spec: spec})
+			d := quickDrive(t, m)
+			d.Run(m.wiz.Wizard().GoTo("workers"))
+			return m, d
+		}
+		oneM, one := setup()
+		burstM, burst := setup()
+		typed := c.keys()
+		keys += len([]rune(typed))
+
+		// WHEN one gets its keys one by one and the other as one burst
+		for _, k := range common.Keys(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(typed)}) {
+			one.Send(k)
+		}
+		burst.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(typed)})
+
+		// THEN the answers hold the worker and the job as answered, the page is left
+		wk, j := c.want()
+		a := oneM.wiz.Wizard().Spec()
+		if !reflect.DeepEqual(a.Workers, []profiles.Worker{wk}) || !reflect.DeepEqual(a.Jobs, []profiles.Job{j}) || oneM.wiz.Wizard().Title() == "Workers and jobs" {
+			t.Fatalf("%s one by one: on %q (%q), workers %+v jobs %+v, want %+v %+v:\n%s", name, oneM.wiz.Wizard().Title(), oneM.wiz.Wizard().Focused(), a.Workers, a.Jobs, wk, j, one.View())
+		}
+		// AND the burst ended the same
+		if b := burstM.wiz.Wizard().Spec(); !reflect.DeepEqual(a, b) || one.View() != burst.View() {
+			t.Errorf("%s as a burst: on %q, workers %+v jobs %+v:\n%s", name, burstM.wiz.Wizard().Title(), b.Workers, b.Jobs, burst.View())
+		}
+	}
+	t.Logf("%d of 36 generated workers and jobs, %d keys each way, in %s", len(cases), keys, time.Since(began).Round(time.Millisecond))
 }
