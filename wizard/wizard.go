@@ -130,6 +130,7 @@ type Wizard struct {
 	memory   map[string]*huh.Select[int] // the Fargate memory questions of the page, by the path of their task
 	wl       workloads                   // the Workers and jobs page: which of its forms shows
 	goal     string                      // the answer path GoTo opened the page for
+	skipping bool                        // the next-step key is leaving the page
 	now      func() time.Time
 
 	width, height int
@@ -522,7 +523,9 @@ func (w *Wizard) build() tea.Cmd {
 // (or shows the page's next form of its own) and reopens the page with the
 // problems otherwise. skip says the next-step key left it.
 func (w *Wizard) leavePage(skip bool) tea.Cmd {
+	w.skipping = skip
 	probs := w.pageProblems()
+	w.skipping = false
 	if len(probs) > 0 {
 		w.seq++
 		cmd := w.build()

@@ -408,8 +408,8 @@ func (w *Wizard) applyWorkload() {
 func (w *Wizard) workloadExtra(path string) error {
 	wl := &w.wl
 	if path == "workloads" {
-		if wl.pick.verb != "" {
-			return nil
+		if wl.pick.verb != "" && !w.skipping {
+			return nil // the list is not left
 		}
 		for _, p := range w.blocking("workers") {
 			return fmt.Errorf("%s: %s (choose edit to fix it)", p.Path, p.Message)

@@ -229,6 +229,12 @@ func TestDoneIsRefusedWhileAWorkerIsWrong(t *testing.T) {
 	if w.Title() != "Workers and jobs" || !shows(d.View(), want) {
 		t.Fatalf("page %q, view lacks %q:\n%s", w.Title(), want, d.View())
 	}
+	// AND the next-step key, the list on another choice, is refused alike
+	d.Keys("up")
+	d.Run(w.Next())
+	if w.Title() != "Workers and jobs" || !shows(d.View(), want) {
+		t.Fatalf("pgdn: page %q, view lacks %q:\n%s", w.Title(), want, d.View())
+	}
 	// AND fixing it in its form lets the page go
 	take(t, w, d, "edit Mailer")
 	reply(d, "mailer")
