@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -227,19 +228,19 @@ func workloadSummary(s *profiles.Spec) string {
 		if wk.Autoscaling.Max > wk.Autoscaling.Min {
 			tasks += fmt.Sprintf(" (%d–%d)", wk.Autoscaling.Min, wk.Autoscaling.Max)
 		}
-		lines = append(lines, fmt.Sprintf("worker %-17s %s · %s · %s", orNone(wk.Name), src, sizeLabel(wk.CPU, wk.Memory), tasks))
+		lines = append(lines, fmt.Sprintf("worker %s: %s · %s · %s", orNone(wk.Name), src, sizeLabel(wk.CPU, wk.Memory), tasks))
 	}
 	for i := range s.Jobs {
 		j := &s.Jobs[i]
 		img := j.Image
 		if img == "" {
-			img = "the backend's image"
+			img = "backend image"
 		}
-		zone := j.Timezone
-		if zone == "" {
-			zone = "UTC"
+		when := orNone(j.Schedule)
+		if !strings.HasPrefix(strings.TrimSpace(j.Schedule), "rate(") {
+			when += " " + cmp.Or(j.Timezone, "UTC") // a rate has no zone
 		}
-		lines = append(lines, fmt.Sprintf("job    %-17s %s %s · %s · %s", orNone(j.Name), orNone(j.Schedule), zone, img, sizeLabel(j.CPU, j.Memory)))
+		lines = append(lines, fmt.Sprintf("job %s: %s · %s · %s", orNone(j.Name), when, img, sizeLabel(j.CPU, j.Memory)))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -81,7 +81,7 @@ func TestAWorkerIsAddedEditedAndRemoved(t *testing.T) {
 	if w.Focused() != "workloads" || len(spec.Workers) != 1 || !reflect.DeepEqual(spec.Workers[0], want) {
 		t.Fatalf("focus %q, workers %+v, want %+v:\n%s", w.Focused(), spec.Workers, want, d.View())
 	}
-	if line := "worker mailer ghcr.io/acme/mailer:2 · 0.5 vCPU, 2 GiB · 2 tasks (1–3)"; !shows(d.View(), line) {
+	if line := "worker mailer: ghcr.io/acme/mailer:2 · 0.5 vCPU, 2 GiB · 2 tasks (1–3)"; !shows(d.View(), line) {
 		t.Errorf("the list lacks %q:\n%s", line, d.View())
 	}
 
@@ -199,7 +199,7 @@ func TestWorkersOfTheAnswersFileAreKeptWithoutAsking(t *testing.T) {
 	kept := slices.Clone(a.Spec.Workers)
 	w, d := atWorkloads(t, a.Spec, Options{Preset: a})
 	// THEN the page lists it, and asks none of its fields
-	if !shows(d.View(), "worker mailer ghcr.io/acme/mailer:2 · 0.25 vCPU, 512 MiB · 1 task") {
+	if !shows(d.View(), "worker mailer: ghcr.io/acme/mailer:2 · 0.25 vCPU, 512 MiB · 1 task") {
 		t.Fatalf("the list lacks the file's worker:\n%s", d.View())
 	}
 	// WHEN done is taken
