@@ -200,6 +200,7 @@ func TestEndToEndTheWizardWritesTheAnswers(t *testing.T) {
 	tm.answer("┃ Branch that releases", "Enter")
 	tm.answer("┃ Build command", "Enter")
 	tm.answer("┃ Directory the build writes", "Enter")
+	tm.answer("┃ Workers and jobs", "Enter")
 	tm.answer("How does a new version replace the old one?", "Enter")
 	tm.answer("Existing CodeConnections connection ARN", "Enter")
 	tm.answer("none, mysql or postgres", "Down", "Enter")

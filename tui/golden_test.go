@@ -103,6 +103,16 @@ func TestGoldenWizard(t *testing.T) {
 		s.Network.VPCID = "vpc-0123abcd"
 		return s
 	}
+	withWorkloads := func() *profiles.Spec {
+		s := twoTier()
+		wk, j := profiles.NewWorker(), profiles.NewJob()
+		wk.Name, wk.Repository.Name, wk.Command = "mailer", "acme/shop-mailer", []string{"bin/mailer", "--queue", "mail"}
+		wk.Autoscaling.Max = 4
+		j.Name, j.Schedule, j.Command = "report", "rate(1 day)", []string{"bin/report"}
+		s.Workers, s.Jobs = []profiles.Worker{wk}, []profiles.Job{j}
+		return s
+	}
+	up := keyMsg("up")
 	enter, down := keyMsg("enter"), keyMsg("down")
 	for _, tc := range []struct {
 		name  string
@@ -124,6 +134,8 @@ func TestGoldenWizard(t *testing.T) {
 		{"frontend-site", twoTier(), onlyAsk{"frontend", "!frontend.hosting"}, []any{"How does the site get into its bucket", enter, "Where the repository lives", enter, "┃ Repository (owner/name)", enter, "┃ Branch", enter, "Build command"}, 80},
 		{"pipelines", twoTier(), onlyAsk{"pipeline"}, []any{"How does a new version replace", down, enter, "How fast traffic moves"}, 80},
 		{"database", twoTier(), onlyAsk{"database", "network.databaseSubnetIds"}, []any{"none, mysql or postgres", enter, "Instance class"}, 80},
+		{"workloads", withWorkloads(), onlyAsk{"jobs"}, []any{"> done"}, 80},
+		{"worker-form", withWorkloads(), onlyAsk{"jobs"}, []any{"> done", up, up, up, up, "> edit mailer", enter, "Name of the worker"}, 80},
 		{"wide", twoTier(), onlyAsk{"backend"}, []any{"Where does its image come from"}, 120},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -138,6 +138,8 @@ func TestCostly(t *testing.T) {
 	for path, want := range map[string]bool{
 		"backend.cpu": true, "frontend.memory": true, "capacity.fargate.spotWeight": true, "database.engine": true,
 		"backend.source": true, "launchType": true, "name": false, "backend.healthCheckPath": false, "domain.name": false,
+		"workloads": true, "workers[0].cpu": true, "workers[1].autoscaling.max": true, "jobs[0].schedule": true,
+		"workers[0].name": false, "jobs[0].command": false,
 	} {
 		if got := costly(path); got != want {
 			t.Errorf("costly(%q) = %v, want %v", path, got, want)

@@ -248,6 +248,16 @@ func costly(path string) bool {
 			}
 		}
 	}
+	if path == "workloads" || path == "workloads.remove" {
+		return true // a worker or a job added or removed
+	}
+	if _, field, ok := strings.Cut(path, "]."); ok && (strings.HasPrefix(path, "workers[") || strings.HasPrefix(path, "jobs[")) {
+		for _, f := range []string{"cpu", "memory", "desiredCount", "autoscaling.", "source", "repository.name", "schedule", "timezone", "timeoutMinutes"} {
+			if strings.HasPrefix(field, f) {
+				return true
+			}
+		}
+	}
 	return false
 }
 

@@ -34,7 +34,7 @@ func (w *Wizard) problems(path string, live bool) profiles.Problems {
 		own := p.Path == path || strings.HasPrefix(p.Path, path+".") || strings.HasPrefix(p.Path, path+"[")
 		switch {
 		case own:
-			if w.deferred(p, at) {
+			if w.deferred(p, at) || w.namesLater(path, p.Message) {
 				if !live {
 					continue
 				}
@@ -42,7 +42,7 @@ func (w *Wizard) problems(path string, live bool) profiles.Problems {
 			}
 			out = append(out, p)
 		case !p.Warning && mentionable(path) && mentions(p.Message, path):
-			later := at.before(w.posOf(p.Path)) && !w.isSet(p.Path)
+			later := (at.before(w.posOf(p.Path)) && !w.isSet(p.Path)) || w.formAfter(path, p.Path)
 			if later && !live {
 				continue
 			}
@@ -73,6 +73,9 @@ func (w *Wizard) check(path string) error {
 // extra holds the rules of the wizard's own choices, which the answers file
 // does not have (it says "no image" by leaving image empty).
 func (w *Wizard) extra(path string) error {
+	if err := w.workloadExtra(path); err != nil {
+		return err
+	}
 	role, field, ok := strings.Cut(path, ".")
 	if ok && (role == "backend" || role == "frontend") {
 		sd := w.d.svc[profiles.Role(role)]
@@ -131,6 +134,47 @@ func (w *Wizard) deferred(p profiles.Problem, at qpos) bool {
 	for path, o := range w.owner {
 		if at.before(o) && !w.isSet(path) && mentionable(path) && mentions(p.Message, path) {
 			return true
+		}
+	}
+	return false
+}
+
+// formAfter says whether the question of path b comes after the one of
+// path a in the form on screen. NOTE: the questions of a list item (the
+// form of a worker or a job) share one place in the wizard's order, the
+// list's; among themselves the form's order settles their rules.
+func (w *Wizard) formAfter(a, b string) bool {
+	if !strings.Contains(a, "[") || !strings.Contains(b, "[") {
+		return false
+	}
+	seen := false
+	for _, g := range w.built {
+		for _, f := range g.fields {
+			switch k := f.GetKey(); {
+			case k == a:
+				seen = true
+			case seen && (k == b || strings.HasPrefix(b, k+".") || strings.HasPrefix(b, k+"[")):
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesLater says whether msg, a problem of path, names the answer of a
+// question that comes after path's in the form on screen.
+func (w *Wizard) namesLater(path, msg string) bool {
+	if !strings.Contains(path, "[") {
+		return false
+	}
+	seen := false
+	for _, g := range w.built {
+		for _, f := range g.fields {
+			k := f.GetKey()
+			if seen && mentions(msg, k) {
+				return true
+			}
+			seen = seen || k == path
 		}
 	}
 	return false

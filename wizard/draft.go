@@ -128,6 +128,7 @@ func (w *Wizard) apply() {
 		}
 	}
 	w.applyDomain()
+	w.applyWorkload()
 	w.applyService("backend", &s.Backend, d.svc[profiles.RoleBackend])
 	w.applyService("frontend", &s.Frontend.Service, d.svc[profiles.RoleFrontend])
 	if !w.isSet("pipeline.deploy") {

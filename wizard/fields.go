@@ -20,6 +20,13 @@ type page struct {
 	needs func(w *Wizard) []request // AWS lookups to run before it is built
 	enter func(w *Wizard)           // prepares derived defaults
 	build func(b *builder)
+	// stay, when set, runs once the page's answers are valid (skip: left
+	// with the next-step key) and says whether the page shows another form
+	// of its own instead of giving way to the next page.
+	stay func(w *Wizard, skip bool) bool
+	// back, when set, says whether going back stays on the page (it then
+	// shows another form of its own).
+	back func(w *Wizard) bool
 }
 
 // request is one AWS lookup; run captures its arguments, never the wizard.
@@ -39,6 +46,9 @@ type builder struct {
 	// census, when set, receives every question the page declares, asked
 	// or not, in order: where the wizard's question ownership comes from.
 	census func(qu question)
+	// all asks every question whatever the preset gave: a form the person
+	// opened to change what is there.
+	all bool
 }
 
 type builtGroup struct {
@@ -50,8 +60,9 @@ type builtGroup struct {
 // question is one field and the answer paths that, when preset, make it
 // unnecessary (its key when none are given).
 type question struct {
-	f   huh.Field
-	set []string
+	f     huh.Field
+	set   []string
+	every bool // preset only when every path of set is
 }
 
 // q wraps a field; set lists the answer paths it fills, when they differ
@@ -67,11 +78,11 @@ func (w *Wizard) answered(qu question) bool {
 		set = []string{qu.f.GetKey()}
 	}
 	for _, p := range set {
-		if w.isSet(p) {
-			return true
+		if w.isSet(p) != qu.every {
+			return !qu.every
 		}
 	}
-	return false
+	return qu.every
 }
 
 // group adds a group of questions shown while show (nil: always) says so.
@@ -81,7 +92,7 @@ func (b *builder) group(title string, show func() bool, qs ...question) {
 		if b.census != nil && qu.f != nil {
 			b.census(qu)
 		}
-		if qu.f != nil && !b.w.answered(qu) {
+		if qu.f != nil && (b.all || !b.w.answered(qu)) {
 			fields = append(fields, qu.f)
 		}
 	}

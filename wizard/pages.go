@@ -24,6 +24,7 @@ func allPages() []*page {
 		servicePage(profiles.RoleBackend),
 		servicePage(profiles.RoleFrontend),
 		sitePage(),
+		workloadsPage(),
 		pipelinesPage(),
 		databasePage(),
 		statePage(),
@@ -371,11 +372,11 @@ func servicePage(role profiles.Role) *page {
 			b.group("Image", source(SourceImage),
 				q(w.text(p+".image", "Image", &sd.image).Placeholder("e.g. public.ecr.aws/nginx/nginx:1.27")),
 			)
-			w.repositoryGroup(b, p, svc, sd, source(SourcePipeline))
+			w.repositoryGroup(b, p, &svc.Repository, &sd.repo, source(SourcePipeline))
 			b.group("Size", nil,
 				q(w.number(p+".port", "Port the application listens on", &svc.Port)),
-				q(w.cpuQuestion(p, svc, fargate)),
-				q(w.memoryQuestion(p, svc, fargate)),
+				q(w.cpuQuestion(p, &svc.CPU, fargate)),
+				q(w.memoryQuestion(b, p, &svc.CPU, &svc.Memory, fargate)),
 			)
 			b.group("Task count", nil,
 				q(w.number(p+".autoscaling.min", "Fewest tasks", &svc.Autoscaling.Min)),
@@ -447,43 +448,54 @@ func (w *Wizard) size(path, title string, p *int) *huh.Input {
 	return in.Placeholder("(21 to 200 for Fargate task storage, up to 16384 for EBS)")
 }
 
-func (w *Wizard) repositoryGroup(b *builder, p string, svc *profiles.Service, sd *svcDraft, show func() bool) {
+// repositoryGroup asks where the repository of p lives, its owner/name (into
+// name: the wizard's draft of it) and its branch.
+func (w *Wizard) repositoryGroup(b *builder, p string, repo *profiles.Repository, name *string, show func() bool) {
 	var providers []huh.Option[profiles.RepoProvider]
 	for _, v := range profiles.RepoProvider("").Values() {
 		providers = append(providers, huh.NewOption(v, profiles.RepoProvider(v)))
 	}
 	b.group("Repository", show,
-		q(choose(w, p+".repository.provider", "Where the repository lives", &svc.Repository.Provider, providers...)),
-		q(w.text(p+".repository.name", "Repository (owner/name)", &sd.repo).Placeholder("e.g. acme/shop-api")),
-		q(w.text(p+".repository.branch", "Branch that releases", &svc.Repository.Branch)),
+		q(choose(w, p+".repository.provider", "Where the repository lives", &repo.Provider, providers...)),
+		q(w.text(p+".repository.name", "Repository (owner/name)", name).Placeholder("e.g. acme/shop-api")),
+		q(w.text(p+".repository.branch", "Branch that releases", &repo.Branch)),
 	)
 }
 
-func (w *Wizard) cpuQuestion(p string, svc *profiles.Service, fargate bool) huh.Field {
+func (w *Wizard) cpuQuestion(p string, cpu *int, fargate bool) huh.Field {
 	if !fargate {
-		return w.number(p+".cpu", "Task CPU units (1024 = 1 vCPU)", &svc.CPU)
+		return w.number(p+".cpu", "Task CPU units (1024 = 1 vCPU)", cpu)
 	}
 	var opts []huh.Option[int]
 	for _, c := range profiles.FargateCPUs() {
 		opts = append(opts, huh.NewOption(cpuLabel(c), c))
 	}
-	return choose(w, p+".cpu", "Task CPU", &svc.CPU, opts...).Description("")
+	return choose(w, p+".cpu", "Task CPU", cpu, opts...).Description("")
 }
 
-func (w *Wizard) memoryQuestion(p string, svc *profiles.Service, fargate bool) huh.Field {
+// memoryQuestion asks the memory of p; on Fargate from the sizes its CPU
+// allows, which follow the CPU as it changes (see follow).
+func (w *Wizard) memoryQuestion(b *builder, p string, cpu, memory *int, fargate bool) huh.Field {
 	if !fargate {
-		return w.number(p+".memory", "Task memory, MiB", &svc.Memory)
+		return w.number(p+".memory", "Task memory, MiB", memory)
 	}
-	return huh.NewSelect[int]().Key(p+".memory").Title("Task memory").
-		OptionsFunc(func() []huh.Option[int] {
-			var opts []huh.Option[int]
-			for _, m := range profiles.FargateMemories(svc.CPU) {
-				opts = append(opts, huh.NewOption(memLabel(m), m))
-			}
-			return opts
-		}, &svc.CPU).
-		Value(&svc.Memory).Height(4).
+	s := huh.NewSelect[int]().Key(p + ".memory").Title("Task memory").
+		Value(memory).Options(memoryOptions(*cpu)...).Height(4).
 		Validate(func(int) error { return w.check(p + ".memory") })
+	if !b.dry {
+		// NOTE: not OptionsFunc, which huh loads in a command: a key typed
+		// ahead would choose from the sizes of the CPU before.
+		w.memory[p] = s
+	}
+	return s
+}
+
+func memoryOptions(cpu int) []huh.Option[int] {
+	var opts []huh.Option[int]
+	for _, m := range profiles.FargateMemories(cpu) {
+		opts = append(opts, huh.NewOption(memLabel(m), m))
+	}
+	return opts
 }
 
 func cpuLabel(c int) string {
@@ -529,7 +541,7 @@ func sitePage() *page {
 					huh.NewOption("uploaded by you (aws s3 sync, your own CI)", SourceCI),
 				).Description(""), "frontend.repository.name"),
 			)
-			w.repositoryGroup(b, "frontend", &f.Service, sd, pipeline)
+			w.repositoryGroup(b, "frontend", &f.Repository, &sd.repo, pipeline)
 			b.group("Build", pipeline,
 				q(w.text("frontend.build.command", "Build command", &f.Build.Command)),
 				q(w.text("frontend.build.outputDir", "Directory the build writes the site to", &f.Build.OutputDir)),

@@ -30,11 +30,13 @@ type combo struct {
 	volume   profiles.VolumeKind
 	engine   profiles.Engine
 	domain   bool
+	// one worker and one job, added on the Workers and jobs page
+	workloads bool
 }
 
 func (c combo) String() string {
-	return fmt.Sprintf("%s/%s/%s/existing=%v/repo=%v/%s/sc=%v/nginx=%v/%s/%s/domain=%v",
-		c.shape, c.launch, c.arch, c.existing, c.repo, c.deploy, c.sc, c.nginx, c.volume, c.engine, c.domain)
+	return fmt.Sprintf("%s/%s/%s/existing=%v/repo=%v/%s/sc=%v/nginx=%v/%s/%s/domain=%v/workloads=%v",
+		c.shape, c.launch, c.arch, c.existing, c.repo, c.deploy, c.sc, c.nginx, c.volume, c.engine, c.domain, c.workloads)
 }
 
 // spec turns a combination into the answers a person would give.
@@ -113,8 +115,36 @@ func (c combo) spec() *profiles.Spec {
 		s.Pipeline.Connections.GitHub = "arn:aws:codeconnections:eu-west-1:123456789012:connection/0b8e3c1a-7d1f-4c6e-9a4e-2f6d8c9b1a00"
 		s.Pipeline.Connections.GitLab = "arn:aws:codeconnections:eu-west-1:123456789012:connection/1c9f4d2b-8e2a-4d7f-8b5f-3a7e9d0c2b11"
 	}
+	if c.workloads {
+		c.addWorkloads(s)
+	}
 	s.Complete()
 	return s
+}
+
+// addWorkloads adds a worker and a job: a command with a quoted word,
+// autoscaling, SSM placeholders and a variable for the worker (its image
+// from the backend's kind of source); a cron schedule in a zone and a
+// timeout for the job, which runs the backend's image.
+func (c combo) addWorkloads(s *profiles.Spec) {
+	wk := profiles.NewWorker()
+	wk.Name, wk.Image = "mailer", "ghcr.io/acme/mailer:2.1"
+	if c.repo {
+		wk.Image, wk.Repository.Name, wk.Repository.Branch = "", "acme/mailer", "release"
+	}
+	wk.Command = []string{"bundle", "exec", "sidekiq", "-q", "mail queue"}
+	wk.CPU, wk.Memory = 512, 2048
+	if c.launch == profiles.LaunchEC2 {
+		wk.CPU, wk.Memory = 384, 768
+	}
+	wk.Autoscaling.Min, wk.Autoscaling.Max, wk.Autoscaling.CPUTarget, wk.DesiredCount = 1, 3, 60, 2
+	wk.SSMPath, wk.SSMPlaceholders = "/shop/prod/mailer", []string{"SMTP_PASSWORD"}
+	wk.Env = map[string]string{"QUEUE": "mail"}
+	j := profiles.NewJob()
+	j.Name, j.Schedule, j.Timezone = "report", "cron(0 3 ? * FRI *)", "Europe/Berlin"
+	j.Command = []string{"bin/report", "--since", "7 days"}
+	j.CPU, j.Memory, j.TimeoutMinutes = 1024, 3072, 30
+	s.Workers, s.Jobs = []profiles.Worker{wk}, []profiles.Job{j}
 }
 
 // combos generates every combination the Spec allows (those profiles.Validate
@@ -132,9 +162,11 @@ func combos() []combo {
 									for _, vol := range profiles.VolumeKind("").Values() {
 										for _, engine := range []profiles.Engine{profiles.EngineNone, profiles.EnginePostgres} {
 											for _, domain := range []bool{false, true} {
-												c := combo{shape, launch, arch, existing, repo, deploy, sc, nginx, profiles.VolumeKind(vol), engine, domain}
-												if c.relevant() && len(profiles.Validate(c.spec()).Errors()) == 0 {
-													out = append(out, c)
+												for _, wl := range []bool{false, true} {
+													c := combo{shape, launch, arch, existing, repo, deploy, sc, nginx, profiles.VolumeKind(vol), engine, domain, wl}
+													if c.relevant() && len(profiles.Validate(c.spec()).Errors()) == 0 {
+														out = append(out, c)
+													}
 												}
 											}
 										}
@@ -190,6 +222,10 @@ func (k *walker) answer(spec *profiles.Spec) {
 	if k.asked != nil {
 		k.asked[path]++
 	}
+	if path == "workloads" {
+		k.choose(spec)
+		return
+	}
 	want, ok := answerOf(spec, path)
 	if !ok {
 		k.t.Fatalf("%s: the wizard asks %q, which the walk does not know", k.name, path)
@@ -197,7 +233,11 @@ func (k *walker) answer(spec *profiles.Spec) {
 	switch f := k.w.form.GetFocusedField().(type) {
 	case *huh.Input:
 		k.key(tea.KeyCtrlU)
-		for _, r := range textOf(want) {
+		text := textOf(want)
+		if words, ok := want.([]string); ok && strings.HasSuffix(path, ".command") {
+			text = joinCommand(words) // typed as a shell line
+		}
+		for _, r := range text {
 			k.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
 		}
 	case *huh.Confirm:
@@ -214,9 +254,35 @@ func (k *walker) answer(spec *profiles.Spec) {
 	}
 }
 
+// choose picks on the Workers and jobs list what the Spec still lacks: a
+// worker, a job, or done. The list opens on done, its last choice.
+func (k *walker) choose(spec *profiles.Spec) {
+	k.t.Helper()
+	got, want := k.w.spec, wlAction{}
+	switch {
+	case len(got.Workers) < len(spec.Workers):
+		want = wlAction{verb: "add", kind: "workers"}
+	case len(got.Jobs) < len(spec.Jobs):
+		want = wlAction{verb: "add", kind: "jobs"}
+	}
+	for i := 0; k.w.form.GetFocusedField().GetValue() != want; i++ {
+		if i > 20 {
+			k.t.Fatalf("%s: the list offers no %v:\n%s", k.name, want, k.w.View())
+		}
+		k.key(tea.KeyUp)
+	}
+}
+
 // textOf is an answer as it is typed.
 func textOf(v any) string {
 	switch v := v.(type) {
+	case map[string]string:
+		var pairs []string
+		for key, val := range v {
+			pairs = append(pairs, key+"="+val)
+		}
+		slices.Sort(pairs)
+		return strings.Join(pairs, ", ")
 	case []string:
 		return strings.Join(v, ", ")
 	case int:
@@ -232,6 +298,23 @@ func textOf(v any) string {
 // Spec field by its answers-file path, or one of the wizard's own choices.
 func answerOf(spec *profiles.Spec, path string) (any, bool) {
 	role, field, _ := strings.Cut(path, ".")
+	var i int
+	if n, _ := fmt.Sscanf(role, "workers[%d]", &i); n == 1 && i < len(spec.Workers) {
+		wk := &spec.Workers[i]
+		if field == "source" {
+			switch {
+			case wk.Repository.Name != "":
+				return SourcePipeline, true
+			case wk.Image != "":
+				return SourceImage, true
+			}
+			return SourceCI, true
+		}
+		return fieldOf(reflect.ValueOf(wk).Elem(), field)
+	}
+	if n, _ := fmt.Sscanf(role, "jobs[%d]", &i); n == 1 && i < len(spec.Jobs) {
+		return fieldOf(reflect.ValueOf(&spec.Jobs[i]).Elem(), field)
+	}
 	switch {
 	case path == "network.vpcMode":
 		return spec.Network.VPCID != "", true
@@ -319,9 +402,13 @@ func quickDrive(t *testing.T, w *Wizard) *driver {
 }
 
 func TestGeneratedAnswersWalkToTheReview(t *testing.T) {
-	all := sample(t, combos(), walkSpecs)
+	generated := combos()
+	all, total, added := sample(t, generated, walkSpecs), len(generated), 0
 	began, keys, asked := time.Now(), 0, map[string]int{}
 	for _, c := range all {
+		if c.workloads {
+			added++
+		}
 		want := c.spec()
 		// GIVEN a new setup from empty
 		w := New(profiles.New(), Options{})
@@ -345,7 +432,10 @@ func TestGeneratedAnswersWalkToTheReview(t *testing.T) {
 	// system created and kept or not, a final snapshot, a connection per
 	// provider when the tiers use two, one connection when they share one
 	for _, p := range []string{"backend.volume.efsId", "backend.volume.deleteOnDestroy", "database.skipFinalSnapshot",
-		"pipeline.connections.github", "pipeline.connections.gitlab", "pipeline.connectionArn", "state.mode", "state.backend", "state.secretsProvider"} {
+		"pipeline.connections.github", "pipeline.connections.gitlab", "pipeline.connectionArn", "state.mode", "state.backend", "state.secretsProvider",
+		// a worker from an image and from a repository, with autoscaling; a job
+		"workloads", "workers[0].image", "workers[0].repository.name", "workers[0].command", "workers[0].autoscaling.cpuTarget",
+		"workers[0].ssmPlaceholders", "workers[0].env", "jobs[0].schedule", "jobs[0].timezone", "jobs[0].timeoutMinutes"} {
 		if asked[p] == 0 {
 			t.Errorf("no walk asked %s", p)
 		}
@@ -353,7 +443,8 @@ func TestGeneratedAnswersWalkToTheReview(t *testing.T) {
 	if asked["pipeline.connections.bitbucket"] != 0 {
 		t.Errorf("a walk asked for a connection to a provider no tier uses")
 	}
-	t.Logf("walked %d generated Specs, %d keys, in %s", len(all), keys, time.Since(began).Round(time.Millisecond))
+	t.Logf("walked %d generated Specs (%d with a worker and a job added) of %d, %d keys, in %s",
+		len(all), added, total, keys, time.Since(began).Round(time.Millisecond))
 }
 
 // walkSpecs is how many of the generated Specs the walk answers.

@@ -68,12 +68,13 @@ type Preset interface {
 
 // Options configure a Wizard. Every field may be left zero.
 type Options struct {
-	Preset  Preset          // answers not to ask
-	Lookup  Lookup          // nil: typed input everywhere
-	Context context.Context // cancels running lookups; default Background
-	Timeout time.Duration   // of each lookup; default 4s
-	Theme   *huh.Theme      // default huh.ThemeBase16
-	KeyMap  *huh.KeyMap     // field keys; its Quit is turned off
+	Preset  Preset           // answers not to ask
+	Lookup  Lookup           // nil: typed input everywhere
+	Context context.Context  // cancels running lookups; default Background
+	Timeout time.Duration    // of each lookup; default 4s
+	Now     func() time.Time // the clock of a job's next run; default time.Now
+	Theme   *huh.Theme       // default huh.ThemeBase16
+	KeyMap  *huh.KeyMap      // field keys; its Quit is turned off
 	// PrevStep and NextStep move between pages, keeping the answers;
 	// shift+tab on a page's first question also goes back.
 	PrevStep, NextStep key.Binding
@@ -122,10 +123,15 @@ type Wizard struct {
 	sentTo  map[string]bool // answers no question asks that GoTo was sent to: the other page asks them
 	done    bool
 
-	arch     profiles.Architecture // the architecture the instance type was chosen for
-	cpu      [2]int                // the CPU of the backend and the frontend the memory was chosen for
-	chrome   int                   // the lines the form was sized to leave
-	instance *huh.Input            // the instance type question, on its page
+	arch     profiles.Architecture       // the architecture the instance type was chosen for
+	cpu      map[string]int              // the CPU the memory was chosen for: of the backend, the frontend, the worker or job being edited
+	chrome   int                         // the lines the form was sized to leave
+	instance *huh.Input                  // the instance type question, on its page
+	memory   map[string]*huh.Select[int] // the Fargate memory questions of the page, by the path of their task
+	wl       workloads                   // the Workers and jobs page: which of its forms shows
+	goal     string                      // the answer path GoTo opened the page for
+	skipping bool                        // the next-step key is leaving the page
+	now      func() time.Time
 
 	width, height int
 }
@@ -146,6 +152,7 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 		facts:   map[string]fact{},
 		touched: map[string]bool{},
 		sentTo:  map[string]bool{},
+		now:     opts.Now,
 		width:   80,
 		height:  20,
 	}
@@ -154,6 +161,9 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 	}
 	if w.timeout <= 0 {
 		w.timeout = 4 * time.Second
+	}
+	if w.now == nil {
+		w.now = time.Now
 	}
 	if w.theme == nil {
 		w.theme = huh.ThemeBase16()
@@ -170,7 +180,7 @@ func New(spec *profiles.Spec, opts Options) *Wizard {
 	}
 	w.d = newDraft(spec)
 	w.arch = spec.Architecture
-	w.cpu = [2]int{spec.Backend.CPU, spec.Frontend.CPU}
+	w.cpu = map[string]int{"backend": spec.Backend.CPU, "frontend": spec.Frontend.CPU}
 	w.pages = allPages()
 	w.owner = questionOwners(w)
 	return w
@@ -250,7 +260,7 @@ func (w *Wizard) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	w.apply()
 	if w.form.State == huh.StateCompleted {
-		return w, w.finishPage()
+		return w, w.leavePage(false)
 	}
 	if _, ok := msg.(tea.KeyMsg); ok {
 		w.follow()
@@ -283,20 +293,25 @@ func (w *Wizard) recheck() {
 // default of the one before.
 func (w *Wizard) follow() {
 	s := w.spec
-	for i, svc := range []*profiles.Service{&s.Backend, &s.Frontend.Service} {
+	for _, z := range w.sized() {
 		// On Fargate the memory follows the CPU while it is the smallest
 		// the CPU allows (or no longer allowed): the list then opens on its
 		// first size.
-		old := w.cpu[i]
-		w.cpu[i] = svc.CPU
-		if old == svc.CPU || old == 0 || s.LaunchType != profiles.LaunchFargate {
+		old := w.cpu[z.key]
+		w.cpu[z.key] = *z.cpu
+		if old == *z.cpu || old == 0 || s.LaunchType != profiles.LaunchFargate {
 			continue
 		}
-		was, now := profiles.FargateMemories(old), profiles.FargateMemories(svc.CPU)
-		if len(now) > 0 && ((len(was) > 0 && svc.Memory == was[0]) || !slices.Contains(now, svc.Memory)) {
-			svc.Memory = now[0]
+		was, now := profiles.FargateMemories(old), profiles.FargateMemories(*z.cpu)
+		if len(now) > 0 && ((len(was) > 0 && *z.mem == was[0]) || !slices.Contains(now, *z.mem)) {
+			*z.mem = now[0]
+		}
+		if sel := w.memory[z.key]; sel != nil {
+			sel.Options(memoryOptions(*z.cpu)...)
+			w.form.Update(nil) // draws the group again, with them
 		}
 	}
+	w.describeSchedule()
 	if w.arch == s.Architecture {
 		return
 	}
@@ -382,6 +397,9 @@ func (w *Wizard) Back() tea.Cmd {
 		w.done = false
 		return w.enter(len(w.pages)-1, false)
 	}
+	if p := w.pages[w.cur]; p.back != nil && p.back(w) {
+		return w.rebuild()
+	}
 	if w.first() == w.cur {
 		return nil
 	}
@@ -394,7 +412,7 @@ func (w *Wizard) Next() tea.Cmd {
 	if w.form == nil {
 		return nil
 	}
-	return w.finishPage()
+	return w.leavePage(true)
 }
 
 // Edit opens the questions again to change the answers: every question,
@@ -413,6 +431,7 @@ func (w *Wizard) Edit(path string) tea.Cmd {
 // asks something); the review uses it to send a person to a problem.
 func (w *Wizard) GoTo(path string) tea.Cmd {
 	w.done = false
+	w.goal = path
 	if !w.owned(path) {
 		w.sentTo[path] = true
 	}
@@ -456,6 +475,7 @@ func (w *Wizard) enter(i int, forward bool) tea.Cmd {
 	if p.enter != nil {
 		p.enter(w)
 	}
+	w.goal = ""
 	if reqs := w.missing(p); len(reqs) > 0 {
 		w.loading = reqs[0].what
 		return w.fetch(w.seq, reqs)
@@ -482,6 +502,7 @@ func (w *Wizard) showable(i int) bool {
 func (w *Wizard) build() tea.Cmd {
 	p := w.pages[w.cur]
 	b := &builder{w: w}
+	w.memory = map[string]*huh.Select[int]{}
 	p.build(b)
 	w.built = b.built
 	w.notes = b.notes
@@ -498,10 +519,13 @@ func (w *Wizard) build() tea.Cmd {
 	return w.form.Init()
 }
 
-// finishPage checks the page's answers; it moves on when they are valid and
-// reopens the page with the problems otherwise.
-func (w *Wizard) finishPage() tea.Cmd {
+// leavePage checks the page's answers; it moves on when they are valid
+// (or shows the page's next form of its own) and reopens the page with the
+// problems otherwise. skip says the next-step key left it.
+func (w *Wizard) leavePage(skip bool) tea.Cmd {
+	w.skipping = skip
 	probs := w.pageProblems()
+	w.skipping = false
 	if len(probs) > 0 {
 		w.seq++
 		cmd := w.build()
@@ -509,7 +533,18 @@ func (w *Wizard) finishPage() tea.Cmd {
 		w.sizeForm()
 		return cmd
 	}
+	if p := w.pages[w.cur]; p.stay != nil && p.stay(w, skip) {
+		return w.rebuild()
+	}
 	return w.enter(w.cur+1, true)
+}
+
+// rebuild shows the current page's questions again, afresh.
+func (w *Wizard) rebuild() tea.Cmd {
+	w.seq++
+	w.form, w.built, w.banner, w.notes = nil, nil, nil, nil
+	clear(w.touched)
+	return w.build()
 }
 
 // pageProblems returns the errors that keep the page's questions shown now

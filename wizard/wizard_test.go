@@ -88,7 +88,7 @@ func TestDefaultsWalkToTheEndAndValidate(t *testing.T) {
 	titles := finish(t, w, d)
 
 	// THEN the relevant pages came in order, and the answers validate
-	want := []string{"Basics", "Architecture", "Capacity", "Network", "Domain", "Backend service", "Database", "State"}
+	want := []string{"Basics", "Architecture", "Capacity", "Network", "Domain", "Backend service", "Workers and jobs", "Database", "State"}
 	if !reflect.DeepEqual(titles, want) {
 		t.Errorf("pages = %v, want %v", titles, want)
 	}
