@@ -1071,9 +1071,17 @@ func (v *problems) connections(s *Spec) {
 	if (s.FrontendOnECS() || s.FrontendOnS3()) && s.Frontend.Repository.Name != "" {
 		uses = append(uses, use{"frontend", s.Frontend.Repository.Provider})
 	}
-	if len(uses) == 2 && uses[0].provider != uses[1].provider && pl.ConnectionARN != "" {
-		v.add("pipeline.connectionArn", "one connection serves one provider, but backend.repository.provider is %s and frontend.repository.provider is %s: name a connection per provider in pipeline.connections (%s: and %s:; a provider left out gets one that ecsdeck creates) and remove pipeline.connectionArn",
-			uses[0].provider, uses[1].provider, uses[0].provider, uses[1].provider)
+	for i, w := range s.Workers {
+		if w.Repository.Name != "" {
+			uses = append(uses, use{fmt.Sprintf("workers[%d]", i), w.Repository.Provider})
+		}
+	}
+	for _, u := range uses[min(1, len(uses)):] {
+		if first := uses[0]; u.provider != first.provider && pl.ConnectionARN != "" {
+			v.add("pipeline.connectionArn", "one connection serves one provider, but %s.repository.provider is %s and %s.repository.provider is %s: name a connection per provider in pipeline.connections (%s: and %s:; a provider left out gets one that ecsdeck creates) and remove pipeline.connectionArn",
+				first.path, first.provider, u.path, u.provider, first.provider, u.provider)
+			break
+		}
 	}
 	if pl.ConnectionARN != "" && c != (Connections{}) {
 		v.add("pipeline.connections", "set together with pipeline.connectionArn (name connections in one place: pipeline.connections)")

@@ -61,6 +61,11 @@ func TestWorkloadRules(t *testing.T) {
 		{"job without any image", []func(*Spec){func(s *Spec) { s.Backend.Image = "" }, withJob(nil)}, "jobs[0].image: empty, and the backend has neither an image nor a repository to take one from (set jobs[0].image, backend.image or backend.repository)"},
 		{"job without command", []func(*Spec){withJob(func(j *Job) { j.Command = nil })}, "warning: jobs[0].command: empty: the job runs the backend image's own command, which is usually the server, until jobs[0].timeoutMinutes stops it (give the command the job runs)"},
 		{"job timeout", []func(*Spec){withJob(func(j *Job) { j.TimeoutMinutes = 20000 })}, "jobs[0].timeoutMinutes: 20000 is out of range (0 to 10080 minutes; 0: no limit)"},
+		{"worker of another provider with one connection", []func(*Spec){func(s *Spec) { s.Backend.Repository.Name = "acme/api"; s.Pipeline.ConnectionARN = connUSE1 },
+			withWorker(func(w *Worker) {
+				w.Image, w.Repository.Name, w.Repository.Provider = "", "acme/mailer", ProviderBitbucket
+			})},
+			"pipeline.connectionArn: one connection serves one provider, but backend.repository.provider is github and workers[0].repository.provider is bitbucket: name a connection per provider in pipeline.connections (github: and bitbucket:; a provider left out gets one that ecsdeck creates) and remove pipeline.connectionArn"},
 		{"job ec2 sizes", []func(*Spec){func(s *Spec) { s.LaunchType = LaunchEC2 }, withJob(func(j *Job) { j.CPU = 64 })}, "jobs[0].cpu: 64 is out of range (128 to 196608 CPU units)"},
 	}
 	for _, tt := range tests {

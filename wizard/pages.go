@@ -555,6 +555,11 @@ func pipelinesPage() *page {
 		id: "pipelines", step: StepPipelines, title: "Pipelines",
 		when: func(w *Wizard) bool {
 			s := w.spec
+			for _, wk := range s.Workers {
+				if wk.Repository.Name != "" {
+					return true
+				}
+			}
 			return s.Backend.Repository.Name != "" || (s.Frontend.Hosting != profiles.HostingNone && s.Frontend.Repository.Name != "")
 		},
 		build: func(b *builder) {
@@ -583,6 +588,11 @@ func pipelinesPage() *page {
 				for _, t := range []*profiles.Service{&s.Backend, &s.Frontend.Service} {
 					if t.Repository.Name != "" && (t == &s.Backend || s.Frontend.Hosting != profiles.HostingNone) && !slices.Contains(out, t.Repository.Provider) {
 						out = append(out, t.Repository.Provider)
+					}
+				}
+				for _, wk := range s.Workers {
+					if wk.Repository.Name != "" && !slices.Contains(out, wk.Repository.Provider) {
+						out = append(out, wk.Repository.Provider)
 					}
 				}
 				return out

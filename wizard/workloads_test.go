@@ -307,3 +307,15 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+func TestAWorkersRepositoryAsksForItsSourceConnection(t *testing.T) {
+	// GIVEN answers whose only repository is a worker's
+	a := preset(t, "version: 1\nname: shop\nregion: eu-west-1\nbackend:\n  image: nginx:1.27\n"+
+		"workers:\n  - name: mailer\n    repository: {provider: bitbucket, name: acme/mailer, branch: main}\njobs: []\n")
+	w := New(a.Spec, Options{Preset: a})
+	// THEN the pipelines page is shown and asks for the source connection
+	i := w.pageOf("pipeline.connectionArn")
+	if w.pages[i].id != "pipelines" || !w.showable(i) {
+		t.Fatalf("page %s shown %v for a worker built from a repository", w.pages[i].id, w.showable(i))
+	}
+}
