@@ -398,14 +398,7 @@ func (j *Jobs) RunNow(ctx context.Context, r JobRef, command []string) (*OneOff,
 		return nil, fmt.Errorf("run job %s: %w", r.Name, err)
 	}
 	if len(out.Tasks) == 0 {
-		var reasons []string
-		for _, f := range out.Failures {
-			reasons = append(reasons, strings.TrimSpace(aws.ToString(f.Reason)+" "+aws.ToString(f.Detail)))
-		}
-		if len(reasons) == 0 {
-			reasons = []string{"no reason given"}
-		}
-		return nil, &RunFailedError{Service: "job " + r.Name, Reason: strings.Join(reasons, "; ")}
+		return nil, runFailed("job "+r.Name, out)
 	}
 	arn := aws.ToString(out.Tasks[0].TaskArn)
 	td := ParseTaskDef(aws.ToString(out.Tasks[0].TaskDefinitionArn))

@@ -105,17 +105,22 @@ func (r *Runs) Start(ctx context.Context, svc Service, opts RunOptions) (*OneOff
 		return nil, fmt.Errorf("run a task of %s: %w", svc.Name, err)
 	}
 	if len(out.Tasks) == 0 {
-		var reasons []string
-		for _, f := range out.Failures {
-			reasons = append(reasons, strings.TrimSpace(aws.ToString(f.Reason)+" "+aws.ToString(f.Detail)))
-		}
-		if len(reasons) == 0 {
-			reasons = []string{"no reason given"}
-		}
-		return nil, &RunFailedError{Service: svc.Name, Reason: strings.Join(reasons, "; ")}
+		return nil, runFailed(svc.Name, out)
 	}
 	arn := aws.ToString(out.Tasks[0].TaskArn)
 	return &OneOff{TaskARN: arn, TaskID: lastSegment(arn), Service: svc.Name, Container: container, TaskDefinition: ParseTaskDef(td)}, nil
+}
+
+// runFailed is a RunTask that started no task, with ECS's reasons.
+func runFailed(what string, out *ecs.RunTaskOutput) *RunFailedError {
+	var reasons []string
+	for _, f := range out.Failures {
+		reasons = append(reasons, strings.TrimSpace(aws.ToString(f.Reason)+" "+aws.ToString(f.Detail)))
+	}
+	if len(reasons) == 0 {
+		reasons = []string{"no reason given"}
+	}
+	return &RunFailedError{Service: what, Reason: strings.Join(reasons, "; ")}
 }
 
 // pickContainer is the named container, or the essential one (the first

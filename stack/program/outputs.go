@@ -35,22 +35,7 @@ func (p *platform) export(e exports) {
 	logGroups := append([]string{}, e.cluster.LogGroups...)
 	for _, t := range s.Services() {
 		svc := e.services[t.Role]
-		if t.Worker != nil {
-			services = append(services, pulumi.Map{
-				stack.SvcRole:             pulumi.String(string(t.Role)),
-				stack.SvcKind:             pulumi.String(stack.KindWorker),
-				stack.SvcName:             svc.Name,
-				stack.SvcTaskFamily:       pulumi.String(svc.TaskFamily),
-				stack.SvcContainer:        pulumi.String(AppContainer),
-				stack.SvcLogGroup:         pulumi.String(svc.LogGroup),
-				stack.SvcLogStreamPrefix:  pulumi.String(AppContainer),
-				stack.SvcDeployController: pulumi.String(svc.DeployController),
-			})
-			logGroups = append(logGroups, svc.LogGroup)
-			continue
-		}
-		tgs := pulumi.StringArray{svc.TargetGroups[0].ARN, svc.TargetGroups[1].ARN}
-		services = append(services, pulumi.Map{
+		out := pulumi.Map{
 			stack.SvcRole:             pulumi.String(string(t.Role)),
 			stack.SvcName:             svc.Name,
 			stack.SvcTaskFamily:       pulumi.String(svc.TaskFamily),
@@ -58,13 +43,20 @@ func (p *platform) export(e exports) {
 			stack.SvcLogGroup:         pulumi.String(svc.LogGroup),
 			stack.SvcLogStreamPrefix:  pulumi.String(AppContainer),
 			stack.SvcDeployController: pulumi.String(svc.DeployController),
-			stack.SvcCodeDeployApp:    svc.CodeDeployApp,
-			stack.SvcCodeDeployGroup:  svc.CodeDeployGroup,
-			stack.SvcTargetGroups:     tgs,
-			stack.SvcURL:              svc.URL,
-		})
-		endpoints[string(t.Role)] = svc.URL
+		}
 		logGroups = append(logGroups, svc.LogGroup)
+		if t.Worker != nil {
+			// NOTE: a worker has no load balancer: no target groups, no URL.
+			out[stack.SvcKind] = pulumi.String(stack.KindWorker)
+			services = append(services, out)
+			continue
+		}
+		out[stack.SvcCodeDeployApp] = svc.CodeDeployApp
+		out[stack.SvcCodeDeployGroup] = svc.CodeDeployGroup
+		out[stack.SvcTargetGroups] = pulumi.StringArray{svc.TargetGroups[0].ARN, svc.TargetGroups[1].ARN}
+		out[stack.SvcURL] = svc.URL
+		services = append(services, out)
+		endpoints[string(t.Role)] = svc.URL
 	}
 	ctx.Export(stack.OutServices, services)
 	jobs := pulumi.Array{}
