@@ -228,10 +228,11 @@ func (e *Engine) openOnce(ctx context.Context, create, retried bool) (pauto.Stac
 	}
 	if create {
 		st, err = pauto.UpsertStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
-		if err != nil && strings.Contains(stderrOf(err)+err.Error(), "already exists") {
+		if err != nil && createdElsewhere(err) {
 			// NOTE: two first runs at once: both found no stack, the other
-			// created it first. It exists now, which is all this run needs.
-			st, err = pauto.SelectStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
+			// created it first (or holds the lock while it creates it). It
+			// exists now, or in a moment, which is all this run needs.
+			st, err = e.selectCreated(ctx, err)
 		}
 	} else {
 		st, err = pauto.SelectStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
@@ -261,6 +262,35 @@ func (e *Engine) openOnce(ctx context.Context, create, retried bool) (pauto.Stac
 		}
 	}
 	return st, nil
+}
+
+// createdElsewhere says whether creating the stack failed because another
+// run is creating it, or has.
+func createdElsewhere(err error) bool {
+	text := stderrOf(err) + err.Error()
+	return strings.Contains(text, "already exists") || strings.Contains(text, "is currently locked")
+}
+
+// selectCreated opens the stack another run creates, waiting up to 10s
+// (checking every 200ms) while that run still holds it; when it never
+// appears, the error is createErr, the reason this run could not create it.
+func (e *Engine) selectCreated(ctx context.Context, createErr error) (pauto.Stack, error) {
+	var (
+		st  pauto.Stack
+		err error
+	)
+	for try := 0; try < 50; try++ {
+		st, err = pauto.SelectStackInlineSource(ctx, e.o.Stack, e.o.Project, e.o.Program, e.workspaceOpts()...)
+		if err == nil || (!pauto.IsSelectStack404Error(err) && !strings.Contains(err.Error(), "no stack named") && !createdElsewhere(err)) {
+			return st, err
+		}
+		select {
+		case <-ctx.Done():
+			return st, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return st, createErr
 }
 
 // syncConfig sets the stack configuration when it differs from what this

@@ -208,3 +208,37 @@ func TestConcurrentFirstRunsCreateTheStackOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestAFirstRunWaitsForTheRunThatIsCreatingTheStack(t *testing.T) {
+	h := newHarness(t)
+	first, second := h.engine(&testProgram{things: 1}), h.engine(&testProgram{things: 1})
+	// GIVEN no stack yet, and another run's lock on it, as while that run creates it
+	dir := first.lockDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	host, _ := os.Hostname()
+	lock := filepath.Join(dir, "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b.json")
+	body := fmt.Sprintf(`{"pid":%d,"username":"someone","hostname":%q,"timestamp":%q}`, os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+	if err := os.WriteFile(lock, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// WHEN this run previews (and so creates the stack) while the other
+	// finishes creating it a second later
+	done := make(chan error, 1)
+	go func() {
+		_, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return first.Preview(context.Background(), ch) })
+		done <- err
+	}()
+	time.Sleep(time.Second)
+	if err := os.Remove(lock); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := collect(func(ch chan<- stack.Event) (*stack.Result, error) { return second.Preview(context.Background(), ch) }); err != nil {
+		t.Fatalf("the other run: %v", err)
+	}
+	// THEN this run opens the stack the other made, instead of failing on the lock
+	if err := <-done; err != nil {
+		t.Fatalf("this run: %v", err)
+	}
+}
