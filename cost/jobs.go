@@ -2,19 +2,17 @@ package cost
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"ecsdeck/profiles"
 )
 
-// maxRunsCounted bounds the runs of one job counted in a month: a cron of
-// every minute has 44,640 at most.
-const maxRunsCounted = 50_000
-
 // RunsPerMonth is how many times a job's schedule starts it in a month of
-// hours: counted from the expression for cron (over a month from the first
-// of January 2027 in the job's time zone), the interval for rate, and 0
-// for a single at() run. ok is false when the schedule cannot be read.
+// hours: for cron, its starts over the year 2027 in the job's time zone,
+// as a share of the year's hours (so a job of March or of 29 February
+// counts as its average month); the interval for rate; 0 for a single
+// at() run. ok is false when the schedule cannot be read.
 func RunsPerMonth(j *profiles.Job, loc *time.Location, hours float64) (runs float64, ok bool) {
 	sc, err := profiles.ParseSchedule(j.Schedule)
 	if err != nil {
@@ -26,17 +24,10 @@ func RunsPerMonth(j *profiles.Job, loc *time.Location, hours float64) (runs floa
 	case "at":
 		return 0, true
 	}
-	start := time.Date(2027, 1, 1, 0, 0, 0, 0, loc)
-	end := start.Add(time.Duration(hours * float64(time.Hour)))
-	n := 0
-	for t := start.Add(-time.Minute); n < maxRunsCounted; n++ {
-		next, ok := sc.Next(t, loc)
-		if !ok || next.After(end) || next.Equal(end) {
-			break
-		}
-		t = next
-	}
-	return float64(n), true
+	// NOTE: 2027 to 2031 holds a 29 February, so that it counts too.
+	from := time.Date(2027, 1, 1, 0, 0, 0, 0, loc)
+	to := from.AddDate(5, 0, 0)
+	return sc.Runs(from, to, loc) * hours / to.Sub(from).Hours(), true
 }
 
 // jobs prices each scheduled job as its runs × the minutes of a run: on
@@ -55,9 +46,12 @@ func (b *builder) jobs() {
 			minutes = float64(j.TimeoutMinutes)
 		}
 		hours := runs * minutes / 60
-		how := fmt.Sprintf("%s runs a month (%s) × %s min a run", num(runs), j.Schedule, num(minutes))
-		if runs == 0 {
+		how := fmt.Sprintf("%s runs a month (%s) × %s min a run", num(math.Round(runs*10)/10), j.Schedule, num(minutes))
+		switch sc, _ := profiles.ParseSchedule(j.Schedule); {
+		case sc != nil && sc.Kind == "at":
 			how = j.Schedule + " runs once, not every month"
+		case runs == 0:
+			how = j.Schedule + " does not run in 2027 to 2031"
 		}
 		item := j.Name + " (job)"
 		if s.LaunchType == profiles.LaunchEC2 {

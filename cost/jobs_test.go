@@ -1,6 +1,8 @@
 package cost_test
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -10,33 +12,54 @@ import (
 )
 
 func TestRunsPerMonthFromTheSchedule(t *testing.T) {
+	// A cron counts as its starts over 2027 to 2031 (1826 days, 1304 of
+	// them weekdays, 43824 hours) as a share of a 730-hour month.
+	const days, weekdays, hours = 1826, 1304, 43824.0
+	month := func(runs float64) float64 { return runs * 730 / hours }
 	for _, tt := range []struct {
 		schedule string
 		want     float64
 	}{
-		{"cron(0 3 * * ? *)", 31},            // 730 h from 1 January: 30 days and 10 h, so 31 nights at 03:00
-		{"cron(0 9 ? * MON-FRI *)", 21},      // the weekdays of January 2027, to the 31st at 10:00
-		{"cron(*/15 * * * ? *)", 730 * 4},    // every quarter hour
-		{"rate(2 hours)", 365},               // 730 / 2
-		{"rate(1 day)", 730.0 / 24},          // not rounded: a rate runs from when it was made
-		{"at(2027-03-01T00:00:00)", 0},       // once
-		{"cron(0 0 1 1 ? 2020)", 0},          // over
-		{"cron(* * * * ? *)", 730 * 60},      // every minute, counted whole
-		{"cron(0 12 ? * 6L *)", 1},           // the last Friday
-		{"cron(0/30 8-17 ? * MON-FRI *)", 0}, // filled in below
+		{"cron(0 3 * * ? *)", month(days)},
+		{"cron(0 9 ? * MON-FRI *)", month(weekdays)},
+		{"cron(*/15 * * * ? *)", month(days * 96)},
+		{"cron(* * * * ? *)", month(days * 1440)},
+		{"cron(0/30 8-17 ? * MON-FRI *)", month(weekdays * 20)},
+		{"cron(0 12 ? * 6L *)", month(60)}, // the last Friday of each month
+		{"cron(0 3 1 3 ? *)", month(5)},    // once a year, in March
+		{"cron(0 0 29 2 ? *)", month(1)},   // 29 February 2028
+		{"cron(0 0 1 1 ? 2020)", 0},        // over
+		{"rate(2 hours)", 365},             // 730 / 2
+		{"rate(1 day)", 730.0 / 24},        // not rounded: a rate runs from when it was made
+		{"at(2027-03-01T00:00:00)", 0},     // once
 	} {
 		j := &profiles.Job{Schedule: tt.schedule}
 		got, ok := cost.RunsPerMonth(j, time.UTC, 730)
 		if !ok {
 			t.Fatalf("%s: not read", tt.schedule)
 		}
-		want := tt.want
-		if tt.schedule == "cron(0/30 8-17 ? * MON-FRI *)" {
-			want = 21 * 20 // 21 weekdays × 10 hours × 2
+		if math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("%s: %g runs, want %g", tt.schedule, got, tt.want)
 		}
-		if got != want {
-			t.Errorf("%s: %g runs, want %g", tt.schedule, got, want)
+	}
+}
+
+func TestRunsOfAnEveryMinuteCronAreCountedQuickly(t *testing.T) {
+	// GIVEN fifty jobs that run every minute
+	s := small(t, func(s *profiles.Spec) {
+		for i := range 50 {
+			j := profiles.NewJob()
+			j.Name, j.Schedule, j.Command = fmt.Sprintf("tick%d", i), "cron(* * * * ? *)", []string{"tick"}
+			s.Jobs = append(s.Jobs, j)
 		}
+	})
+	// WHEN the estimate is made THEN it takes well under a second
+	start := time.Now()
+	if _, err := cost.Estimate(s, cost.Shipped(), cost.DefaultAssumptions()); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("the estimate took %v", d)
 	}
 }
 
@@ -65,23 +88,25 @@ func TestWorkersAndJobsArePricedOnTheirLines(t *testing.T) {
 	if wk.Monthly == 0 || cost.Money(wk.Monthly) != cost.Money(be.Monthly) {
 		t.Errorf("worker vCPU %s, backend %s", cost.Money(wk.Monthly), cost.Money(be.Monthly))
 	}
-	// AND the job is its runs × duration: 31 × 0.5 h × 1 vCPU, 2 GB, and an address while it runs
+	// AND the job is its runs × duration: 30.42 a month (1826 nights in
+	// 43824 hours) × 0.5 h × 1 vCPU, 2 GB, and an address while it runs
+	runs := 1826 * 730 / 43824.0
 	v, m, ip := lines["report (job): Fargate vCPU (x86_64)"], lines["report (job): Fargate memory (x86_64)"], lines["report (job): public IPv4 while it runs"]
-	if v.Quantity != 15.5 || m.Quantity != 31 || ip.Quantity != 15.5 {
-		t.Errorf("job quantities vCPU %g GB %g IPv4 %g, want 15.5, 31, 15.5", v.Quantity, m.Quantity, ip.Quantity)
+	if math.Abs(v.Quantity-runs/2) > 1e-9 || math.Abs(m.Quantity-runs) > 1e-9 || math.Abs(ip.Quantity-runs/2) > 1e-9 {
+		t.Errorf("job quantities vCPU %g GB %g IPv4 %g, want %g, %g, %g", v.Quantity, m.Quantity, ip.Quantity, runs/2, runs, runs/2)
 	}
-	if !strings.Contains(v.Assumption, "31 runs a month (cron(0 3 * * ? *)) × 30 min a run × 1 vCPU, on-demand") {
+	if !strings.Contains(v.Assumption, "30.4 runs a month (cron(0 3 * * ? *)) × 30 min a run × 1 vCPU, on-demand") {
 		t.Errorf("assumption %q", v.Assumption)
 	}
-	if cost.Money(v.Monthly) != "0.63" { // 15.5 × 0.04048
-		t.Errorf("job vCPU %s, want 0.63", cost.Money(v.Monthly))
+	if cost.Money(v.Monthly) != "0.62" { // 15.21 × 0.04048
+		t.Errorf("job vCPU %s, want 0.62", cost.Money(v.Monthly))
 	}
 	// AND a run never counts longer than its timeout
 	s.Jobs[0].TimeoutMinutes = 10
 	e, _ = cost.Estimate(s, cost.Shipped(), a)
 	for _, l := range e.Lines {
-		if l.Item == "report (job): Fargate vCPU (x86_64)" && l.Quantity != 31.0*10/60 {
-			t.Errorf("capped at the timeout: %g vCPU-hours, want %g", l.Quantity, 31.0*10/60)
+		if l.Item == "report (job): Fargate vCPU (x86_64)" && math.Abs(l.Quantity-runs*10/60) > 1e-9 {
+			t.Errorf("capped at the timeout: %g vCPU-hours, want %g", l.Quantity, runs*10/60)
 		}
 	}
 }

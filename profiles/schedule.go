@@ -35,6 +35,11 @@ func ParseSchedule(expr string) (*Schedule, error) {
 		return nil, fmt.Errorf("%q is not a schedule (cron(0 3 * * ? *), rate(1 hour) or at(2027-01-31T09:00:00))", expr)
 	}
 	kind, body := e[:open], strings.TrimSpace(e[open+1:len(e)-1])
+	// NOTE: the expression goes to AWS as written; a form this parser
+	// reads but Scheduler may refuse is refused here, with the form to write.
+	if canon := kind + "(" + strings.Join(strings.Fields(body), " ") + ")"; expr != canon && (kind == "cron" || kind == "rate" || kind == "at") {
+		return nil, fmt.Errorf("write it as %s (no spaces around it or inside the brackets' ends, one space between fields)", canon)
+	}
 	switch kind {
 	case "rate":
 		return parseRate(body)
@@ -61,6 +66,9 @@ func parseRate(body string) (*Schedule, error) {
 		return nil, fmt.Errorf("rate(%s) is not a rate (%s)", body, form)
 	}
 	n, err := strconv.Atoi(f[0])
+	if err == nil && f[0] != strconv.Itoa(n) {
+		return nil, fmt.Errorf("rate(%s): write the number as %d (no sign or leading zeros)", body, n)
+	}
 	if err != nil || n < 1 || n > 1_000_000 {
 		return nil, fmt.Errorf("rate(%s): %q is not a whole number from 1 (%s)", body, f[0], form)
 	}
@@ -296,35 +304,101 @@ func (s *Schedule) Next(t time.Time, loc *time.Location) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// next walks day by day (at most until 2199) to the first day the
-// expression allows, then takes its first allowed hour and minute.
+// next is the first allowed minute at or after the minute following t.
+// It skips years and months the expression does not allow at once, so
+// the walk is bounded (about 230 years of 12 months, and the days of the
+// months allowed) and fast however far the next run is.
 func (c *cronExpr) next(t time.Time) (time.Time, bool) {
 	loc := t.Location()
 	start := t.Truncate(time.Minute).Add(time.Minute)
 	day := time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, loc)
-	for i := 0; i < 366*8; i++ {
-		if day.Year() > 2199 {
-			return time.Time{}, false
+	for day.Year() <= 2199 {
+		switch {
+		case !c.years[day.Year()]:
+			day = time.Date(day.Year()+1, 1, 1, 0, 0, 0, 0, loc)
+			continue
+		case !c.months[int(day.Month())]:
+			day = time.Date(day.Year(), day.Month()+1, 1, 0, 0, 0, 0, loc)
+			continue
 		}
 		if c.dayMatches(day) {
-			for h := 0; h < 24; h++ {
-				if !c.hours[h] {
-					continue
-				}
-				for m := 0; m < 60; m++ {
-					if !c.minutes[m] {
-						continue
-					}
-					at := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
-					if !at.Before(start) && at.Hour() == h {
-						return at, true
-					}
-				}
+			if at, ok := c.firstTime(day, start); ok {
+				return at, true
 			}
 		}
 		day = day.AddDate(0, 0, 1)
 	}
 	return time.Time{}, false
+}
+
+// firstTime is the day's first allowed hour and minute not before start
+// (that exists in the zone: a time a clock change skips is skipped).
+func (c *cronExpr) firstTime(day, start time.Time) (time.Time, bool) {
+	for h := 0; h < 24; h++ {
+		if !c.hours[h] {
+			continue
+		}
+		for m := 0; m < 60; m++ {
+			if !c.minutes[m] {
+				continue
+			}
+			at := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, day.Location())
+			if at.Hour() != h {
+				break // skipped by a clock change
+			}
+			if !at.Before(start) {
+				return at, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// Runs counts the schedule's starts in [from, to): for cron, the allowed
+// minutes of each allowed day (in loc); for rate, the interval's share.
+// An at() counts when it falls in the span. The count is exact for cron
+// except across a clock change, where the hour skipped or repeated is
+// counted once.
+func (s *Schedule) Runs(from, to time.Time, loc *time.Location) float64 {
+	if loc == nil {
+		loc = time.UTC
+	}
+	switch s.Kind {
+	case "rate":
+		if s.Every <= 0 {
+			return 0
+		}
+		return float64(to.Sub(from)) / float64(s.Every)
+	case "at":
+		at := time.Date(s.At.Year(), s.At.Month(), s.At.Day(), s.At.Hour(), s.At.Minute(), s.At.Second(), 0, loc)
+		if !at.Before(from) && at.Before(to) {
+			return 1
+		}
+		return 0
+	}
+	c := s.cron
+	perDay := float64(len(c.hours) * len(c.minutes))
+	from, to = from.In(loc), to.In(loc)
+	n := 0.0
+	for day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc); day.Before(to) && day.Year() <= 2199; day = day.AddDate(0, 0, 1) {
+		if !c.years[day.Year()] || !c.months[int(day.Month())] || !c.dayMatches(day) {
+			continue
+		}
+		next := day.AddDate(0, 0, 1)
+		if !day.Before(from) && !next.After(to) {
+			n += perDay // a whole day
+			continue
+		}
+		for h := range c.hours {
+			for m := range c.minutes {
+				at := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
+				if !at.Before(from) && at.Before(to) {
+					n++
+				}
+			}
+		}
+	}
+	return n
 }
 
 func (c *cronExpr) dayMatches(d time.Time) bool {

@@ -29,7 +29,9 @@ func (v *problems) workloads(s *Spec) {
 	for i := range s.Jobs {
 		all = append(all, named{fmt.Sprintf("jobs[%d]", i), s.Jobs[i].Name})
 	}
-	seen := map[string]string{}
+	// NOTE: the tiers' names count too, whether or not the platform has
+	// a frontend: their roles are named after them.
+	seen := map[string]string{string(RoleBackend): "the backend", string(RoleFrontend): "the frontend"}
 	for _, n := range all {
 		p := n.path + ".name"
 		if !v.ident(p, n.name) {
@@ -38,7 +40,7 @@ func (v *problems) workloads(s *Spec) {
 		switch {
 		case len(n.name) > MaxWorkloadNameLen:
 			v.add(p, "%q is %d characters (at most %d: the IAM role names made from it must fit in 64)", n.name, len(n.name), MaxWorkloadNameLen)
-		case contains(reservedNames, n.name):
+		case n.name != string(RoleBackend) && n.name != string(RoleFrontend) && contains(reservedNames, n.name):
 			v.add(p, "%q is a name the platform uses already (not %s)", n.name, oneOf(reservedNames))
 		case seen[n.name] != "":
 			v.add(p, "%q is taken by %s (names are unique among the tiers, workers and jobs)", n.name, seen[n.name])
@@ -61,6 +63,48 @@ func (v *problems) workloads(s *Spec) {
 		v.job(s, fmt.Sprintf("jobs[%d]", i), &s.Jobs[i])
 	}
 	v.ssmPathsApart(s)
+	v.artifactFoldersApart(s)
+	if len(s.Workers) > MaxWorkers {
+		v.add("workers", "%d workers (at most %d: each has two IAM roles, four with a pipeline, and an account has 1,000 roles by default)", len(s.Workers), MaxWorkers)
+	}
+	if len(s.Jobs) > MaxJobs {
+		v.add("jobs", "%d jobs (at most %d: each has three IAM roles, and an account has 1,000 roles by default)", len(s.Jobs), MaxJobs)
+	}
+}
+
+// MaxWorkers and MaxJobs bound the lists of one platform.
+const (
+	MaxWorkers = 50
+	MaxJobs    = 50
+)
+
+// artifactFoldersApart refuses two pipelines whose artifact folders are the
+// same (CodePipeline keeps a pipeline's artifacts under the first 20
+// characters of its name): each service's roles are denied the others'
+// folders, so two pipelines sharing one could not read their own.
+func (v *problems) artifactFoldersApart(s *Spec) {
+	type pipe struct{ path, role string }
+	var all []pipe
+	if s.Backend.Repository.Name != "" {
+		all = append(all, pipe{"backend", string(RoleBackend)})
+	}
+	if (s.FrontendOnECS() || s.FrontendOnS3()) && s.Frontend.Repository.Name != "" {
+		all = append(all, pipe{"frontend", string(RoleFrontend)})
+	}
+	for i, w := range s.Workers {
+		if w.Repository.Name != "" && w.Name != "" {
+			all = append(all, pipe{fmt.Sprintf("workers[%d]", i), w.Name})
+		}
+	}
+	seen := map[string]pipe{}
+	for _, p := range all {
+		f := ArtifactFolder(s.Prefix(), Role(p.role))
+		if o, ok := seen[f]; ok {
+			v.add(p.path+".name", "%q shares its pipeline's artifact folder %q with %s's (CodePipeline keeps a pipeline's artifacts under the first %d characters of its name): choose a name that differs from %q within them", p.role, f, o.path, ArtifactFolderLen, o.role)
+			continue
+		}
+		seen[f] = p
+	}
 }
 
 func contains(list []string, s string) bool {
@@ -87,6 +131,14 @@ func (v *problems) worker(s *Spec, p string, w *Worker) {
 		v.add(p+".ssmPath", "set, but %[1]s.repository.name is empty and %[1]s.ssmPlaceholders names no parameter: without a pipeline no build writes the environment file, and ECS reads SSM parameters only by name (list the names in %[1]s.ssmPlaceholders to get them as secrets, or set %[1]s.repository)", p)
 	}
 	v.repository(p, w.Repository)
+	v.databaseAccess(s, p, w.Database)
+}
+
+// databaseAccess checks a worker's or job's database choice.
+func (v *problems) databaseAccess(s *Spec, p string, a DatabaseAccess) {
+	if v.enum(p+".database", string(a), DatabaseAccess("").Values()) && a == DatabaseYes && !s.HasDatabase() {
+		v.warn(p+".database", "yes, but the platform has no database (database.engine is %s)", orDefault(string(s.Database.Engine), "none"))
+	}
 }
 
 func (v *problems) job(s *Spec, p string, j *Job) {
@@ -104,9 +156,13 @@ func (v *problems) job(s *Spec, p string, j *Job) {
 			v.warn(p+".timezone", "ignored: a rate() schedule counts from when it was created, in no time zone")
 		}
 	}
-	if sched != nil && sched.Kind == "at" {
+	if sched != nil && sched.Kind != "rate" {
 		if _, ok := sched.Next(time.Now(), s.jobLocation(j)); !ok {
-			v.warn(p+".schedule", "%s is in the past: the job will not run on its own (ecsdeck jobs run %s runs it now)", j.Schedule, j.Name)
+			why := "is in the past"
+			if sched.Kind == "cron" {
+				why = "matches no time from now to 2199 (a day the month does not have, a year gone)"
+			}
+			v.warn(p+".schedule", "%s %s: the job will not run on its own (ecsdeck jobs run %s runs it now)", j.Schedule, why, j.Name)
 		}
 	}
 	v.image(p+".image", j.Image, "such as ghcr.io/org/report:v1")
@@ -120,6 +176,7 @@ func (v *problems) job(s *Spec, p string, j *Job) {
 	v.sizes(s, p, j.CPU, j.Memory)
 	v.between(p+".timeoutMinutes", j.TimeoutMinutes, 0, 10080, " minutes; 0: no limit")
 	v.env(p, j.Env, "and read it in the job", "SSM")
+	v.databaseAccess(s, p, j.Database)
 }
 
 // jobLocation is the time zone of a job's schedule.

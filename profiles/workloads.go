@@ -19,6 +19,29 @@ type Worker struct {
 	SSMPath         string            `yaml:"ssmPath" doc:"SSM parameter path whose parameters the worker reads as secrets; no other tier, worker or job reads them." pattern:"^(/[A-Za-z0-9_.-]+)*$"`
 	SSMPlaceholders []string          `yaml:"ssmPlaceholders" doc:"Names of SecureString parameters to create under ssmPath with a placeholder value, to be set by hand."`
 	Autoscaling     Autoscaling       `yaml:"autoscaling" doc:"Target-tracking autoscaling of the task count on CPU (and memory)."`
+	Database        DatabaseAccess    `yaml:"database" doc:"Whether the worker gets the database's settings and password: auto (when it runs the backend's image), yes or no."`
+}
+
+// DatabaseAccess is whether a worker or job gets the platform database's
+// settings and the master password's secret.
+type DatabaseAccess string
+
+// Database access choices.
+const (
+	DatabaseAuto DatabaseAccess = "auto"
+	DatabaseYes  DatabaseAccess = "yes"
+	DatabaseNo   DatabaseAccess = "no"
+)
+
+// Values lists the allowed choices.
+func (DatabaseAccess) Values() []string {
+	return []string{string(DatabaseAuto), string(DatabaseYes), string(DatabaseNo)}
+}
+
+// grants says whether the choice gives the database to a workload that
+// runs the backend's image (backendImage) or not, on a platform with one.
+func (a DatabaseAccess) grants(backendImage bool) bool {
+	return a == DatabaseYes || ((a == DatabaseAuto || a == "") && backendImage)
 }
 
 // Job is a scheduled task: EventBridge Scheduler runs a task of its task
@@ -33,13 +56,14 @@ type Job struct {
 	Memory         int               `yaml:"memory" doc:"Task memory, MiB; on Fargate a size the CPU allows." min:"128" max:"983040"`
 	TimeoutMinutes int               `yaml:"timeoutMinutes" doc:"A run still going after this many minutes is stopped; 0: no limit." min:"0" max:"10080"`
 	Env            map[string]string `yaml:"env" doc:"Plain environment variables (no secrets)."`
+	Database       DatabaseAccess    `yaml:"database" doc:"Whether the job gets the database's settings and password: auto (when it runs the backend's image), yes or no."`
 }
 
 // NewWorker returns a worker holding its defaults; the answers loader
 // decodes each workers item on top of one.
 func NewWorker() Worker {
 	return Worker{
-		CPU: 256, Memory: 512, DesiredCount: 1,
+		CPU: 256, Memory: 512, DesiredCount: 1, Database: DatabaseAuto,
 		Autoscaling: Autoscaling{Min: 1, Max: 1, CPUTarget: 70, ScaleInCooldown: 120, ScaleOutCooldown: 60},
 		Repository:  Repository{Provider: ProviderGitHub, Branch: "main"},
 	}
@@ -48,7 +72,7 @@ func NewWorker() Worker {
 // NewJob returns a job holding its defaults; the answers loader decodes
 // each jobs item on top of one.
 func NewJob() Job {
-	return Job{CPU: 256, Memory: 512, TimeoutMinutes: 60}
+	return Job{CPU: 256, Memory: 512, TimeoutMinutes: 60, Database: DatabaseAuto}
 }
 
 // setDefaults fills a list item before the answers loader decodes it, so a
@@ -90,6 +114,20 @@ func (s *Spec) Worker(r Role) *Worker {
 		}
 	}
 	return nil
+}
+
+// WorkerUsesDatabase says whether a worker gets the database: the
+// platform has one, and the worker asks for it or runs the backend's image.
+func (s *Spec) WorkerUsesDatabase(w *Worker) bool {
+	same := (w.Image != "" && w.Image == s.Backend.Image) ||
+		(w.Image == "" && w.Repository.Name != "" && w.Repository.Name == s.Backend.Repository.Name)
+	return s.HasDatabase() && w.Database.grants(same)
+}
+
+// JobUsesDatabase says whether a job gets the database: the platform has
+// one, and the job asks for it or runs the backend's image.
+func (s *Spec) JobUsesDatabase(j *Job) bool {
+	return s.HasDatabase() && j.Database.grants(j.Image == "" || j.Image == s.Backend.Image)
 }
 
 // JobImage is the image a job runs: its own, else the backend's; "" when
@@ -134,4 +172,31 @@ func cloneJobs(in []Job) []Job {
 		out[i] = j.clone()
 	}
 	return out
+}
+
+// ArtifactFolderLen is how much of a pipeline's name CodePipeline uses as
+// the folder of its artifacts in the artifact store: the first 20
+// characters.
+const ArtifactFolderLen = 20
+
+// PipelineName is the pipeline of a service: shop-prod-backend. NOTE:
+// CodePipeline keeps a pipeline's artifacts under the first 20 characters
+// of its name, and each service's roles reach only their own folder; a
+// prefix so long that every name shares those 20 characters puts the
+// role first instead: backend-a-very-long-name-prod.
+func PipelineName(prefix string, r Role) string {
+	if len(prefix)+1 >= ArtifactFolderLen {
+		return string(r) + "-" + prefix
+	}
+	return prefix + "-" + string(r)
+}
+
+// ArtifactFolder is the folder of a service's pipeline artifacts in the
+// artifacts bucket: its pipeline's name, cut at ArtifactFolderLen.
+func ArtifactFolder(prefix string, r Role) string {
+	name := PipelineName(prefix, r)
+	if len(name) > ArtifactFolderLen {
+		name = name[:ArtifactFolderLen]
+	}
+	return name
 }

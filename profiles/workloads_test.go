@@ -1,6 +1,7 @@
 package profiles
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +38,20 @@ func TestWorkloadRules(t *testing.T) {
 		{"a worker and a job", []func(*Spec){withWorker(nil), withJob(nil)}, ""},
 		{"name missing", []func(*Spec){withWorker(func(w *Worker) { w.Name = "" })}, "workers[0].name: missing (lowercase letters, digits and dashes, starting with a letter and not ending with a dash)"},
 		{"name too long", []func(*Spec){withJob(func(j *Job) { j.Name = "a-very-long-job-name" })}, `jobs[0].name: "a-very-long-job-name" is 20 characters (at most 17: the IAM role names made from it must fit in 64)`},
-		{"reserved", []func(*Spec){withWorker(func(w *Worker) { w.Name = "backend" })}, `workers[0].name: "backend" is a name the platform uses already (not backend, frontend, exec, alb, ec2, tasks, db, database, lb, artifacts, site, be, fe, jobs or service-connect)`},
+		{"reserved", []func(*Spec){withWorker(func(w *Worker) { w.Name = "exec" })}, `workers[0].name: "exec" is a name the platform uses already (not backend, frontend, exec, alb, ec2, tasks, db, database, lb, artifacts, site, be, fe, jobs or service-connect)`},
+		{"a tier's name", []func(*Spec){withWorker(func(w *Worker) { w.Name = "frontend" })}, `workers[0].name: "frontend" is taken by the frontend (names are unique among the tiers, workers and jobs)`},
+		{"a tier's name and a dash", []func(*Spec){withWorker(func(w *Worker) { w.Name = "backend-mail" })}, `workers[0].name: "backend-mail" and "backend" (the backend) start alike up to a dash, and the permissions of one would reach the other's roles (choose names that do not begin with another's name and a dash)`},
+		{"two pipelines in one artifact folder", []func(*Spec){func(s *Spec) { s.Name, s.Environment = "shop", "prod" },
+			withWorker(func(w *Worker) { w.Name, w.Image, w.Repository.Name = "queue-work1", "", "acme/w1" }),
+			withWorker(func(w *Worker) { w.Name, w.Image, w.Repository.Name = "queue-work2", "", "acme/w2" })},
+			`workers[1].name: "queue-work2" shares its pipeline's artifact folder "shop-prod-queue-work" with workers[0]'s (CodePipeline keeps a pipeline's artifacts under the first 20 characters of its name): choose a name that differs from "queue-work1" within them`},
+		{"too many jobs", []func(*Spec){func(s *Spec) {
+			for i := range MaxJobs + 1 {
+				j := NewJob()
+				j.Name, j.Schedule, j.Command = fmt.Sprintf("j%d", i), "rate(1 day)", []string{"x"}
+				s.Jobs = append(s.Jobs, j)
+			}
+		}}, "jobs: 51 jobs (at most 50: each has three IAM roles, and an account has 1,000 roles by default)"},
 		{"worker and job share a name", []func(*Spec){withWorker(func(w *Worker) { w.Name = "report" }), withJob(nil)}, `jobs[0].name: "report" is taken by workers[0] (names are unique among the tiers, workers and jobs)`},
 		{"dash prefix", []func(*Spec){withWorker(nil), withJob(func(j *Job) { j.Name = "mailer-digest" })}, `jobs[0].name: "mailer-digest" and "mailer" (workers[0]) start alike up to a dash, and the permissions of one would reach the other's roles (choose names that do not begin with another's name and a dash)`},
 		{"worker fargate size", []func(*Spec){withWorker(func(w *Worker) { w.CPU, w.Memory = 256, 4096 })}, "workers[0].memory: 4096 MiB is not a Fargate size for cpu 256 (512, 1024 or 2048)"},
@@ -55,6 +69,10 @@ func TestWorkloadRules(t *testing.T) {
 		{"job rate unit", []func(*Spec){withJob(func(j *Job) { j.Schedule = "rate(5 weeks)" })}, `jobs[0].schedule: rate(5 weeks): "weeks" is not a unit (minutes, hours or days)`},
 		{"job at", []func(*Spec){withJob(func(j *Job) { j.Schedule = "at(2027-02-30T09:00:00)" })}, "jobs[0].schedule: at(2027-02-30T09:00:00) is not a time (at(yyyy-mm-ddThh:mm:ss), such as at(2027-01-31T09:00:00))"},
 		{"job at past", []func(*Spec){withJob(func(j *Job) { j.Schedule = "at(2020-01-01T00:00:00)" })}, "warning: jobs[0].schedule: at(2020-01-01T00:00:00) is in the past: the job will not run on its own (ecsdeck jobs run report runs it now)"},
+		{"job cron that never runs", []func(*Spec){withJob(func(j *Job) { j.Schedule = "cron(0 0 30 2 ? *)" })}, "warning: jobs[0].schedule: cron(0 0 30 2 ? *) matches no time from now to 2199 (a day the month does not have, a year gone): the job will not run on its own (ecsdeck jobs run report runs it now)"},
+		{"job cron with two spaces", []func(*Spec){withJob(func(j *Job) { j.Schedule = "cron(0 3  * * ? *)" })}, "jobs[0].schedule: write it as cron(0 3 * * ? *) (no spaces around it or inside the brackets' ends, one space between fields)"},
+		{"job rate with a leading zero", []func(*Spec){withJob(func(j *Job) { j.Schedule = "rate(05 minutes)" })}, "jobs[0].schedule: rate(05 minutes): write the number as 5 (no sign or leading zeros)"},
+		{"job schedule with a space around it", []func(*Spec){withJob(func(j *Job) { j.Schedule = " rate(5 minutes)" })}, "jobs[0].schedule: write it as rate(5 minutes) (no spaces around it or inside the brackets' ends, one space between fields)"},
 		{"job kind", []func(*Spec){withJob(func(j *Job) { j.Schedule = "every(1 hour)" })}, `jobs[0].schedule: "every" is not a schedule kind (cron, rate or at)`},
 		{"job timezone", []func(*Spec){withJob(func(j *Job) { j.Timezone = "Mars/Olympus" })}, `jobs[0].timezone: "Mars/Olympus" is not an IANA time zone (such as UTC, Europe/Berlin or America/New_York)`},
 		{"job timezone with rate", []func(*Spec){withJob(func(j *Job) { j.Schedule, j.Timezone = "rate(2 hours)", "Europe/Berlin" })}, "warning: jobs[0].timezone: ignored: a rate() schedule counts from when it was created, in no time zone"},
@@ -191,6 +209,10 @@ func TestScheduleNext(t *testing.T) {
 		{"cron(0 0 ? * 2#1 *)", time.UTC, "2026-12-07T00:00:00Z"},   // the first Monday
 		{"cron(30 2 29 2 ? *)", time.UTC, "2028-02-29T02:30:00Z"},
 		{"cron(0 0 1 1 ? 2020)", time.UTC, ""},
+		{"cron(0 0 1 1 ? 2040)", time.UTC, "2040-01-01T00:00:00Z"},
+		{"cron(59 23 L * ? 2199)", time.UTC, "2199-01-31T23:59:00Z"},
+		{"cron(0 0 29 2 ? 2100-2199)", time.UTC, "2104-02-29T00:00:00Z"}, // 2100 has no 29 February
+		{"cron(0 0 30 2 ? *)", time.UTC, ""},
 		{"cron(30 2 * 3 ? 2027)", berlin, "2027-03-01T02:30:00+01:00"},
 		{"at(2027-01-31T09:00:00)", berlin, "2027-01-31T09:00:00+01:00"},
 		{"at(2026-01-31T09:00:00)", time.UTC, ""},

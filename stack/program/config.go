@@ -91,16 +91,25 @@ func (p *platform) tierIsolation(b *bucket) []pulumi.Output {
 				others = append(others, p.n.roleARNPattern(o))
 			}
 		}
-		folder := p.n.artifactFolder(r)
+		// NOTE: a service without a pipeline has no artifact folder: its
+		// statement guards its environment file only.
+		folder := ""
+		if p.hasPipeline(r) {
+			folder = p.n.artifactFolder(r)
+		}
 		key := envKey(r)
 		sid := "Only" + sidWord(string(r)) + "Objects"
 		out = append(out, b.Arn.ApplyT(func(arn string) map[string]any {
+			res := []string{arn + "/" + key}
+			if folder != "" {
+				res = []string{arn + "/" + folder + "/*", arn + "/" + key}
+			}
 			return map[string]any{
 				"Sid":       sid,
 				"Effect":    "Deny",
 				"Principal": "*",
 				"Action":    "s3:*",
-				"Resource":  []string{arn + "/" + folder + "/*", arn + "/" + key},
+				"Resource":  res,
 				"Condition": map[string]any{"ArnLike": map[string]any{"aws:PrincipalArn": others}},
 			}
 		}))

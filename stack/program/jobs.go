@@ -98,7 +98,7 @@ func (p *platform) newJob(parent *Jobs, spec *profiles.Job, group *scheduler.Sch
 	}
 	none := pulumi.String("").ToStringOutput()
 	dbHost, dbSecret := none, none
-	if d.db != nil {
+	if d.db != nil && p.usesDatabase(r) {
 		dbHost, dbSecret = d.db.Address, d.db.SecretARN
 	}
 	containers := pulumi.All(image, dbHost, dbSecret).ApplyT(func(v []any) (string, error) {

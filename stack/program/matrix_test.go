@@ -330,6 +330,9 @@ func checkWorkers(t *testing.T, s *profiles.Spec, p *plan.Plan) {
 		if fmt.Sprint(at(app, "command")) != fmt.Sprint(toAny(w.Command)) || at(app, "portMappings") != nil {
 			t.Errorf("%s: command %v ports %v, want %v and none", w.Name, at(app, "command"), at(app, "portMappings"), w.Command)
 		}
+		if got := hasSecret(app, "DB_PASSWORD"); got != s.WorkerUsesDatabase(&w) {
+			t.Errorf("%s: DB_PASSWORD %v, wanted %v", w.Name, got, s.WorkerUsesDatabase(&w))
+		}
 		// A Service Connect client, serving nothing.
 		if s.ServiceConnect && (at(svc.Inputs, "serviceConnectConfiguration.enabled") != true || at(svc.Inputs, "serviceConnectConfiguration.services") != nil) {
 			t.Errorf("%s: Service Connect %v, want a client", w.Name, at(svc.Inputs, "serviceConnectConfiguration"))
@@ -364,6 +367,9 @@ func checkJobs(t *testing.T, s *profiles.Spec, p *plan.Plan) {
 		if fmt.Sprint(at(app, "command")) != fmt.Sprint(toAny(j.Command)) {
 			t.Errorf("%s: command %v, want %v", j.Name, at(app, "command"), j.Command)
 		}
+		if got := hasSecret(app, "DB_PASSWORD"); got != s.JobUsesDatabase(&j) {
+			t.Errorf("%s: DB_PASSWORD %v, wanted %v", j.Name, got, s.JobUsesDatabase(&j))
+		}
 		wantImage := s.JobImage(&j)
 		if got := atString(app, "image"); wantImage != "" && got != wantImage {
 			t.Errorf("%s: image %s, want %s", j.Name, got, wantImage)
@@ -396,6 +402,16 @@ func checkJobs(t *testing.T, s *profiles.Spec, p *plan.Plan) {
 			t.Errorf("%s: retry policy %v", j.Name, at(sc.Inputs, "target.retryPolicy"))
 		}
 	}
+}
+
+// hasSecret says whether a container definition has a secret of that name.
+func hasSecret(c any, name string) bool {
+	for _, sec := range atList(c, "secrets") {
+		if atString(sec, "name") == name {
+			return true
+		}
+	}
+	return false
 }
 
 func toAny(ss []string) []any {

@@ -81,31 +81,12 @@ func (n names) cluster() string { return n.prefix }
 // service is the ECS service (and task family, CodeBuild project) of a role.
 func (n names) service(r profiles.Role) string { return n.of(string(r)) }
 
-// artifactFolderLen is how much of a pipeline's name CodePipeline uses as
-// the folder of its artifacts in the artifact store: the first 20 characters.
-const artifactFolderLen = 20
-
-// pipeline is a role's pipeline: shop-prod-backend. NOTE: CodePipeline keeps
-// a pipeline's artifacts under the first 20 characters of its name, and each
-// tier's roles reach only their own folder; a prefix so long that both
-// tiers' names share those 20 characters puts the role first instead:
-// backend-a-very-long-name-prod.
-func (n names) pipeline(r profiles.Role) string {
-	if len(n.prefix)+1 >= artifactFolderLen {
-		return string(r) + "-" + n.prefix
-	}
-	return n.service(r)
-}
+// pipeline is a role's pipeline (profiles.PipelineName).
+func (n names) pipeline(r profiles.Role) string { return profiles.PipelineName(n.prefix, r) }
 
 // artifactFolder is the folder of a role's pipeline artifacts in the
 // artifacts bucket.
-func (n names) artifactFolder(r profiles.Role) string {
-	name := n.pipeline(r)
-	if len(name) > artifactFolderLen {
-		name = name[:artifactFolderLen]
-	}
-	return name
-}
+func (n names) artifactFolder(r profiles.Role) string { return profiles.ArtifactFolder(n.prefix, r) }
 
 // roleARNPattern matches every IAM role of a tier: the build, pipeline,
 // execution, task, CodeDeploy and volume roles.

@@ -405,6 +405,17 @@ func (fx *iamFixture) platform(t *testing.T, where string, s *profiles.Spec, p *
 	for _, j := range s.Jobs {
 		tasks = append(tasks, taskOf{name: j.Name})
 	}
+	// dbSecret is the database's secret, as a task that reads it names it.
+	dbSecret := ""
+	for _, td := range p.Find(tTaskDef) {
+		for _, c := range containers(t, td) {
+			for _, sec := range atList(c, "secrets") {
+				if atString(sec, "name") == "DB_PASSWORD" {
+					dbSecret = strings.Join(strings.Split(atString(sec, "valueFrom"), ":")[:7], ":")
+				}
+			}
+		}
+	}
 	for _, tk := range tasks {
 		tier := tk.name
 		td := named(t, p, tTaskDef, tier+"-task-definition")
@@ -441,6 +452,10 @@ func (fx *iamFixture) platform(t *testing.T, where string, s *profiles.Spec, p *
 					must(execRole, "secretsmanager:GetSecretValue", strings.Join(strings.Split(from, ":")[:7], ":"), nil)
 				}
 			}
+		}
+		// A task that is not given the database may not read its password.
+		if dbSecret != "" && !hasSecret(container(t, td, "app"), "DB_PASSWORD") {
+			never(execRole, "secretsmanager:GetSecretValue", dbSecret, nil)
 		}
 		nevers(execRole, tier)
 		// The task role: ECS Exec, and the file system it mounts.

@@ -106,6 +106,8 @@ type workload struct {
 	command []string
 	worker  *profiles.Worker
 	job     *profiles.Job
+	// database: the workload gets the database's settings and password.
+	database bool
 }
 
 // newPlatform is the platform of a completed Spec, its workers and jobs indexed.
@@ -113,11 +115,11 @@ func newPlatform(ctx *pulumi.Context, s *profiles.Spec, now func() time.Time) *p
 	p := &platform{ctx: ctx, spec: s, now: now, extra: map[profiles.Role]*workload{}}
 	for i := range s.Workers {
 		w := &s.Workers[i]
-		p.extra[w.Role()] = &workload{svc: w.Service(), command: w.Command, worker: w}
+		p.extra[w.Role()] = &workload{svc: w.Service(), command: w.Command, worker: w, database: s.WorkerUsesDatabase(w)}
 	}
 	for i := range s.Jobs {
 		j := &s.Jobs[i]
-		p.extra[profiles.Role(j.Name)] = &workload{command: j.Command, job: j, svc: &profiles.Service{
+		p.extra[profiles.Role(j.Name)] = &workload{command: j.Command, job: j, database: s.JobUsesDatabase(j), svc: &profiles.Service{
 			Image: j.Image, CPU: j.CPU, Memory: j.Memory, Env: j.Env, Volume: profiles.Volume{Kind: profiles.VolumeNone},
 			Nginx: profiles.Nginx{Config: profiles.NginxGenerated},
 		}}
@@ -127,6 +129,15 @@ func newPlatform(ctx *pulumi.Context, s *profiles.Spec, now func() time.Time) *p
 
 // isJob says whether a role is a job's.
 func (p *platform) isJob(r profiles.Role) bool { w := p.extra[r]; return w != nil && w.job != nil }
+
+// usesDatabase says whether a service or job gets the database's settings
+// and password: every tier does, a worker or job when its answers say so.
+func (p *platform) usesDatabase(r profiles.Role) bool {
+	if w := p.extra[r]; w != nil {
+		return w.database
+	}
+	return true
+}
 
 // blueGreen says whether a service deploys blue/green: a tier behind the
 // load balancer, when the platform does; a worker, which has no target

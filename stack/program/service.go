@@ -107,7 +107,7 @@ func (p *platform) newService(t profiles.TierService, d serviceDeps) (*Service, 
 		envARN = pulumi.Sprintf("%s/%s", d.cfg.BucketARN, key)
 	}
 	dbHost, dbSecret := pulumi.String("").ToStringOutput(), pulumi.String("").ToStringOutput()
-	if d.db != nil {
+	if d.db != nil && p.usesDatabase(r) {
 		dbHost, dbSecret = d.db.Address, d.db.SecretARN
 	}
 	params := pulumi.StringMap{}
@@ -388,7 +388,7 @@ func (p *platform) executionStatements(r profiles.Role, d serviceDeps, envARN, d
 			statement{Sid: "LocateEnvironmentBucket", Actions: []string{"s3:GetBucketLocation"}, Resources: []pulumi.StringInput{d.cfg.BucketARN}},
 		)
 	}
-	if d.db != nil {
+	if d.db != nil && p.usesDatabase(r) {
 		out = append(out, statement{Sid: "ReadDatabasePassword", Actions: []string{"secretsmanager:GetSecretValue"}, Resources: []pulumi.StringInput{dbSecret}})
 	}
 	if len(params) > 0 {
