@@ -57,6 +57,9 @@ encrypted with a KMS key.
 		Example: "  ecsdeck exec backend --profile shop-prod\n  ecsdeck exec api --cluster prod -- ./manage.py shell",
 		Args:    needsService("to open a session in"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.asJSON {
+				return usageError("exec has no JSON output: its session is the terminal's")
+			}
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()
 			pluginPath, err := lookPlugin(plugin)
@@ -184,6 +187,9 @@ session-manager-plugin on PATH instead.
 			return usageError("tunnel takes db, or a SERVICE and a PORT (see %s --help)", cmd.CommandPath())
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.asJSON {
+				return usageError("tunnel has no JSON output: it prints the address and how to connect, then forwards until Ctrl-C")
+			}
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()
 			if localPort < 0 || localPort > 65535 {

@@ -30,7 +30,12 @@ log stream, which gives its times but not its exit code.
   ecsdeck jobs run NAME     runs a job now, as its schedule would
 ` + opsTargetHelp,
 		Example: "  ecsdeck jobs --profile shop-prod\n  ecsdeck jobs --cluster shop-prod --region eu-west-1 --json",
-		Args:    cobra.NoArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageError("jobs takes no %q: ecsdeck jobs lists them, ecsdeck jobs run NAME runs one (see %s --help)", args[0], cmd.CommandPath())
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, interrupted, stop := a.interruptible(cmd.Context())
 			defer stop()

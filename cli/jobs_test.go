@@ -231,3 +231,17 @@ func TestJobsOfAnyClusterAreItsScheduleGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagsThatDoNothingAreRefused(t *testing.T) {
+	c := newOpsCLI(t, shopWithJobs())
+	for _, args := range [][]string{
+		{"exec", "web", "--answers", hello, "--json"},
+		{"tunnel", "web", "8080", "--answers", hello, "--json"},
+		{"jobs", "report", "--answers", hello},
+	} {
+		code, out, errs := c.run(args...)
+		if code != 2 || !strings.Contains(errs, "JSON output") && !strings.Contains(errs, `jobs takes no "report"`) {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, errs)
+		}
+	}
+}

@@ -49,6 +49,9 @@ Put -- before a command that has flags of its own.
 			svc, err := c.Services.Lookup(ctx, args[0])
 			if err != nil {
 				if ref, ok := a.jobNamed(ctx, c, args[0], err); ok {
+					if container != "" {
+						ref.Container = container
+					}
 					return a.runJob(ctx, interrupted, c, ref, args[1:], detach, f.asJSON)
 				}
 				return interruptedOr(interrupted, opsError(ctx, err))

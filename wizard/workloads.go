@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ecsdeck/profiles"
+	"ecsdeck/words"
 
 	"github.com/charmbracelet/huh"
 )
@@ -374,7 +375,7 @@ func nextRun(j *profiles.Job, loc *time.Location, now time.Time) string {
 		return Doc("jobs.schedule")
 	}
 	if sched.Kind == "rate" {
-		return "every " + strings.TrimSuffix(strings.TrimSuffix(sched.Every.String(), "0s"), "0m") + ", counted from when the schedule is created"
+		return "every " + words.Every(sched.Every) + ", counted from when the schedule is created"
 	}
 	t, ok := sched.Next(now, loc)
 	if !ok {

@@ -170,7 +170,7 @@ func TestAJobShowsItsNextRunInItsZone(t *testing.T) {
 	// AND a rate says how often it runs
 	d.Keys("ctrl+u")
 	d.Type("rate(6 hours)")
-	if !strings.Contains(d.View(), "every 6h, counted from when the schedule is created") {
+	if !strings.Contains(d.View(), "every 6 hours, counted from when the schedule is created") {
 		t.Errorf("a rate does not say its period:\n%s", d.View())
 	}
 }

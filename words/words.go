@@ -189,3 +189,18 @@ func When(t, now time.Time) string {
 	}
 	return t.Format("Mon 2 Jan 15:04") + " (" + rel + ")"
 }
+
+// Every is an interval in the largest unit it is a whole number of:
+// 10 minutes, 2 hours, 1 day, 90 minutes.
+func Every(d time.Duration) string {
+	for _, u := range []struct {
+		d          time.Duration
+		one, other string
+	}{{24 * time.Hour, "day", "days"}, {time.Hour, "hour", "hours"}, {time.Minute, "minute", "minutes"}} {
+		if d >= u.d && d%u.d == 0 {
+			n := int(d / u.d)
+			return Count(n, u.one, u.other)
+		}
+	}
+	return d.String()
+}

@@ -102,3 +102,14 @@ func TestWhenSaysTodayTomorrowOrTheDate(t *testing.T) {
 		}
 	}
 }
+
+func TestEverySaysTheLargestWholeUnit(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		10 * time.Minute: "10 minutes", 30 * time.Minute: "30 minutes", 100 * time.Minute: "100 minutes",
+		2 * time.Hour: "2 hours", time.Hour: "1 hour", 48 * time.Hour: "2 days", 24 * time.Hour: "1 day",
+	} {
+		if got := Every(d); got != want {
+			t.Errorf("Every(%s) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -22,8 +22,8 @@ const (
 // JobRetryHours hours; a run that starts and then fails is not retried:
 // the next scheduled run is the retry, and ecsdeck jobs shows the failure.
 // No dead-letter queue: an invocation Scheduler gives up on is counted in
-// its CloudWatch metrics (AWS/Scheduler TargetErrorCount), which
-// ecsdeck jobs reads.
+// its CloudWatch metrics (AWS/Scheduler TargetErrorCount), where an alarm
+// can watch it.
 const (
 	JobRetries    = 3
 	JobRetryHours = 1
@@ -34,6 +34,11 @@ func deadlineContainer(minutes int, logs *logConfiguration) ContainerDefinition 
 		Name: DeadlineContainer, Image: DeadlineImage, Essential: true,
 		Command:          []string{"sleep", strconv.Itoa(minutes * 60)},
 		LogConfiguration: logs,
+		// NOTE: sleep as PID 1 ignores SIGTERM: an init process passes it
+		// on, so the task stops as soon as the job's container has exited
+		// rather than after ECS's 30 s stop timeout.
+		LinuxParameters: map[string]any{"initProcessEnabled": true},
+		StopTimeout:     2,
 	}
 }
 

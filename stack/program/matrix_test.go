@@ -379,7 +379,8 @@ func checkJobs(t *testing.T, s *profiles.Spec, p *plan.Plan) {
 		switch {
 		case j.TimeoutMinutes == 0 && dl != nil:
 			t.Errorf("%s: no timeout, but a deadline container %v", j.Name, dl)
-		case j.TimeoutMinutes > 0 && (dl == nil || at(dl, "essential") != true || fmt.Sprint(at(dl, "command")) != fmt.Sprintf("[sleep %d]", j.TimeoutMinutes*60)):
+		case j.TimeoutMinutes > 0 && (dl == nil || at(dl, "essential") != true || fmt.Sprint(at(dl, "command")) != fmt.Sprintf("[sleep %d]", j.TimeoutMinutes*60) ||
+			at(dl, "linuxParameters.initProcessEnabled") != true || at(dl, "stopTimeout") != float64(2)):
 			t.Errorf("%s: timeout %d min, deadline container %v", j.Name, j.TimeoutMinutes, dl)
 		}
 		// The schedule runs that task definition on the cluster.

@@ -109,6 +109,7 @@ type ContainerDefinition struct {
 	MountPoints      []mountPoint      `json:"mountPoints,omitempty"`
 	LogConfiguration *logConfiguration `json:"logConfiguration,omitempty"`
 	LinuxParameters  map[string]any    `json:"linuxParameters,omitempty"`
+	StopTimeout      int               `json:"stopTimeout,omitempty"`
 }
 
 // taskValues are the resolved values a task definition refers to.
