@@ -42,8 +42,15 @@ type Options struct {
 	// round trip, up to MaxResendAfter (1s).
 	ResendAfter, MaxResendAfter time.Duration
 	// MaxResends is how many times one message is sent again before the
-	// connection counts as lost (300).
+	// connection counts as lost (3000, as the plugin allows).
 	MaxResends int
+	// GiveUpAfter is how long one message may go unacknowledged before the
+	// connection counts as lost (5m, as the plugin's resends last), so
+	// that a network blip of a minute does not end the session.
+	GiveUpAfter time.Duration
+	// MaxReorderBytes bounds the payload bytes of the messages kept early
+	// (16 MiB).
+	MaxReorderBytes int
 	// MaxPending is how many messages may wait for their acknowledgement
 	// before sending blocks (1000).
 	MaxPending int
@@ -73,11 +80,15 @@ func (o Options) withDefaults() Options {
 	def(&o.MaxResendAfter, time.Second)
 	def(&o.PingEvery, 5*time.Minute)
 	def(&o.HandshakeTimeout, 30*time.Second)
+	def(&o.GiveUpAfter, 5*time.Minute)
+	if o.MaxReorderBytes <= 0 {
+		o.MaxReorderBytes = 16 << 20
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.MaxResends <= 0 {
-		o.MaxResends = 300
+		o.MaxResends = 3000
 	}
 	if o.MaxPending <= 0 {
 		o.MaxPending = 1000
@@ -133,7 +144,8 @@ type starter func(h handshakeInfo) (deliver func(*message) error, err error)
 type outgoing struct {
 	seq   int64
 	raw   []byte
-	sent  time.Time
+	first time.Time // sent first
+	sent  time.Time // sent last
 	tries int
 }
 
@@ -156,6 +168,7 @@ type channel struct {
 	// Read and written by the reader goroutine only.
 	expected  int64
 	early     map[int64]*message
+	earlySize int // payload bytes kept in early
 	handshake handshakeInfo
 	deliver   func(*message) error
 	start     starter
@@ -235,7 +248,7 @@ func (c *channel) send(pt PayloadType, payload []byte, urgent bool) error {
 		c.mu.Unlock()
 		return err
 	}
-	c.pending = append(c.pending, &outgoing{seq: c.nextSeq, raw: raw, sent: now})
+	c.pending = append(c.pending, &outgoing{seq: c.nextSeq, raw: raw, first: now, sent: now})
 	c.nextSeq++
 	// NOTE: the write lock is taken before mu is let go, so messages go
 	// out in the order of their sequence numbers.
@@ -381,10 +394,11 @@ func (c *channel) stream(m *message) error {
 		return c.ack(m)
 	case m.Sequence > c.expected:
 		if _, kept := c.early[m.Sequence]; !kept {
-			if len(c.early) >= c.o.MaxReorder || m.Sequence-c.expected > int64(c.o.MaxReorder) {
+			if len(c.early) >= c.o.MaxReorder || m.Sequence-c.expected > int64(c.o.MaxReorder) || c.earlySize+len(m.Payload) > c.o.MaxReorderBytes {
 				return nil
 			}
 			c.early[m.Sequence] = m
+			c.earlySize += len(m.Payload)
 		}
 		return c.ack(m)
 	}
@@ -401,6 +415,7 @@ func (c *channel) stream(m *message) error {
 			return nil
 		}
 		delete(c.early, c.expected)
+		c.earlySize -= len(next.Payload)
 		m = next
 	}
 }
@@ -527,9 +542,9 @@ func (c *channel) resend() {
 			if now.Sub(p.sent) < c.rto {
 				continue
 			}
-			if p.tries >= c.o.MaxResends {
+			if p.tries >= c.o.MaxResends || now.Sub(p.first) >= c.o.GiveUpAfter {
 				c.mu.Unlock()
-				c.finish(&DroppedError{Err: fmt.Errorf("message %d was not acknowledged after %d tries", p.seq, p.tries+1)})
+				c.finish(&DroppedError{Err: fmt.Errorf("message %d was not acknowledged after %d tries in %s", p.seq, p.tries+1, now.Sub(p.first).Round(time.Second))})
 				return
 			}
 			p.tries++

@@ -207,11 +207,32 @@ func TestShellGivesUpOnInputNeverAcknowledged(t *testing.T) {
 	// THEN the session ends as a lost connection after the fourth try
 	_, err := sh.wait(t)
 	var de *DroppedError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "was not acknowledged after 4 tries") {
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "was not acknowledged after 4 tries in") {
 		t.Fatalf("error %v", err)
 	}
 	if _, skipped := c.Repeats(); skipped != 4 {
 		t.Errorf("the agent saw %d sends, want 4", skipped)
+	}
+}
+
+func TestShellGivesUpAfterAWhileNotAfterSoManyTries(t *testing.T) {
+	// GIVEN an agent that acknowledges no input, tries without a count
+	// limit to speak of, and half a second to give up after
+	srv := ssmtest.New(t, ssmtest.Options{SkipAcks: 1 << 30})
+	o := fast
+	o.MaxResends, o.GiveUpAfter = 1<<20, 500*time.Millisecond
+	sh := startShell(t, context.Background(), srv, o, "token", nil)
+	srv.Next(t)
+	start := time.Now()
+	io.WriteString(sh.stdin, "x")
+	// THEN the session ends as a lost connection once that time has passed
+	_, err := sh.wait(t)
+	var de *DroppedError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "was not acknowledged after") {
+		t.Fatalf("error %v", err)
+	}
+	if d := time.Since(start); d < 500*time.Millisecond || d > 5*time.Second {
+		t.Errorf("gave up after %v, want about 500ms", d)
 	}
 }
 
