@@ -183,7 +183,7 @@ func TestAWorkerNameIsRefusedWithTheLoadersMessage(t *testing.T) {
 	// WHEN it takes a name the platform uses
 	reply(d, "backend")
 	// THEN the name stays the question, with the answers loader's message
-	want := `"backend" is a name the platform uses already (not backend, frontend, exec, alb, ec2, tasks, db, database, lb, artifacts, site, be, fe, jobs or service-connect)`
+	want := `"backend" is taken by the backend (names are unique among the tiers, workers and jobs)`
 	if got := profiles.ValidateField(spec, "workers[0].name"); len(got) == 0 || got[0].Message != want {
 		t.Errorf("the loader says %v", got)
 	}
