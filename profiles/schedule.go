@@ -380,20 +380,37 @@ func (s *Schedule) Runs(from, to time.Time, loc *time.Location) float64 {
 	perDay := float64(len(c.hours) * len(c.minutes))
 	from, to = from.In(loc), to.In(loc)
 	n := 0.0
-	for day := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc); day.Before(to) && day.Year() <= 2199; day = day.AddDate(0, 0, 1) {
-		if !c.years[day.Year()] || !c.months[int(day.Month())] || !c.dayMatches(day) {
+	fromKey, toKey := dateKey(from.Year(), from.Month(), from.Day()), dateKey(to.Year(), to.Month(), to.Day())
+	midnight := func(t time.Time) bool {
+		return t.Hour() == 0 && t.Minute() == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
+	fromMidnight, toMidnight := midnight(from), midnight(to)
+	// NOTE: a month at a time, a day by its number and weekday, without a
+	// time value per day: five years of a daily cron cost microseconds.
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, loc); m.Before(to) && m.Year() <= 2199; m = m.AddDate(0, 1, 0) {
+		if !c.years[m.Year()] || !c.months[int(m.Month())] {
 			continue
 		}
-		next := day.AddDate(0, 0, 1)
-		if !day.Before(from) && !next.After(to) {
-			n += perDay // a whole day
-			continue
-		}
-		for h := range c.hours {
-			for m := range c.minutes {
-				at := time.Date(day.Year(), day.Month(), day.Day(), h, m, 0, 0, loc)
-				if !at.Before(from) && at.Before(to) {
-					n++
+		last, dow1 := daysIn(m.Year(), m.Month()), int(m.Weekday())+1
+		for d := 1; d <= last; d++ {
+			if !c.dayOfMonthMatches(d, last, (dow1-1+d-1)%7+1) {
+				continue
+			}
+			k := dateKey(m.Year(), m.Month(), d)
+			switch {
+			case k < fromKey || k > toKey || (k == toKey && toMidnight):
+				continue // outside the span
+			case (k > fromKey || fromMidnight) && k < toKey:
+				n += perDay // a whole day in the span
+				continue
+			}
+			day := time.Date(m.Year(), m.Month(), d, 0, 0, 0, 0, loc)
+			for h := range c.hours {
+				for mi := range c.minutes {
+					at := time.Date(day.Year(), day.Month(), day.Day(), h, mi, 0, 0, loc)
+					if !at.Before(from) && at.Before(to) {
+						n++
+					}
 				}
 			}
 		}
@@ -405,38 +422,51 @@ func (c *cronExpr) dayMatches(d time.Time) bool {
 	if !c.years[d.Year()] || !c.months[int(d.Month())] {
 		return false
 	}
-	last := time.Date(d.Year(), d.Month()+1, 0, 0, 0, 0, 0, d.Location()).Day()
-	dow := int(d.Weekday()) + 1 // 1 = Sunday
+	return c.dayOfMonthMatches(d.Day(), daysIn(d.Year(), d.Month()), int(d.Weekday())+1)
+}
+
+// dateKey orders dates as numbers: 2027-03-01 is 20270301.
+func dateKey(year int, month time.Month, day int) int { return year*10000 + int(month)*100 + day }
+
+// daysIn is the number of days of a month.
+func daysIn(year int, month time.Month) int {
+	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// dayOfMonthMatches says whether day of a month of last days, a weekday dow
+// (1 = Sunday), is one the day fields allow; the year and month are
+// checked by the caller.
+func (c *cronExpr) dayOfMonthMatches(day, last, dow int) bool {
 	switch {
 	case c.dom != nil:
-		return c.dom[d.Day()]
+		return c.dom[day]
 	case c.lastDOM:
-		return d.Day() == last-c.lastDOMOffset
+		return day == last-c.lastDOMOffset
 	case c.lastWeekdayOfMonth:
-		return d.Day() == nearestWeekday(d, last, last)
+		return day == nearestWeekday(day, dow, last, last)
 	case c.weekdayNear > 0:
-		return d.Day() == nearestWeekday(d, min(c.weekdayNear, last), last)
+		return day == nearestWeekday(day, dow, min(c.weekdayNear, last), last)
 	case c.dow != nil:
 		return c.dow[dow]
 	case c.lastDOW > 0:
-		return dow == c.lastDOW && d.Day()+7 > last
+		return dow == c.lastDOW && day+7 > last
 	case c.nthDOW > 0:
-		return dow == c.nthDOW && (d.Day()-1)/7+1 == c.nth
+		return dow == c.nthDOW && (day-1)/7+1 == c.nth
 	}
 	return false
 }
 
 // nearestWeekday is the day of month of the weekday (Monday to Friday)
-// nearest day n of d's month, never leaving the month.
-func nearestWeekday(d time.Time, n, last int) int {
-	t := time.Date(d.Year(), d.Month(), n, 0, 0, 0, 0, d.Location())
-	switch t.Weekday() {
-	case time.Saturday:
+// nearest day n of a month of last days, never leaving the month; day is
+// any day of that month and dow its weekday (1 = Sunday).
+func nearestWeekday(day, dow, n, last int) int {
+	switch ((dow-1+n-day)%7+7)%7 + 1 {
+	case 7: // Saturday
 		if n == 1 {
 			return 3
 		}
 		return n - 1
-	case time.Sunday:
+	case 1: // Sunday
 		if n == last {
 			return n - 2
 		}

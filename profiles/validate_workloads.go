@@ -157,7 +157,7 @@ func (v *problems) job(s *Spec, p string, j *Job) {
 		}
 	}
 	if sched != nil && sched.Kind != "rate" {
-		if _, ok := sched.Next(time.Now(), s.jobLocation(j)); !ok {
+		if _, ok := sched.Next(time.Now(), s.JobLocation(j)); !ok {
 			why := "is in the past"
 			if sched.Kind == "cron" {
 				why = "matches no time from now to 2199 (a day the month does not have, a year gone)"
@@ -179,17 +179,14 @@ func (v *problems) job(s *Spec, p string, j *Job) {
 	v.databaseAccess(s, p, j.Database)
 }
 
-// jobLocation is the time zone of a job's schedule.
-func (s *Spec) jobLocation(j *Job) *time.Location {
+// JobLocation is the time zone a job's schedule is read in: UTC unless
+// its timezone names another.
+func (s *Spec) JobLocation(j *Job) *time.Location {
 	if loc, err := time.LoadLocation(j.Timezone); err == nil && j.Timezone != "" {
 		return loc
 	}
 	return time.UTC
 }
-
-// JobLocation is the time zone a job's schedule is read in (UTC unless its
-// timezone names another).
-func (s *Spec) JobLocation(j *Job) *time.Location { return s.jobLocation(j) }
 
 // command checks a container command: words ECS accepts.
 func (v *problems) command(p string, cmd []string) {

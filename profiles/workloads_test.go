@@ -264,3 +264,21 @@ func FuzzParseSchedule(f *testing.F) {
 		}
 	})
 }
+
+func TestScheduleRunsCountsPartDaysAtTheEnds(t *testing.T) {
+	// GIVEN an hourly cron and a span from noon to 06:00 two days later
+	s, err := ParseSchedule("cron(0 * * * ? *)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from, to := time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC), time.Date(2027, 1, 3, 6, 0, 0, 0, time.UTC)
+	// THEN 12 + 24 + 6 runs fall in it
+	if got := s.Runs(from, to, time.UTC); got != 42 {
+		t.Fatalf("runs %g, want 42", got)
+	}
+	// AND the weekday rules count by the day's weekday: the Mondays of January 2027
+	mon, _ := ParseSchedule("cron(0 9 ? * MON *)")
+	if got := mon.Runs(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), time.UTC); got != 4 {
+		t.Fatalf("Mondays %g, want 4", got)
+	}
+}
